@@ -1,0 +1,1 @@
+"""Plansicht: plan, money and posts of a grant-funded city programme, in public."""

@@ -1,0 +1,1 @@
+"""Organisations, their units and the people in them: the floor of the domain."""

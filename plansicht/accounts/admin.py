@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from .models import Organisation, Unit
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+    filter_horizontal = ["members"]

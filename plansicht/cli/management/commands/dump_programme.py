@@ -1,0 +1,38 @@
+"""Print a programme as a document that loads back to the same state."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from plansicht.documents.programme import dump, dumps
+from plansicht.plan.models import Programme
+
+
+class Command(BaseCommand):
+    help = "Print the programme document of SLUG (UTF-8 JSON) on standard output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+
+    def handle(self, *args, slug, **options):
+        programme = find_programme(self, slug)
+        utf8_output(self)
+        self.stdout.write(dumps(dump(programme)), ending="")
+
+
+def utf8_output(command):
+    """Documents are UTF-8 whatever the locale of the shell says."""
+    if command.stdout._out is sys.stdout and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+
+
+def find_programme(command, slug):
+    programme = Programme.objects.select_related("organisation").filter(slug=slug).first()
+    if programme is None:
+        known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True))
+        command.stderr.write(
+            f"{slug}: no programme has this short name"
+            + (f"; known programmes: {known}" if known else "; no programme is loaded yet")
+        )
+        raise SystemExit(1)
+    return programme

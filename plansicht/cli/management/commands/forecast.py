@@ -1,0 +1,141 @@
+"""Report a programme's forecast as of a date; stores nothing."""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.utils.formats import date_format
+
+from plansicht.engine.schedule import CycleError
+from plansicht.forecast import run
+
+from .dump_programme import find_programme, utf8_output
+
+
+def _iso(d):
+    return d.isoformat() if d is not None else None
+
+
+def as_json(programme, result: run.Result) -> dict:
+    fc = result.forecast
+    measures = sorted(
+        (
+            {
+                "code": result.measure_codes[key],
+                "forecast_finish": _iso(s.forecast_finish),
+                "slip_days": s.slip_days,
+                "health": s.health,
+                "percent_complete": float(s.percent_complete)
+                if s.percent_complete is not None
+                else None,
+            }
+            for key, s in fc.measures.items()
+        ),
+        key=lambda m: m["code"],
+    )
+    milestones = sorted(
+        (
+            {
+                "code": result.milestone_codes[key],
+                "forecast_start": _iso(r.start),
+                "forecast_finish": _iso(r.finish),
+                "slip_days": r.slip_days,
+                "original_slip_days": r.original_slip_days,
+                "health": r.health,
+            }
+            for key, r in fc.milestones.items()
+        ),
+        key=lambda m: m["code"],
+    )
+    return {
+        "programme": programme.slug,
+        "as_of": fc.as_of.isoformat(),
+        "finish": {
+            "forecast": _iso(fc.programme.forecast_finish),
+            "baseline": _iso(fc.programme.baseline_finish),
+            "slip_days": fc.programme.slip_days,
+            "health": fc.programme.health,
+        },
+        "measures": measures,
+        "milestones": milestones,
+    }
+
+
+class Command(BaseCommand):
+    help = "Show the forecast of programme SLUG as of a date (default today); stores nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            metavar="YYYY-MM-DD",
+            help="the status date (default: today in Europe/Berlin)",
+        )
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+
+    def handle(self, *args, slug, as_of, json: bool, **options):
+        status_date = None
+        if as_of:
+            try:
+                status_date = date.fromisoformat(as_of)
+            except ValueError:
+                self.stderr.write(f"--as-of: {as_of!r} is not a date; write it as YYYY-MM-DD")
+                raise SystemExit(1) from None
+        programme = find_programme(self, slug)
+        try:
+            result = run.compute(programme, status_date)
+        except CycleError as e:
+            self.stderr.write(
+                f"dependencies: cycle through milestones {', '.join(map(str, e.keys))}"
+            )
+            raise SystemExit(1) from None
+        utf8_output(self)
+        if json:
+            self.stdout.write(_dumps(as_json(programme, result)))
+        else:
+            self.summary(programme, result)
+
+    def summary(self, programme, result):
+        fc = result.forecast
+        p = fc.programme
+        out = self.stdout.write
+        out(f"{programme.title} ({programme.slug}), as of {_d(fc.as_of)}")
+        out(f"Forecast finish:      {_d(p.forecast_finish)}")
+        if fc.current_version is not None:
+            out(
+                f"Current plan (v{fc.current_version}):    {_d(p.baseline_finish)}"
+                f"   slip {_slip(p.slip_days)}   health {p.health or '–'}"
+            )
+        else:
+            out("Current plan:         no plan version approved by this date")
+        if fc.original_version is not None and fc.original_version != fc.current_version:
+            out(
+                f"Original plan (v{fc.original_version}):   {_d(p.original_finish)}"
+                f"   slip {_slip(p.original_slip_days)}"
+            )
+        out(f"Complete:             {_pct(p.percent_complete)} of {p.milestone_count} milestones")
+        out("")
+        out(f"{'Measure':<14} {'Finish':>10}  {'Slip':>10}  {'Health':<6}  {'Done':>6}")
+        for key, s in sorted(fc.measures.items(), key=lambda kv: result.measure_codes[kv[0]]):
+            out(
+                f"{result.measure_codes[key]:<14} {_d(s.forecast_finish):>10}  "
+                f"{_slip(s.slip_days):>10}  {s.health or '–':<6}  "
+                f"{(str(s.percent_complete) + ' %') if s.percent_complete is not None else '–':>6}"
+            )
+
+
+def _dumps(data):
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _d(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
+
+
+def _slip(days):
+    return "–" if days is None else f"{days:+d} days"
+
+
+def _pct(value):
+    return "–" if value is None else f"{value} %"

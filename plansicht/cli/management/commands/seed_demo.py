@@ -1,0 +1,86 @@
+"""Seed the demo programme "Musterstadt" (and, with --size, a synthetic one). Idempotent."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from plansicht.demo import synthetic
+from plansicht.documents.programme import DocumentInvalid, parse
+from plansicht.plan.models import Milestone, Programme
+from plansicht.services import Actor, ServiceError
+from plansicht.services import plan as plan_service
+
+DEMO = Path(__file__).resolve().parents[3] / "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo programme 'musterstadt' with its recent changes; --size N also creates "
+        "a synthetic programme 'synthetic-N' with N milestones for benchmarks. Running it again "
+        "changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", type=int, help="also create synthetic-N with N milestones")
+
+    def handle(self, *args, size, **options):
+        if size is not None and size < 1:
+            raise CommandError("--size must be a whole number of 1 or more")
+        if Programme.objects.filter(slug="musterstadt").exists():
+            self.stdout.write("musterstadt exists already; left as it is.")
+        else:
+            self.seed_musterstadt()
+        if size:
+            slug = f"synthetic-{size}"
+            if Programme.objects.filter(slug=slug).exists():
+                self.stdout.write(f"{slug} exists already; left as it is.")
+            else:
+                self.stderr.write(f"Building {slug} …")
+                self.load(synthetic.document(size), "seed_demo")
+                self.stdout.write(f"Created {slug}.")
+
+    def load(self, data, what):
+        try:
+            document, _warnings = parse(data)
+        except DocumentInvalid as e:  # our own data: a bug, say where
+            raise CommandError(f"demo data is invalid:\n{e}") from None
+        return plan_service.load_programme(document, actor=Actor.system(what), reason="Demo data")
+
+    def seed_musterstadt(self):
+        with open(DEMO / "musterstadt.json", encoding="utf-8") as f:
+            programme = self.load(json.load(f), "seed_demo")
+        with open(DEMO / "musterstadt_changes.json", encoding="utf-8") as f:
+            changes = json.load(f)
+        office = Actor(name="Programmbüro Musterstadt (Demo)")
+        for i, change in enumerate(changes):
+            milestone = Milestone.objects.get(programme=programme, code=change["milestone"])
+            reason = change.get("reason", "")
+            try:
+                self.apply(change, milestone, office, reason)
+            except ServiceError as e:
+                raise CommandError(
+                    f"demo change {i} ({change['op']} {milestone.code}): {e}"
+                ) from None
+        self.stdout.write(f"Created musterstadt with {len(changes)} recorded changes.")
+
+    @staticmethod
+    def apply(change, milestone, actor, reason):
+        op = change["op"]
+        if op == "reschedule":
+            kwargs = {}
+            for key in ("planned_start", "expected_finish"):
+                if key in change:
+                    kwargs[key] = date.fromisoformat(change[key])
+            if "duration_days" in change:
+                kwargs["duration_days"] = change["duration_days"]
+            plan_service.reschedule(milestone, actor=actor, reason=reason, **kwargs)
+        elif op == "progress":
+            plan_service.set_progress(milestone, change["progress"], actor=actor, reason=reason)
+        elif op in ("actual_start", "actual_finish"):
+            plan_service.record_actual(
+                milestone, actor=actor, reason=reason, **{op: date.fromisoformat(change["on"])}
+            )
+        else:
+            raise CommandError(f"unknown demo operation {op!r}")

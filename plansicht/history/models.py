@@ -1,0 +1,101 @@
+"""The event log every change of state writes to, exactly once per operation.
+
+Events are never updated or deleted: the public change history, feeds, notifications and the
+deviations section of reports are all read from here.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.accounts.models import Unit
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(public=True)
+
+    def for_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def for_measure(self, measure):
+        return self.filter(measure=measure)
+
+
+class Event(models.Model):
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    programme = models.ForeignKey(
+        "plan.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    # The measure an event belongs to (its own or its milestone's), for a measure's history.
+    measure = models.ForeignKey(
+        "plan.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    # The subject's code or name when the event was written, kept if the subject is removed.
+    subject_label = models.CharField(_("subject"), max_length=300, blank=True, default="")
+    action = models.CharField(_("action"), max_length=60)
+    # {field: [old, new]}, values as JSON (dates as ISO strings).
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("reason"), blank=True, default="")
+    public = models.BooleanField(_("public"), default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.CharField(_("by"), max_length=200, blank=True, default="")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["programme", "-at"], name="event_programme_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_label}"
+
+
+def record(
+    *,
+    action,
+    subject=None,
+    programme=None,
+    measure=None,
+    changes=None,
+    reason="",
+    public=True,
+    user=None,
+    actor="",
+    unit=None,
+    label=None,
+) -> Event:
+    """Write one event. Called by the service functions, once per operation, inside their
+    transaction, so the event exists exactly when the change does."""
+    return Event.objects.create(
+        action=action,
+        programme=programme,
+        measure=measure,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        subject_label=label
+        if label is not None
+        else (getattr(subject, "code", "") or str(subject or "")),
+        changes=changes or {},
+        reason=reason,
+        public=public,
+        user=user,
+        actor=actor,
+        unit=unit,
+    )

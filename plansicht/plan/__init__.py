@@ -1,0 +1,1 @@
+"""The plan: programmes, measures, milestones, dependencies and plan versions."""

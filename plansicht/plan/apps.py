@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlanConfig(AppConfig):
+    name = "plansicht.plan"
+    label = "plan"
+    verbose_name = "Plan"

@@ -1,0 +1,275 @@
+"""The plan of a programme: fields of action, the measure tree, milestones, dependencies and
+the frozen plan versions (baselines) that slips are measured against.
+
+Writes go through ``plansicht.services.plan``; reads use the QuerySet methods here.
+"""
+
+from datetime import timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.accounts.fields import InternalTextField
+from plansicht.accounts.models import Organisation, Unit
+
+CODE_LENGTH = 40
+
+
+class Programme(models.Model):
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("organisation"),
+    )
+    amber_days = models.PositiveIntegerField(
+        _("amber from days of slip"),
+        default=30,
+        help_text=_("A slip of up to this many days is green; more is amber."),
+    )
+    red_days = models.PositiveIntegerField(
+        _("red from days of slip"),
+        default=90,
+        help_text=_("A slip of up to this many days is amber; more is red."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amber_days__lte=models.F("red_days")),
+                name="programme_amber_not_above_red",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class FieldOfAction(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="fields_of_action"
+    )
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("field of action")
+        verbose_name_plural = _("fields of action")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="field_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+HIDDEN_MEASURES_SQL = """
+    WITH RECURSIVE hidden(id) AS (
+        SELECT id FROM plan_measure WHERE draft = %s
+        UNION
+        SELECT child.id FROM plan_measure child JOIN hidden ON child.parent_id = hidden.id
+    )
+    SELECT id FROM hidden
+"""
+
+
+def hidden_measure_ids() -> RawSQL:
+    """A subquery of every measure that is a draft or lies below one, at any depth."""
+    return RawSQL(HIDDEN_MEASURES_SQL, (True,))
+
+
+class MeasureQuerySet(models.QuerySet):
+    def public(self):
+        """Measures that are published and whose every ancestor is published."""
+        return self.filter(draft=False).exclude(pk__in=hidden_measure_ids())
+
+
+class Measure(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="measures")
+    field_of_action = models.ForeignKey(
+        FieldOfAction,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name=_("field of action"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent measure"),
+    )
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True, default="")
+    lead_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_measures",
+        verbose_name=_("lead unit"),
+    )
+    draft = models.BooleanField(
+        _("draft"), default=False, help_text=_("Drafts are not public and not in any figure.")
+    )
+    internal_note = InternalTextField(_("internal note"))
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="measure_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def public(self):
+        """Published milestones of published measures (at every depth of the measure tree)."""
+        return self.filter(draft=False).exclude(measure_id__in=hidden_measure_ids())
+
+
+class Milestone(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("measure")
+    )
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True, default="")
+    planned_start = models.DateField(_("planned start"))
+    duration_days = models.PositiveIntegerField(_("duration in days"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_finish = models.DateField(_("actual finish"), null=True, blank=True)
+    expected_finish = models.DateField(
+        _("expected finish"),
+        null=True,
+        blank=True,
+        help_text=_("Can delay the forecast, never make it earlier."),
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress in percent"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    draft = models.BooleanField(
+        _("draft"), default=False, help_text=_("Drafts are not public and not in any figure.")
+    )
+    internal_note = InternalTextField(_("internal note"))
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="milestone_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="milestone_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_finish__isnull=True)
+                | models.Q(actual_start__isnull=False, actual_finish__gte=models.F("actual_start")),
+                name="milestone_actual_finish_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def planned_finish(self):
+        return self.planned_start + timedelta(days=self.duration_days)
+
+
+class Dependency(models.Model):
+    FS = "FS"
+    SS = "SS"
+    TYPES = [(FS, _("finish to start")), (SS, _("start to start"))]
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="dependencies")
+    predecessor = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+        verbose_name=_("predecessor"),
+    )
+    successor = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+        verbose_name=_("successor"),
+    )
+    type = models.CharField(_("type"), max_length=2, choices=TYPES, default=FS)
+    lag_days = models.IntegerField(_("lag in days"), default=0)
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="dependency_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="dependency_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.code} → {self.successor.code} ({self.type} {self.lag_days:+d})"
+
+
+class PlanVersion(models.Model):
+    """A frozen, approved plan (baseline): every published milestone's start and finish then."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plan_versions")
+    number = models.PositiveIntegerField(_("number"))
+    label = models.CharField(_("label"), max_length=300)
+    approved_on = models.DateField(_("approved on"))
+    decision_ref = models.CharField(_("decision reference"), max_length=300)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="plan_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.number}: {self.label}"
+
+
+class PlanVersionEntry(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="entries")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="plan_entries")
+    start = models.DateField(_("start"))
+    finish = models.DateField(_("finish"))
+
+    class Meta:
+        verbose_name = _("plan version entry")
+        verbose_name_plural = _("plan version entries")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "milestone"], name="plan_entry_unique"),
+            models.CheckConstraint(
+                condition=models.Q(finish__gte=models.F("start")),
+                name="plan_entry_finish_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version_id}/{self.milestone_id}: {self.start} – {self.finish}"

@@ -1,0 +1,1 @@
+"""The public face: pages anyone can read, without login. Owns no models."""

@@ -1,0 +1,54 @@
+"""Every write: one function per operation a person performs.
+
+Each function checks the input (and, once roles exist, the actor's rights), writes the change
+and exactly one history event, and recomputes and stores the forecast, in one transaction.
+The office, the API, the importers and the management commands all call these functions.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceError(Exception):
+    """A change that cannot be made, with a message a clerk understands. Nothing was stored.
+
+    ``field`` names the input the message is about, when there is one.
+    """
+
+    def __init__(self, message, field: str | None = None):
+        self.message = message
+        self.field = field
+        super().__init__(str(message))
+
+
+class ReasonRequired(ServiceError):
+    """The change moves a finish later, which cannot be saved without a reason."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a signed-in user, or a named process such as a command."""
+
+    user: object = None
+    name: str = ""
+    unit: object = None
+
+    @classmethod
+    def for_user(cls, user, unit=None):
+        name = (user.get_full_name() or user.get_username()) if user is not None else ""
+        if unit is None and user is not None:
+            unit = user.units.order_by("name").first()
+        return cls(user=user, name=name, unit=unit)
+
+    @classmethod
+    def system(cls, what: str):
+        return cls(name=str(_("System ({what})")).format(what=what))
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()

@@ -1,0 +1,617 @@
+"""Changing the plan: one function per operation, each atomic, each writing one history event.
+
+The shared path is :func:`_commit`: lock the programme, compute the forecast before the change,
+apply it, recompute and store the forecast, refuse a later finish without a reason, and write
+the event. If anything fails, the transaction rolls back and nothing is stored.
+"""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from plansicht.accounts.models import Organisation, Unit
+from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
+from plansicht.forecast import run
+from plansicht.history.models import Event, record
+from plansicht.plan.models import (
+    Dependency,
+    FieldOfAction,
+    Measure,
+    Milestone,
+    PlanVersion,
+    PlanVersionEntry,
+    Programme,
+)
+
+from . import UNSET, Actor, ReasonRequired, ServiceError
+
+
+def _commit(
+    programme,
+    *,
+    actor: Actor,
+    reason: str,
+    action: str,
+    apply,
+    event,
+    planned_later: bool = False,
+    undo=None,
+) -> Event:
+    reason = (reason or "").strip()
+    try:
+        return _commit_atomic(programme, actor, reason, action, apply, event, planned_later)
+    except Exception:
+        if undo is not None:
+            undo()
+        raise
+
+
+def _commit_atomic(programme, actor, reason, action, apply, event, planned_later) -> Event:
+    with transaction.atomic():
+        # One writer per programme at a time: the forecast is a function of the whole plan.
+        Programme.objects.select_for_update().filter(pk=programme.pk).exists()
+        as_of = run.today()
+        before = run.compute(programme, as_of)
+        apply()
+        if callable(event):
+            event = event()
+        after = run.refresh(programme, as_of)
+        later = _finishes_moved_later(before, after)
+        if (later or planned_later) and not reason:
+            raise ReasonRequired(_later_message(later), field="reason")
+        subject_forecast = event.pop("forecast_of", None)
+        changes = event.pop("changes")
+        if subject_forecast is not None:
+            old = before.forecast.milestones.get(subject_forecast)
+            new = after.forecast.milestones.get(subject_forecast)
+            if old and new and old.finish != new.finish:
+                changes["forecast_finish"] = [old.finish, new.finish]
+        return record(
+            action=action,
+            programme=programme,
+            changes=changes,
+            reason=reason,
+            user=actor.user,
+            actor=actor.name,
+            unit=actor.unit,
+            **event,
+        )
+
+
+def _finishes_moved_later(before: run.Result, after: run.Result) -> list[tuple[str, date, date]]:
+    moved = []
+    new = after.forecast.milestones
+    for key, old in before.forecast.milestones.items():
+        now = new.get(key)
+        if now is not None and now.finish > old.finish:
+            moved.append((after.milestone_codes[key], old.finish, now.finish))
+    return sorted(moved)
+
+
+def _later_message(later) -> str:
+    if not later:
+        return _("This change moves a planned finish later. Please give a reason.")
+    code, old, new = later[0]
+    message = _(
+        "This change moves the finish of {code} from {old} to {new}. Please give a reason."
+    ).format(
+        code=code,
+        old=date_format(old, "SHORT_DATE_FORMAT"),
+        new=date_format(new, "SHORT_DATE_FORMAT"),
+    )
+    if len(later) > 1:
+        message += " " + _("It also moves the finish of {count} other milestone(s) later.").format(
+            count=len(later) - 1
+        )
+    return message
+
+
+def _set_fields(obj, changes: dict):
+    """apply() and undo() for changes {field: [old, new]} to one object's own fields."""
+
+    def apply():
+        for key, (_old, value) in changes.items():
+            setattr(obj, key, value)
+        obj.save(update_fields=list(changes))
+
+    def undo():  # the transaction rolled back: the caller's object must not keep new values
+        for key, (old, _value) in changes.items():
+            setattr(obj, key, old)
+
+    return apply, undo
+
+
+def _is_public(milestone: Milestone) -> bool:
+    return Milestone.objects.public().filter(pk=milestone.pk).exists()
+
+
+def _check_date(value, field, *, allow_none=True):
+    if value is None and allow_none:
+        return
+    if not isinstance(value, date):
+        raise ServiceError(_("Enter a date."), field=field)
+
+
+def _milestone_event(milestone, changes, **extra):
+    return {
+        "subject": milestone,
+        "measure": milestone.measure,
+        "public": _is_public(milestone),
+        "changes": changes,
+        "forecast_of": milestone.pk,
+        **extra,
+    }
+
+
+def reschedule(
+    milestone: Milestone,
+    *,
+    actor: Actor,
+    reason: str = "",
+    planned_start=UNSET,
+    duration_days=UNSET,
+    expected_finish=UNSET,
+) -> Event:
+    """Change a milestone's planned start, duration or expected finish."""
+    new = {}
+    if planned_start is not UNSET:
+        _check_date(planned_start, "planned_start", allow_none=False)
+        new["planned_start"] = planned_start
+    if duration_days is not UNSET:
+        if (
+            isinstance(duration_days, bool)
+            or not isinstance(duration_days, int)
+            or duration_days < 0
+        ):
+            raise ServiceError(
+                _("The duration must be a whole number of days, 0 or more."), field="duration_days"
+            )
+        new["duration_days"] = duration_days
+    if expected_finish is not UNSET:
+        _check_date(expected_finish, "expected_finish")
+        new["expected_finish"] = expected_finish
+    changes = {k: [getattr(milestone, k), v] for k, v in new.items() if getattr(milestone, k) != v}
+    if not changes:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+    old_target = _own_finish(
+        milestone.planned_start, milestone.duration_days, milestone.expected_finish
+    )
+    new_target = _own_finish(
+        new.get("planned_start", milestone.planned_start),
+        new.get("duration_days", milestone.duration_days),
+        new.get("expected_finish", milestone.expected_finish),
+    )
+
+    apply, undo = _set_fields(milestone, changes)
+    return _commit(
+        milestone.programme,
+        actor=actor,
+        reason=reason,
+        action="milestone.rescheduled",
+        apply=apply,
+        event=_milestone_event(milestone, changes),
+        planned_later=new_target > old_target,
+        undo=undo,
+    )
+
+
+def _own_finish(planned_start, duration_days, expected_finish) -> date:
+    """The finish a milestone plans for itself, before dependencies and actual dates."""
+    finish = planned_start + timedelta(days=duration_days)
+    return max(finish, expected_finish) if expected_finish else finish
+
+
+def record_actual(
+    milestone: Milestone, *, actor: Actor, reason: str = "", actual_start=UNSET, actual_finish=UNSET
+) -> Event:
+    """Record (or correct, or clear with None) a milestone's actual start or finish."""
+    today = run.today()
+    start = milestone.actual_start if actual_start is UNSET else actual_start
+    finish = milestone.actual_finish if actual_finish is UNSET else actual_finish
+    for field, value in (("actual_start", start), ("actual_finish", finish)):
+        _check_date(value, field)
+        if value is not None and value > today:
+            raise ServiceError(
+                _(
+                    "{date} lies in the future. Record an actual date once it has happened; "
+                    "for a date you expect, set the expected finish."
+                ).format(date=date_format(value, "SHORT_DATE_FORMAT")),
+                field=field,
+            )
+    if finish is not None and start is None:
+        raise ServiceError(
+            _("An actual finish needs an actual start. Enter the start first."),
+            field="actual_finish",
+        )
+    if finish is not None and finish < start:
+        raise ServiceError(
+            _("The actual finish ({finish}) is before the actual start ({start}).").format(
+                finish=date_format(finish, "SHORT_DATE_FORMAT"),
+                start=date_format(start, "SHORT_DATE_FORMAT"),
+            ),
+            field="actual_finish",
+        )
+    new = {"actual_start": start, "actual_finish": finish}
+    if finish is not None and milestone.actual_finish is None:
+        new["progress"] = 100  # a finished milestone is complete
+    changes = {k: [getattr(milestone, k), v] for k, v in new.items() if getattr(milestone, k) != v}
+    if not changes:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+
+    apply, undo = _set_fields(milestone, changes)
+    action = (
+        "milestone.finished"
+        if "actual_finish" in changes and finish
+        else (
+            "milestone.started"
+            if "actual_start" in changes and start
+            else "milestone.actuals_corrected"
+        )
+    )
+    return _commit(
+        milestone.programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=apply,
+        event=_milestone_event(milestone, changes),
+        undo=undo,
+    )
+
+
+def set_progress(milestone: Milestone, progress: int, *, actor: Actor, reason: str = "") -> Event:
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ServiceError(_("Progress is a whole number from 0 to 100."), field="progress")
+    if progress == milestone.progress:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+    changes = {"progress": [milestone.progress, progress]}
+
+    apply, undo = _set_fields(milestone, changes)
+    return _commit(
+        milestone.programme,
+        actor=actor,
+        reason=reason,
+        action="milestone.progress",
+        apply=apply,
+        event=_milestone_event(milestone, changes),
+        undo=undo,
+    )
+
+
+def add_dependency(
+    predecessor: Milestone,
+    successor: Milestone,
+    *,
+    actor: Actor,
+    type: str = Dependency.FS,
+    lag_days: int = 0,
+    reason: str = "",
+) -> Event:
+    """Make ``successor`` wait for ``predecessor``; a dependency that closes a cycle is refused."""
+    if predecessor.programme_id != successor.programme_id:
+        raise ServiceError(_("Both milestones must belong to the same programme."))
+    if type not in DEPENDENCY_TYPES:
+        raise ServiceError(
+            _("The type must be FS (finish to start) or SS (start to start)."), field="type"
+        )
+    if isinstance(lag_days, bool) or not isinstance(lag_days, int):
+        raise ServiceError(_("The lag must be a whole number of days."), field="lag_days")
+    if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
+        raise ServiceError(
+            _("{successor} already depends on {predecessor}.").format(
+                successor=successor.code, predecessor=predecessor.code
+            )
+        )
+    programme = predecessor.programme
+    pairs = list(
+        Dependency.objects.filter(programme=programme).values_list(
+            "predecessor__code", "successor__code"
+        )
+    )
+    pairs.append((predecessor.code, successor.code))
+    codes = Milestone.objects.filter(programme=programme).values_list("code", flat=True)
+    on_cycle = cycle_members(codes, pairs)
+    if on_cycle:
+        raise ServiceError(
+            _(
+                "This dependency would close a cycle through {codes}: a milestone cannot wait for "
+                "itself."
+            ).format(codes=", ".join(on_cycle)),
+            field="predecessor",
+        )
+
+    def apply():
+        Dependency.objects.create(
+            programme=programme,
+            predecessor=predecessor,
+            successor=successor,
+            type=type,
+            lag_days=lag_days,
+        )
+
+    return _commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="dependency.added",
+        apply=apply,
+        event=_dependency_event(
+            predecessor,
+            successor,
+            {
+                "predecessor": [None, predecessor.code],
+                "type": [None, type],
+                "lag_days": [None, lag_days],
+            },
+        ),
+    )
+
+
+def remove_dependency(dependency: Dependency, *, actor: Actor, reason: str = "") -> Event:
+    predecessor, successor = dependency.predecessor, dependency.successor
+    changes = {
+        "predecessor": [predecessor.code, None],
+        "type": [dependency.type, None],
+        "lag_days": [dependency.lag_days, None],
+    }
+    return _commit(
+        dependency.programme,
+        actor=actor,
+        reason=reason,
+        action="dependency.removed",
+        apply=dependency.delete,
+        event=_dependency_event(predecessor, successor, changes),
+    )
+
+
+def _dependency_event(predecessor, successor, changes):
+    event = _milestone_event(successor, changes)
+    event["public"] = event["public"] and _is_public(predecessor)
+    return event
+
+
+def freeze_plan_version(
+    programme: Programme,
+    *,
+    actor: Actor,
+    label: str,
+    approved_on: date,
+    decision_ref: str,
+    reason: str = "",
+) -> Event:
+    """Freeze the forecast start and finish of every published milestone as a new plan version."""
+    label, decision_ref = (label or "").strip(), (decision_ref or "").strip()
+    if not label:
+        raise ServiceError(
+            _("Give the plan version a label, e.g. “Änderungsplan 2026”."), field="label"
+        )
+    if not decision_ref:
+        raise ServiceError(
+            _(
+                "Give the decision this version rests on, e.g. the council resolution or the "
+                "funder's notice."
+            ),
+            field="decision_ref",
+        )
+    _check_date(approved_on, "approved_on", allow_none=False)
+    number = (
+        PlanVersion.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    holder = {}
+
+    def apply():
+        frozen = run.compute(programme)
+        version = PlanVersion.objects.create(
+            programme=programme,
+            number=number,
+            label=label,
+            approved_on=approved_on,
+            decision_ref=decision_ref,
+        )
+        PlanVersionEntry.objects.bulk_create(
+            (
+                PlanVersionEntry(version=version, milestone_id=key, start=r.start, finish=r.finish)
+                for key, r in frozen.forecast.milestones.items()
+            ),
+            batch_size=run.BATCH,
+        )
+        holder["version"] = version
+
+    def event():  # the version exists once apply() has run
+        return {
+            "subject": holder["version"],
+            "public": True,
+            "label": f"{number}: {label}",
+            "changes": {
+                "number": [None, number],
+                "approved_on": [None, approved_on],
+                "decision_ref": [None, decision_ref],
+            },
+        }
+
+    return _commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="plan_version.frozen",
+        apply=apply,
+        event=event,
+    )
+
+
+def load_programme(
+    document: dict, *, actor: Actor, replace: bool = False, reason: str = ""
+) -> Programme:
+    """Store a checked programme document (see ``plansicht.documents.programme.parse``).
+
+    A new slug creates the programme. An existing slug is refused unless ``replace``: then the
+    programme's state becomes the document's. Measures and milestones are matched by code and
+    keep their identity (and history); what the document lacks is removed. Events are never
+    removed: the history gains one event for the load or replacement.
+    """
+    data = document["programme"]
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(slug=data["slug"]).first()
+        if programme is not None and not replace:
+            raise ServiceError(
+                _(
+                    "A programme with the short name “{slug}” exists already. To replace its plan "
+                    "with this document, load it with --replace."
+                ).format(slug=data["slug"]),
+                field="programme.slug",
+            )
+        organisation, _created = Organisation.objects.get_or_create(name=data["organisation"])
+        created = programme is None
+        if created:
+            programme = Programme(slug=data["slug"])
+        programme.title = data["title"]
+        programme.organisation = organisation
+        programme.amber_days = data["amber_days"]
+        programme.red_days = data["red_days"]
+        programme.save()
+        counts = _replace_state(programme, organisation, document)
+        run.refresh(programme)
+        record(
+            action="programme.loaded" if created else "programme.replaced",
+            programme=programme,
+            subject=programme,
+            label=programme.title,
+            changes=counts,
+            reason=(reason or "").strip(),
+            public=True,
+            user=actor.user,
+            actor=actor.name,
+            unit=actor.unit,
+        )
+    return programme
+
+
+def _replace_state(programme, organisation, document) -> dict:
+    """Make the programme's plan equal the document's; returns {what: [before, after]} counts."""
+    before = {
+        "measures": Measure.objects.filter(programme=programme).public().count(),
+        "milestones": Milestone.objects.filter(programme=programme).public().count(),
+    }
+    fields = _upsert(
+        FieldOfAction,
+        programme,
+        document["fields_of_action"],
+        lambda f, item: setattr(f, "title", item["title"]),
+    )
+
+    units = {}
+    for item in document["measures"]:
+        name = item["lead_unit"]
+        if name and name not in units:
+            units[name], _c = Unit.objects.get_or_create(organisation=organisation, name=name)
+
+    def set_measure(m, item):
+        m.title = item["title"]
+        m.field_of_action = fields[item["field_of_action"]]
+        m.lead_unit = units.get(item["lead_unit"])
+        m.description = item["description"]
+        m.draft = item["draft"]
+        m.internal_note = item["internal_note"]
+        m.parent = None  # set below, once every measure exists
+
+    # Parents are set once every measure exists; clearing them first also lets removed
+    # measures go without tripping over children that move elsewhere.
+    Measure.objects.filter(programme=programme).update(parent=None)
+    measures = _upsert(Measure, programme, document["measures"], set_measure)
+    with_parent = [measures[item["code"]] for item in document["measures"] if item["parent"]]
+    for measure, item in zip(
+        with_parent, [i for i in document["measures"] if i["parent"]], strict=True
+    ):
+        measure.parent = measures[item["parent"]]
+    Measure.objects.bulk_update(with_parent, ["parent"], batch_size=run.BATCH)
+
+    def set_milestone(m, item):
+        m.measure = measures[item["measure"]]
+        for key in (
+            "title",
+            "description",
+            "planned_start",
+            "duration_days",
+            "actual_start",
+            "actual_finish",
+            "expected_finish",
+            "progress",
+            "draft",
+            "internal_note",
+        ):
+            setattr(m, key, item[key])
+
+    milestones = _upsert(Milestone, programme, document["milestones"], set_milestone)
+
+    # What the document lacks goes now that everything kept has moved to its new place.
+    Milestone.objects.filter(programme=programme).exclude(code__in=list(milestones)).delete()
+    Measure.objects.filter(programme=programme).exclude(code__in=list(measures)).delete()
+    FieldOfAction.objects.filter(programme=programme).exclude(code__in=list(fields)).delete()
+
+    Dependency.objects.filter(programme=programme).delete()
+    Dependency.objects.bulk_create(
+        (
+            Dependency(
+                programme=programme,
+                predecessor=milestones[d["predecessor"]],
+                successor=milestones[d["successor"]],
+                type=d["type"],
+                lag_days=d["lag_days"],
+            )
+            for d in document["dependencies"]
+        ),
+        batch_size=run.BATCH,
+    )
+    PlanVersion.objects.filter(programme=programme).delete()
+    for v in document["plan_versions"]:
+        version = PlanVersion.objects.create(
+            programme=programme,
+            number=v["number"],
+            label=v["label"],
+            approved_on=v["approved_on"],
+            decision_ref=v["decision_ref"],
+        )
+        PlanVersionEntry.objects.bulk_create(
+            (
+                PlanVersionEntry(
+                    version=version,
+                    milestone=milestones[e["code"]],
+                    start=e["start"],
+                    finish=e["finish"],
+                )
+                for e in v["milestones"]
+            ),
+            batch_size=run.BATCH,
+        )
+    after = {
+        "measures": Measure.objects.filter(programme=programme).public().count(),
+        "milestones": Milestone.objects.filter(programme=programme).public().count(),
+    }
+    return {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+
+
+def _upsert(model, programme, items, assign) -> dict:
+    """Create or update the rows of ``model`` named by the items' codes; returns {code: row}."""
+    existing = {obj.code: obj for obj in model.objects.filter(programme=programme)}
+    result, new, changed = {}, [], []
+    for item in items:
+        obj = existing.get(item["code"])
+        if obj is None:
+            obj = model(programme=programme, code=item["code"])
+            new.append(obj)
+        else:
+            changed.append(obj)
+        assign(obj, item)
+        result[item["code"]] = obj
+    if changed:
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in ("programme", "code")
+        ]
+        model.objects.bulk_update(changed, fields, batch_size=run.BATCH)
+    model.objects.bulk_create(new, batch_size=run.BATCH)
+    return result
