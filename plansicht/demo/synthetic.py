@@ -4,7 +4,7 @@ same size always gives the same document."""
 import random
 from datetime import date, timedelta
 
-from plansicht.documents.programme import FORMAT
+from plansicht.documents import PROGRAMME_FORMAT as FORMAT
 
 FIELDS = 4
 MILESTONES_PER_MEASURE = 25

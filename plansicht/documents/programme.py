@@ -23,7 +23,8 @@ from plansicht.plan.models import (
     Programme,
 )
 
-FORMAT = "plansicht.programme/1"
+from . import PROGRAMME_FORMAT as FORMAT
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_HINT = "write it as YYYY-MM-DD, e.g. 2025-03-31"

@@ -20,8 +20,9 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 
-from .health import Thresholds, health, percent
+from .health import AMBER, GREEN, RED, Thresholds, health, percent
 
 DEFAULT_THRESHOLDS = Thresholds()
 FS = "FS"
@@ -78,6 +79,56 @@ class MilestoneResult:
     health: str | None
 
 
+class MilestoneResults(Mapping):
+    """The result of every milestone, by key. Kept as columns (dates as ordinals) and turned
+    into a :class:`MilestoneResult` on access: building 10,000 objects nobody reads would cost
+    more than the whole forward pass."""
+
+    __slots__ = (
+        "_keys",
+        "_index",
+        "_start",
+        "_finish",
+        "_fixed_start",
+        "_fixed_finish",
+        "_base",
+        "_orig",
+        "_slips",
+        "_healths",
+    )
+
+    def __init__(
+        self, keys, index, start, finish, fixed_start, fixed_finish, base, orig, slips, healths
+    ):
+        self._keys, self._index = keys, index
+        self._start, self._finish = start, finish
+        self._fixed_start, self._fixed_finish = fixed_start, fixed_finish
+        self._base, self._orig = base, orig
+        self._slips, self._healths = slips, healths
+
+    def __getitem__(self, key) -> MilestoneResult:
+        i = self._index[key]
+        base, orig, finish = self._base[i], self._orig[i], self._finish[i]
+        return MilestoneResult(
+            key,
+            date.fromordinal(self._start[i]),
+            date.fromordinal(finish),
+            self._fixed_start[i] is not None,
+            self._fixed_finish[i] is not None,
+            date.fromordinal(base) if base is not None else None,
+            date.fromordinal(orig) if orig is not None else None,
+            self._slips[i],
+            finish - orig if orig is not None else None,
+            self._healths[i],
+        )
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
 @dataclass(slots=True)
 class Summary:
     """The figures of a measure (over its whole subtree) or of the programme (over everything)."""
@@ -98,7 +149,7 @@ class Forecast:
     as_of: date
     current_version: int | None
     original_version: int | None
-    milestones: dict[Hashable, MilestoneResult]
+    milestones: MilestoneResults
     measures: dict[Hashable, Summary]
     programme: Summary
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -133,49 +184,46 @@ def forecast(
     programme_key: Hashable = None,
 ) -> Forecast:
     """Compute the forecast of every milestone, every measure and the programme as of ``as_of``."""
+    # Plain lists indexed by position and dates as ordinals: this runs on 10,000 milestones
+    # after every change, so the loops stay as bare as the rules allow.
     n = len(milestones)
-    index: dict[Hashable, int] = {}
-    for i, m in enumerate(milestones):
-        if m.key in index:
-            raise ValueError(f"milestone {m.key!r} is given twice")
-        index[m.key] = i
+    keys = [m.key for m in milestones]
+    index = {key: i for i, key in enumerate(keys)}
+    if len(index) != n:
+        twice = next(k for i, k in enumerate(keys) if index[k] != i)
+        raise ValueError(f"milestone {twice!r} is given twice")
 
     today = as_of.toordinal()
-    # Per milestone: the earliest start it may have so far (the not-started rule's fixed terms).
-    bound = [0] * n
-    fixed_start: list[int | None] = [None] * n
-    fixed_finish: list[int | None] = [None] * n
-    floor_finish = [0] * n  # max(expected_finish, as_of) for unfinished milestones
-    duration = [0] * n
-    for i, m in enumerate(milestones):
-        duration[i] = m.duration_days
-        actual_start = m.actual_start
-        if actual_start is not None and actual_start <= as_of:
-            fixed_start[i] = actual_start.toordinal()
-            actual_finish = m.actual_finish
-            if actual_finish is not None and actual_finish <= as_of:
-                fixed_finish[i] = actual_finish.toordinal()
-        planned = m.planned_start.toordinal()
-        bound[i] = planned if planned > today else today
-        expected = m.expected_finish
-        if expected is not None and expected.toordinal() > today:
-            floor_finish[i] = expected.toordinal()
-        else:
-            floor_finish[i] = today
+    duration = [m.duration_days for m in milestones]
+    # The not-started rule's own terms: max(planned_start, as_of); predecessors raise it later.
+    bound = [o if (o := m.planned_start.toordinal()) > today else today for m in milestones]
+    # Actual dates count only if known by as_of; an actual finish only after an actual start.
+    fixed_start = [
+        o if (a := m.actual_start) is not None and (o := a.toordinal()) <= today else None
+        for m in milestones
+    ]
+    fixed_finish = [
+        o
+        if s is not None and (a := m.actual_finish) is not None and (o := a.toordinal()) <= today
+        else None
+        for m, s in zip(milestones, fixed_start, strict=True)
+    ]
+    # An unfinished milestone finishes no earlier than its expected finish and as_of.
+    floor_finish = [
+        o if (e := m.expected_finish) is not None and (o := e.toordinal()) > today else today
+        for m in milestones
+    ]
 
-    successors: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
-    waiting = [0] * n  # predecessors not yet computed
-    for d in dependencies:
-        p = index.get(d.predecessor)
-        s = index.get(d.successor)
-        if p is None or s is None:
-            continue
-        successors[p].append((s, d.type == SS, d.lag_days))
-        waiting[s] += 1
+    if not isinstance(dependencies, list | tuple):
+        dependencies = list(dependencies)
+    try:
+        successors, waiting = _link(dependencies, index, n, skip_unknown=False)
+    except KeyError:  # a dependency on a milestone not given (a draft, say) is ignored
+        successors, waiting = _link(dependencies, index, n, skip_unknown=True)
 
     start = [0] * n
     finish = [0] * n
-    order = [i for i in range(n) if waiting[i] == 0]
+    order = [i for i in range(n) if not waiting[i]]
     for u in order:  # the list grows while we walk it: Kahn's algorithm
         st = fixed_start[u]
         if st is None:
@@ -195,66 +243,95 @@ def forecast(
             if not waiting[v]:
                 order.append(v)
     if len(order) < n:
-        raise CycleError([milestones[i].key for i in _nodes_on_cycles(successors, waiting)])
+        raise CycleError([keys[i] for i in _nodes_on_cycles(successors, waiting)])
 
     current, original = select_versions(plan_versions, as_of)
-    current_finishes = current.finishes if current else {}
-    original_finishes = original.finishes if original else {}
-    rules = thresholds
-    fromordinal = date.fromordinal
+    base = _ordinals(keys, current.finishes if current else {})
+    orig = base if original is current else _ordinals(keys, original.finishes)
+    slips = [fi - b if b is not None else None for fi, b in zip(finish, base, strict=True)]
+    amber, red = thresholds.amber_days, thresholds.red_days
+    healths = [
+        None if x is None else GREEN if x <= amber else AMBER if x <= red else RED for x in slips
+    ]
+    results = MilestoneResults(
+        keys, index, start, finish, fixed_start, fixed_finish, base, orig, slips, healths
+    )
 
-    results: dict[Hashable, MilestoneResult] = {}
-    # Per-measure accumulators: [max finish, max baseline, max original, sum w*p, sum w, count]
-    own: dict[Hashable, list] = {}
-    total = [None, None, None, 0, 0, 0]
+    # Weighted progress: weight max(duration, 1); a milestone finished by as_of counts as 100.
+    weights = [x if x > 1 else 1 for x in duration]
+    weighted = [
+        w * (100 if ff is not None else m.progress)
+        for w, ff, m in zip(weights, fixed_finish, milestones, strict=True)
+    ]
+    groups: dict[Hashable, list[int]] = {}
     for i, m in enumerate(milestones):
-        fi = finish[i]
-        base = current_finishes.get(m.key)
-        orig = original_finishes.get(m.key)
-        base_o = base.toordinal() if base is not None else None
-        orig_o = orig.toordinal() if orig is not None else None
-        slip = fi - base_o if base_o is not None else None
-        original_slip = fi - orig_o if orig_o is not None else None
-        done = fixed_finish[i] is not None
-        results[m.key] = MilestoneResult(
-            m.key,
-            fromordinal(start[i]),
-            fromordinal(fi),
-            fixed_start[i] is not None,
-            done,
-            base,
-            orig,
-            slip,
-            original_slip,
-            health(slip, rules),
-        )
-        weight = duration[i] if duration[i] > 1 else 1
-        progress = 100 if done else m.progress
-        acc = own.get(m.measure)
-        if acc is None:
-            acc = own[m.measure] = [None, None, None, 0, 0, 0]
-        for a in (acc, total):
-            if a[0] is None or fi > a[0]:
-                a[0] = fi
-            if base_o is not None and (a[1] is None or base_o > a[1]):
-                a[1] = base_o
-            if orig_o is not None and (a[2] is None or orig_o > a[2]):
-                a[2] = orig_o
-            a[3] += weight * progress
-            a[4] += weight
-            a[5] += 1
-
-    measure_list = list(measures)
-    summaries = {key: _summary(key, acc, rules) for key, acc in _roll_up(measure_list, own).items()}
+        group = groups.get(m.measure)
+        if group is None:
+            groups[m.measure] = [i]
+        else:
+            group.append(i)
+    own = {
+        measure: _accumulate(idx, finish, base, orig, weighted, weights)
+        for measure, idx in groups.items()
+    }
+    summaries = {
+        key: _summary(key, acc, thresholds) for key, acc in _roll_up(list(measures), own).items()
+    }
+    planned = [b for b in base if b is not None]
+    originally = [o for o in orig if o is not None]
+    total = [
+        max(finish) if n else None,
+        max(planned) if planned else None,
+        max(originally) if originally else None,
+        sum(weighted),
+        sum(weights),
+        n,
+    ]
     return Forecast(
         as_of=as_of,
         current_version=current.number if current else None,
         original_version=original.number if original else None,
         milestones=results,
         measures=summaries,
-        programme=_summary(programme_key, total, rules),
+        programme=_summary(programme_key, total, thresholds),
         thresholds=thresholds,
     )
+
+
+def _link(dependencies, index, n, *, skip_unknown):
+    """Each milestone's successors as (position, is SS, lag), and its count of predecessors."""
+    successors: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
+    waiting = [0] * n
+    if skip_unknown:
+        dependencies = [d for d in dependencies if d.predecessor in index and d.successor in index]
+    ss = SS
+    for d in dependencies:
+        s = index[d.successor]
+        successors[index[d.predecessor]].append((s, d.type == ss, d.lag_days))
+        waiting[s] += 1
+    return successors, waiting
+
+
+def _ordinals(keys, finishes: Mapping) -> list[int | None]:
+    get = finishes.get
+    return [None if (f := get(key)) is None else f.toordinal() for key in keys]
+
+
+def _accumulate(idx, finish, base, orig, weighted, weights) -> list:
+    """[max finish, max baseline, max original, sum w*p, sum w, count] over positions idx."""
+    if not idx:
+        return [None, None, None, 0, 0, 0]
+    pick = itemgetter(*idx) if len(idx) > 1 else lambda column: (column[idx[0]],)
+    bases = [b for b in pick(base) if b is not None]
+    origs = [o for o in pick(orig) if o is not None]
+    return [
+        max(pick(finish)),
+        max(bases) if bases else None,
+        max(origs) if origs else None,
+        sum(pick(weighted)),
+        sum(pick(weights)),
+        len(idx),
+    ]
 
 
 def cycle_members(keys: Iterable[Hashable], pairs: Iterable[tuple[Hashable, Hashable]]) -> list:

@@ -1,0 +1,209 @@
+"""Benchmarks for the plan engine and the forecast store (``make bench``).
+
+1. The engine on N milestones / ~3N dependencies against a bare forward pass over the same
+   graph, measured in the same run (target: at most twice the bare loop).
+2. The full recompute-and-store after one change through the service (target: under 1 s).
+3. Peak memory of ``manage.py forecast synthetic-N --json`` as a whole process (target: 250 MB).
+
+The database is var/bench/bench.sqlite3 unless DATABASE_URL is set; the synthetic programme is
+created once and reused.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), min(times)
+
+
+def engine_inputs(size):
+    from plansicht.demo.synthetic import document
+    from plansicht.engine.schedule import DependencyIn, MeasureIn, MilestoneIn, PlanVersionIn
+
+    doc = document(size)
+    d = date.fromisoformat
+    milestones = [
+        MilestoneIn(
+            m["code"],
+            d(m["planned_start"]),
+            m["duration_days"],
+            m["measure"],
+            d(m["actual_start"]) if "actual_start" in m else None,
+            d(m["actual_finish"]) if "actual_finish" in m else None,
+            None,
+            m["progress"],
+        )
+        for m in doc["milestones"]
+    ]
+    deps = [
+        DependencyIn(x["predecessor"], x["successor"], x["type"], x["lag_days"])
+        for x in doc["dependencies"]
+    ]
+    measures = [MeasureIn(m["code"], m.get("parent")) for m in doc["measures"]]
+    version = doc["plan_versions"][0]
+    versions = [
+        PlanVersionIn(
+            1, d(version["approved_on"]), {e["code"]: d(e["finish"]) for e in version["milestones"]}
+        )
+    ]
+    return milestones, deps, measures, versions
+
+
+def bare_forward_pass(milestones, deps):
+    """The baseline: the least a forward pass over this graph must do, and nothing more —
+    index the milestones, list each one's successors, and walk them in topological order with
+    start = max(planned start, predecessor finish + lag) and finish = start + duration."""
+    index = {m.key: i for i, m in enumerate(milestones)}
+    n = len(milestones)
+    start = [m.planned_start.toordinal() for m in milestones]
+    duration = [m.duration_days for m in milestones]
+    finish = [0] * n
+    successors = [[] for _ in range(n)]
+    waiting = [0] * n
+    for dep in deps:
+        s = index[dep.successor]
+        successors[index[dep.predecessor]].append((s, dep.lag_days))
+        waiting[s] += 1
+    order = [i for i in range(n) if not waiting[i]]
+    for u in order:
+        f = finish[u] = start[u] + duration[u]
+        for v, lag in successors[u]:
+            if f + lag > start[v]:
+                start[v] = f + lag
+            waiting[v] -= 1
+            if not waiting[v]:
+                order.append(v)
+    return finish
+
+
+def bench_engine(size, repeat):
+    from plansicht.engine.schedule import forecast
+
+    milestones, deps, measures, versions = engine_inputs(size)
+    as_of = date(2026, 11, 26)
+    bare, bare_min = timed(lambda: bare_forward_pass(milestones, deps), repeat)
+    full, full_min = timed(
+        lambda: forecast(milestones, deps, as_of=as_of, measures=measures, plan_versions=versions),
+        repeat,
+    )
+    ratio = full / bare
+    print(f"engine: {len(milestones)} milestones, {len(deps)} dependencies, {repeat} runs each")
+    print(f"  bare forward pass  median {bare * 1000:7.1f} ms  (min {bare_min * 1000:.1f})")
+    print(f"  forecast engine    median {full * 1000:7.1f} ms  (min {full_min * 1000:.1f})")
+    print(f"  ratio {ratio:.2f}  (target <= 2.00)  {'OK' if ratio <= 2 else 'MISSED'}")
+    return ratio <= 2
+
+
+def setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plansicht.settings")
+    if "DATABASE_URL" not in os.environ:
+        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench' / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bench_recompute(size, repeat):
+    from django.core.management import call_command
+
+    from plansicht.forecast import run
+    from plansicht.plan.models import Milestone, Programme
+    from plansicht.services import Actor
+    from plansicht.services.plan import reschedule
+
+    slug = f"synthetic-{size}"
+    if not Programme.objects.filter(slug=slug).exists():
+        t = time.perf_counter()
+        call_command("seed_demo", "--size", str(size))
+        print(f"(seeded {slug} in {time.perf_counter() - t:.1f} s)")
+    programme = Programme.objects.get(slug=slug)
+    run.refresh(programme)
+    # One change in the middle of the plan: its successors move too.
+    milestone = Milestone.objects.filter(programme=programme, actual_start__isnull=True).order_by(
+        "code"
+    )[size // 4]
+    actor = Actor.system("bench")
+    flip = [0]
+
+    def one_change():
+        flip[0] ^= 1
+        reschedule(
+            milestone,
+            actor=actor,
+            reason="benchmark",
+            duration_days=milestone.duration_days + (7 if flip[0] else -7),
+        )
+
+    change, change_min = timed(one_change, repeat)
+    refresh, _ = timed(lambda: run.refresh(programme), repeat)
+    compute, _ = timed(lambda: run.compute(programme), repeat)
+    print(f"recompute-and-store after one change ({slug}, {repeat} runs):")
+    print(
+        f"  service call (check, change, recompute, store, event)  median {change * 1000:6.0f} ms"
+        f"  (min {change_min * 1000:.0f})  target < 1000 ms  {'OK' if change < 1 else 'MISSED'}"
+    )
+    print(
+        f"  of which: load + engine {compute * 1000:.0f} ms; refresh (load + engine + store) "
+        f"{refresh * 1000:.0f} ms"
+    )
+    return change < 1
+
+
+def bench_memory(size):
+    slug = f"synthetic-{size}"
+    t = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "forecast", slug, "--json"],
+            stdout=devnull,
+            cwd=ROOT,
+            env=os.environ.copy(),
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    ok = status == 0 and peak_mb < 250
+    print(
+        f"manage.py forecast {slug} --json: peak memory {peak_mb:.0f} MB, {elapsed:.2f} s "
+        f"wall  (target < 250 MB)  {'OK' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    print(
+        f"Plansicht benchmarks, {date.today()}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    results = [bench_engine(args.size, args.repeat)]
+    setup_django()
+    results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
+    results.append(bench_memory(args.size))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
