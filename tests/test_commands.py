@@ -1,9 +1,9 @@
 """The management commands: stable interfaces that other tools call."""
 
 import json
-from datetime import date
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 

@@ -1,0 +1,53 @@
+"""Settings come from the environment; production refuses to start without what it needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage_check(**env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=60,
+    )
+
+
+def test_production_without_a_secret_key_refuses_to_start_and_says_why():
+    proc = manage_check(DEBUG="false", ALLOWED_HOSTS="plansicht.example.de")
+    assert proc.returncode != 0
+    assert "SECRET_KEY is not set" in proc.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start_and_says_why():
+    proc = manage_check(DEBUG="false", SECRET_KEY="x" * 50)
+    assert proc.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in proc.stderr
+
+
+def test_production_with_its_settings_starts():
+    proc = manage_check(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="plansicht.example.de")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_nonsense_boolean_is_refused():
+    proc = manage_check(DEBUG="vielleicht")
+    assert proc.returncode != 0 and "DEBUG must be true or false" in proc.stderr
+
+
+def test_defaults_are_development_with_sqlite_and_berlin_time():
+    from django.conf import settings
+
+    assert settings.TIME_ZONE == "Europe/Berlin"
+    assert settings.LANGUAGE_CODE == "de"
