@@ -56,14 +56,17 @@ INSTALLED_APPS = [
     "plansicht.accounts",
     "plansicht.history",
     "plansicht.plan",
+    "plansicht.content",
     "plansicht.forecast",
     # faces
     "plansicht.cli",
     "plansicht.portal",
+    "plansicht.office",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,7 +81,7 @@ ROOT_URLCONF = "plansicht.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "plansicht" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -122,6 +125,23 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Front-end assets come from their npm packages (npm ci at set-up), never pasted into the repo.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "plansicht" / "static",
+    ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+LOGIN_URL = "office:login"
+LOGIN_REDIRECT_URL = "office:index"
+LOGOUT_REDIRECT_URL = "portal:index"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")

@@ -1,9 +1,14 @@
-from django.contrib import admin
-from django.urls import path
+"""Public pages at / (German) and /en/ (English); the office under /office/."""
 
-from plansicht.portal import views as portal
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
 
 urlpatterns = [
-    path("", portal.index, name="portal-index"),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += i18n_patterns(
+    path("office/", include("plansicht.office.urls")),
+    path("", include("plansicht.portal.urls")),
+    prefix_default_language=False,
+)

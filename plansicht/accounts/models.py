@@ -38,3 +38,55 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StaffRole(models.Model):
+    """What a staff user may do in the office for the programmes of one organisation."""
+
+    ADMIN = "admin"
+    EDITOR = "editor"
+    UNIT_EDITOR = "unit_editor"
+    VIEWER = "viewer"
+    ROLES = [
+        (ADMIN, _("administrator")),
+        (EDITOR, _("editor for the whole programme")),
+        (UNIT_EDITOR, _("editor for the measures of one unit")),
+        (VIEWER, _("read-only viewer")),
+    ]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ROLES)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("unit"),
+        help_text=_("Required for editors of one unit."),
+    )
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="staff_role_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role="unit_editor") | models.Q(unit__isnull=False),
+                name="staff_role_unit_editor_has_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} ({self.organisation})"

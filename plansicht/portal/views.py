@@ -1,10 +1,297 @@
-"""Public pages. They read stored forecasts; nothing is computed on page view."""
+"""Public pages. Anyone may read them, without login.
 
-from django.shortcuts import render
+They read stored forecasts and public history only: ``.public()`` querysets, never a draft at
+any depth of the measure tree, never a field declared internal. Nothing is computed on page
+view, and the number of queries of a page does not grow with the size of the programme.
+"""
 
-from plansicht.plan.models import Programme
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from plansicht.content.models import Page
+from plansicht.history.models import Event
+from plansicht.plan.models import (
+    Dependency,
+    FieldOfAction,
+    Measure,
+    Milestone,
+    PlanVersion,
+    PlanVersionEntry,
+    Programme,
+)
+
+from . import timeline
+
+HEALTHS = ("red", "amber", "green")
+
+
+def _programme(slug):
+    return get_object_or_404(
+        Programme.objects.select_related("organisation", "forecast"), slug=slug
+    )
+
+
+def _public_measures(programme):
+    return (
+        Measure.objects.filter(programme=programme)
+        .public()
+        .select_related("forecast", "field_of_action", "lead_unit")
+        .order_by("code")
+    )
+
+
+def _tree(measures):
+    """Measures in tree order with their depth; parents first, children by code."""
+    by_parent = {}
+    ids = {m.pk for m in measures}
+    for m in measures:
+        by_parent.setdefault(m.parent_id if m.parent_id in ids else None, []).append(m)
+    ordered = []
+
+    def walk(parent, depth):
+        for m in by_parent.get(parent, []):
+            m.depth = depth
+            ordered.append(m)
+            walk(m.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _health_counts(items, attr=lambda m: m.forecast.health if hasattr(m, "forecast") else None):
+    counts = dict.fromkeys(HEALTHS, 0)
+    counts["none"] = 0
+    for item in items:
+        counts[attr(item) or "none"] += 1
+    return counts
+
+
+def _versions(programme):
+    forecast = getattr(programme, "forecast", None)
+    if forecast is None:
+        return None, None
+    numbers = [n for n in (forecast.current_version, forecast.original_version) if n]
+    versions = {
+        v.number: v for v in PlanVersion.objects.filter(programme=programme, number__in=numbers)
+    }
+    return versions.get(forecast.current_version), versions.get(forecast.original_version)
 
 
 def index(request):
     programmes = Programme.objects.select_related("forecast", "organisation").order_by("title")
     return render(request, "portal/index.html", {"programmes": programmes})
+
+
+def overview(request, slug):
+    programme = _programme(slug)
+    measures = list(_public_measures(programme))
+    fields = list(FieldOfAction.objects.filter(programme=programme).order_by("code"))
+    tree = _tree(measures)
+    for field in fields:
+        field.tree = [m for m in tree if m.field_of_action_id == field.pk]
+    fields = [f for f in fields if f.tree]
+    current, original = _versions(programme)
+    milestone_health = _health_counts(
+        Milestone.objects.filter(programme=programme)
+        .public()
+        .values_list("forecast__health", flat=True),
+        attr=lambda h: h,
+    )
+    recent = Event.objects.for_programme(programme).public().select_related("unit")[:5]
+    return render(
+        request,
+        "portal/overview.html",
+        {
+            "programme": programme,
+            "fields": fields,
+            "measure_health": _health_counts(measures),
+            "milestone_health": milestone_health,
+            "measure_count": len(measures),
+            "current_version": current,
+            "original_version": original,
+            "recent": recent,
+            "nav": "overview",
+        },
+    )
+
+
+def measure_list(request, slug):
+    programme = _programme(slug)
+    measures = _public_measures(programme)
+    fields = FieldOfAction.objects.filter(programme=programme).order_by("code")
+    units = {}
+    all_public = list(measures)
+    for m in all_public:
+        if m.lead_unit is not None:
+            units[m.lead_unit_id] = m.lead_unit
+    chosen = {
+        "field": request.GET.get("field", ""),
+        "health": request.GET.get("health", ""),
+        "unit": request.GET.get("unit", ""),
+        "q": request.GET.get("q", "").strip()[:100],
+    }
+    result = all_public
+    if chosen["field"]:
+        result = [m for m in result if m.field_of_action.code == chosen["field"]]
+    if chosen["health"] in HEALTHS:
+        result = [m for m in result if _health(m) == chosen["health"]]
+    elif chosen["health"] == "none":
+        result = [m for m in result if _health(m) is None]
+    if chosen["unit"].isdigit():
+        result = [m for m in result if m.lead_unit_id == int(chosen["unit"])]
+    if chosen["q"]:
+        wanted = set(
+            measures.filter(
+                Q(code__icontains=chosen["q"])
+                | Q(title__icontains=chosen["q"])
+                | Q(description__icontains=chosen["q"])
+            ).values_list("pk", flat=True)
+        )
+        result = [m for m in result if m.pk in wanted]
+    return render(
+        request,
+        "portal/measure_list.html",
+        {
+            "programme": programme,
+            "measures": result,
+            "total": len(all_public),
+            "fields": fields,
+            "units": sorted(units.values(), key=lambda u: u.name),
+            "chosen": chosen,
+            "filtered": any(chosen.values()),
+            "nav": "measures",
+        },
+    )
+
+
+def _health(measure):
+    return measure.forecast.health if hasattr(measure, "forecast") else None
+
+
+def measure_detail(request, slug, code):
+    programme = _programme(slug)
+    public = list(
+        Measure.objects.filter(programme=programme)
+        .public()
+        .select_related("forecast", "lead_unit", "field_of_action")
+    )
+    measure = next((m for m in public if m.code == code), None)
+    if measure is None:
+        raise Http404(_("There is no public measure with this code."))
+    by_id = {m.pk: m for m in public}
+    ancestors = []
+    node = by_id.get(measure.parent_id)
+    while node is not None and node not in ancestors:
+        ancestors.insert(0, node)
+        node = by_id.get(node.parent_id)
+    children = sorted((m for m in public if m.parent_id == measure.pk), key=lambda m: m.code)
+    milestones = list(
+        Milestone.objects.filter(measure=measure)
+        .public()
+        .select_related("forecast")
+        .order_by("planned_start", "code")
+    )
+    baseline = _baseline_dates(programme, milestones)
+    for m in milestones:
+        m.baseline = baseline.get(m.pk)
+    history = Event.objects.for_measure(measure).public().select_related("unit")[:50]
+    chart = timeline.for_milestones(programme, milestones, baseline, measure)
+    return render(
+        request,
+        "portal/measure_detail.html",
+        {
+            "programme": programme,
+            "measure": measure,
+            "ancestors": ancestors,
+            "children": children,
+            "milestones": milestones,
+            "baseline": baseline,
+            "history": history,
+            "timeline": chart,
+            "nav": "measures",
+        },
+    )
+
+
+def _baseline_dates(programme, milestones):
+    """{milestone id: (start, finish)} in the current plan version, in one query."""
+    forecast = getattr(programme, "forecast", None)
+    if forecast is None or forecast.current_version is None:
+        return {}
+    return {
+        pk: (start, finish)
+        for pk, start, finish in PlanVersionEntry.objects.filter(
+            version__programme=programme,
+            version__number=forecast.current_version,
+            milestone__in=[m.pk for m in milestones],
+        ).values_list("milestone_id", "start", "finish")
+    }
+
+
+def milestone_detail(request, slug, code):
+    programme = _programme(slug)
+    milestone = get_object_or_404(
+        Milestone.objects.filter(programme=programme)
+        .public()
+        .select_related("forecast", "measure", "measure__lead_unit"),
+        code=code,
+    )
+    public_ids = Milestone.objects.filter(programme=programme).public().values("pk")
+    predecessors = (
+        Dependency.objects.filter(successor=milestone, predecessor__in=public_ids)
+        .select_related("predecessor", "predecessor__forecast")
+        .order_by("predecessor__code")
+    )
+    successors = (
+        Dependency.objects.filter(predecessor=milestone, successor__in=public_ids)
+        .select_related("successor", "successor__forecast")
+        .order_by("successor__code")
+    )
+    history = (
+        Event.objects.public()
+        .filter(subject_type=ContentType.objects.get_for_model(Milestone), subject_id=milestone.pk)
+        .select_related("unit")[:50]
+    )
+    baseline = _baseline_dates(programme, [milestone]).get(milestone.pk)
+    return render(
+        request,
+        "portal/milestone_detail.html",
+        {
+            "programme": programme,
+            "milestone": milestone,
+            "measure": milestone.measure,
+            "predecessors": predecessors,
+            "successors": successors,
+            "history": history,
+            "baseline": baseline,
+            "nav": "measures",
+        },
+    )
+
+
+def history(request, slug):
+    programme = _programme(slug)
+    events = Event.objects.for_programme(programme).public().select_related("unit")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "portal/history.html", {"programme": programme, "page": page, "nav": "history"}
+    )
+
+
+def methodology(request, slug):
+    programme = _programme(slug)
+    return render(
+        request, "portal/methodology.html", {"programme": programme, "nav": "methodology"}
+    )
+
+
+def site_page(request, key):
+    page = Page.objects.for_language(key, get_language())
+    if page is None:
+        raise Http404(_("This page has not been written yet."))
+    return render(request, "portal/site_page.html", {"page": page})

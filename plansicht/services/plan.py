@@ -27,6 +27,7 @@ from plansicht.plan.models import (
 )
 
 from . import UNSET, Actor, ReasonRequired, ServiceError
+from .permissions import can_edit_milestone, can_edit_plan, require, role_for
 
 
 def _commit(
@@ -128,6 +129,17 @@ def _is_public(milestone: Milestone) -> bool:
     return Milestone.objects.public().filter(pk=milestone.pk).exists()
 
 
+def _may_edit(actor: Actor, milestone: Milestone):
+    """Commands act without a user; a signed-in user needs the right role."""
+    if actor.user is not None:
+        require(can_edit_milestone(actor.user, milestone))
+
+
+def _may_edit_plan(actor: Actor, programme: Programme):
+    if actor.user is not None:
+        require(can_edit_plan(actor.user, programme))
+
+
 def _check_date(value, field, *, allow_none=True):
     if value is None and allow_none:
         return
@@ -156,6 +168,7 @@ def reschedule(
     expected_finish=UNSET,
 ) -> Event:
     """Change a milestone's planned start, duration or expected finish."""
+    _may_edit(actor, milestone)
     new = {}
     if planned_start is not UNSET:
         _check_date(planned_start, "planned_start", allow_none=False)
@@ -208,6 +221,7 @@ def record_actual(
     milestone: Milestone, *, actor: Actor, reason: str = "", actual_start=UNSET, actual_finish=UNSET
 ) -> Event:
     """Record (or correct, or clear with None) a milestone's actual start or finish."""
+    _may_edit(actor, milestone)
     today = run.today()
     start = milestone.actual_start if actual_start is UNSET else actual_start
     finish = milestone.actual_finish if actual_finish is UNSET else actual_finish
@@ -263,6 +277,7 @@ def record_actual(
 
 
 def set_progress(milestone: Milestone, progress: int, *, actor: Actor, reason: str = "") -> Event:
+    _may_edit(actor, milestone)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise ServiceError(_("Progress is a whole number from 0 to 100."), field="progress")
     if progress == milestone.progress:
@@ -291,6 +306,7 @@ def add_dependency(
     reason: str = "",
 ) -> Event:
     """Make ``successor`` wait for ``predecessor``; a dependency that closes a cycle is refused."""
+    _may_edit_plan(actor, successor.programme)
     if predecessor.programme_id != successor.programme_id:
         raise ServiceError(_("Both milestones must belong to the same programme."))
     if type not in DEPENDENCY_TYPES:
@@ -351,6 +367,7 @@ def add_dependency(
 
 
 def remove_dependency(dependency: Dependency, *, actor: Actor, reason: str = "") -> Event:
+    _may_edit_plan(actor, dependency.programme)
     predecessor, successor = dependency.predecessor, dependency.successor
     changes = {
         "predecessor": [predecessor.code, None],
@@ -383,6 +400,7 @@ def freeze_plan_version(
     reason: str = "",
 ) -> Event:
     """Freeze the forecast start and finish of every published milestone as a new plan version."""
+    _may_edit_plan(actor, programme)
     label, decision_ref = (label or "").strip(), (decision_ref or "").strip()
     if not label:
         raise ServiceError(
@@ -455,6 +473,9 @@ def load_programme(
     data = document["programme"]
     with transaction.atomic():
         programme = Programme.objects.select_for_update().filter(slug=data["slug"]).first()
+        if actor.user is not None and programme is not None:
+            role = role_for(actor.user, programme)
+            require(role is not None and role.role == role.ADMIN)
         if programme is not None and not replace:
             raise ServiceError(
                 _(

@@ -4,8 +4,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from plansicht.accounts.models import StaffRole, Unit
 from plansicht.demo import synthetic
 from plansicht.documents.programme import DocumentInvalid, parse
 from plansicht.plan.models import Milestone, Programme
@@ -13,6 +15,13 @@ from plansicht.services import Actor, ServiceError
 from plansicht.services import plan as plan_service
 
 DEMO = Path(__file__).resolve().parents[3] / "demo"
+# username, role, limited to the unit "Tiefbauamt", Django-admin superuser
+DEMO_USERS = [
+    ("admin", StaffRole.ADMIN, False, True),
+    ("buero", StaffRole.EDITOR, False, False),
+    ("tiefbau", StaffRole.UNIT_EDITOR, True, False),
+    ("rat", StaffRole.VIEWER, False, False),
+]
 
 
 class Command(BaseCommand):
@@ -63,7 +72,28 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"demo change {i} ({change['op']} {milestone.code}): {e}"
                 ) from None
+        self.create_demo_users(programme)
         self.stdout.write(f"Created musterstadt with {len(changes)} recorded changes.")
+
+    def create_demo_users(self, programme):
+        """One person per role, password "demo" — for trying the office on a laptop only."""
+        User = get_user_model()
+        unit = Unit.objects.get(organisation=programme.organisation, name="Tiefbauamt")
+        for username, role, role_unit, superuser in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(username=username, is_staff=superuser, is_superuser=superuser)
+            user.set_password("demo")
+            user.save()
+            StaffRole.objects.create(
+                user=user,
+                organisation=programme.organisation,
+                role=role,
+                unit=unit if role_unit else None,
+            )
+            if role_unit:
+                unit.members.add(user)
+        self.stdout.write("Demo users (password: demo): " + ", ".join(u[0] for u in DEMO_USERS))
 
     @staticmethod
     def apply(change, milestone, actor, reason):

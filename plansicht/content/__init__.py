@@ -1,0 +1,1 @@
+"""Site texts that administrators edit: the imprint (Impressum) and the accessibility statement."""

@@ -1,0 +1,47 @@
+"""Template filters that say forecast figures in words, so status is never colour alone."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+HEALTH_LABELS = {
+    "green": _("on track"),
+    "amber": _("delayed"),
+    "red": _("seriously delayed"),
+    None: _("no plan to compare"),
+}
+HEALTH_CLASSES = {"green": "success", "amber": "warning", "red": "danger", None: "info"}
+
+
+@register.filter
+def health_label(health):
+    return HEALTH_LABELS.get(health or None, HEALTH_LABELS[None])
+
+
+@register.filter
+def health_class(health):
+    return HEALTH_CLASSES.get(health or None, "info")
+
+
+@register.filter
+def slip(days):
+    """+57 → "57 days late"; -3 → "3 days early"; 0 → "on time"; None → "–"."""
+    if days is None or days == "":
+        return "–"
+    days = int(days)
+    if days > 0:
+        return ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
+    if days < 0:
+        return ngettext("%(days)d day early", "%(days)d days early", -days) % {"days": -days}
+    return _("on time")
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "–"
+    from django.utils.formats import number_format
+
+    return f"{number_format(value, 1)} %"

@@ -1,0 +1,77 @@
+"""Template helpers that tell an event in words: what changed, from what to what, and by whom."""
+
+from datetime import date
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTIONS = {
+    "programme.loaded": _("Plan loaded"),
+    "programme.replaced": _("Plan replaced"),
+    "milestone.rescheduled": _("Dates changed"),
+    "milestone.started": _("Started"),
+    "milestone.finished": _("Finished"),
+    "milestone.actuals_corrected": _("Actual dates corrected"),
+    "milestone.progress": _("Progress updated"),
+    "dependency.added": _("Dependency added"),
+    "dependency.removed": _("Dependency removed"),
+    "plan_version.frozen": _("Plan version approved"),
+}
+
+FIELDS = {
+    "planned_start": _("planned start"),
+    "duration_days": _("duration in days"),
+    "expected_finish": _("expected finish"),
+    "actual_start": _("actual start"),
+    "actual_finish": _("actual finish"),
+    "progress": _("progress in percent"),
+    "forecast_finish": _("forecast finish"),
+    "predecessor": _("waits for"),
+    "type": _("type"),
+    "lag_days": _("lag in days"),
+    "number": _("number"),
+    "approved_on": _("approved on"),
+    "decision_ref": _("decision"),
+    "measures": _("published measures"),
+    "milestones": _("published milestones"),
+}
+
+
+@register.filter
+def action_label(event):
+    return ACTIONS.get(event.action, event.action)
+
+
+def _value(value):
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+@register.filter
+def change_rows(event):
+    """[(what, old, new)] in words, in a stable order."""
+    return [
+        (FIELDS.get(key, key), _value(old), _value(new))
+        for key, (old, new) in event.changes.items()
+    ]
+
+
+@register.filter
+def public_author(event):
+    """Public pages name the unit, never a person: data minimisation."""
+    if event.unit_id is not None:
+        return event.unit.name
+    if event.user_id is not None:
+        return _("Programme office")
+    return event.actor or _("Programme office")

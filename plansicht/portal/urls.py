@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("accessibility/", views.site_page, {"key": "accessibility"}, name="accessibility"),
+    path("imprint/", views.site_page, {"key": "imprint"}, name="imprint"),
+    path("p/<slug:slug>/", views.overview, name="overview"),
+    path("p/<slug:slug>/measures/", views.measure_list, name="measures"),
+    path("p/<slug:slug>/measures/<path:code>/", views.measure_detail, name="measure"),
+    path("p/<slug:slug>/milestones/<path:code>/", views.milestone_detail, name="milestone"),
+    path("p/<slug:slug>/history/", views.history, name="history"),
+    path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
+]

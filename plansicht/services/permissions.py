@@ -1,0 +1,66 @@
+"""Who may do what in the office. The service functions enforce these rules; the office's
+views ask the same functions first, so that a page the user may not use answers 403.
+
+Roles are per organisation (``accounts.StaffRole``): an administrator and an editor may change
+the whole plan of their organisation's programmes; an editor of one unit may change the
+milestones of the measures that unit leads (a measure without a lead unit belongs to its
+parent's); a viewer may only look. Superusers count as administrators everywhere.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from plansicht.accounts.models import StaffRole
+from plansicht.plan.models import Measure
+
+EDIT_PLAN = (StaffRole.ADMIN, StaffRole.EDITOR)
+
+
+def role_for(user, programme) -> StaffRole | None:
+    """The user's role for ``programme``, or None. Cached on the user for one request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cache = user.__dict__.setdefault("_plansicht_roles", {})
+    key = programme.organisation_id
+    if key not in cache:
+        if user.is_superuser:
+            cache[key] = StaffRole(user=user, organisation_id=key, role=StaffRole.ADMIN)
+        else:
+            cache[key] = StaffRole.objects.filter(user=user, organisation_id=key).first()
+    return cache[key]
+
+
+def can_view_office(user, programme) -> bool:
+    return role_for(user, programme) is not None
+
+
+def can_edit_plan(user, programme) -> bool:
+    """Change dependencies and freeze plan versions: administrators and programme editors."""
+    role = role_for(user, programme)
+    return role is not None and role.role in EDIT_PLAN
+
+
+def lead_unit_id(measure: Measure):
+    """The unit responsible for a measure: its own lead unit, else its nearest ancestor's."""
+    node = measure
+    seen = set()
+    while node is not None and node.pk not in seen:
+        if node.lead_unit_id is not None:
+            return node.lead_unit_id
+        seen.add(node.pk)
+        node = node.parent
+    return None
+
+
+def can_edit_milestone(user, milestone) -> bool:
+    role = role_for(user, milestone.programme)
+    if role is None:
+        return False
+    if role.role in EDIT_PLAN:
+        return True
+    return role.role == StaffRole.UNIT_EDITOR and lead_unit_id(milestone.measure) == role.unit_id
+
+
+def require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied(_("You may not make this change."))
