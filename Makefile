@@ -6,7 +6,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 BENCH_SIZE ?= 10000
 
-.PHONY: demo test install install-dev migrate bench lint format lock clean
+PYTEST_ARGS ?=
+
+.PHONY: demo test install install-dev assets migrate bench screenshots lint format lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,22 +25,33 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
+# Front-end assets from their npm packages (exact versions in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
 migrate: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 
-demo: migrate
+demo: migrate assets
 	$(MANAGE) seed_demo
 	$(MANAGE) refresh_forecasts
 	@echo "Plansicht demo: http://$(HOST)/"
 	$(MANAGE) runserver $(HOST)
 
-test: install-dev
+test: install-dev assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
+
+# The README's screenshot of the portal, taken with the same browser as the tests.
+screenshots: install-dev assets
+	$(BIN)/python scripts/screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -55,4 +68,4 @@ lock: install-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) var node_modules .pytest_cache .hypothesis
