@@ -4,6 +4,8 @@
    graph, measured in the same run (target: at most twice the bare loop).
 2. The full recompute-and-store after one change through the service (target: under 1 s).
 3. Peak memory of ``manage.py forecast synthetic-N --json`` as a whole process (target: 250 MB).
+4. Server time of the public overview and measure pages at 5,000 milestones (target: median
+   under 50 ms), and the HTML size of the measure list at 400 measures (target: under 150 kB).
 
 The database is var/bench/bench.sqlite3 unless DATABASE_URL is set; the synthetic programme is
 created once and reused.
@@ -189,6 +191,60 @@ def bench_memory(size):
     return ok
 
 
+def ensure_programme(size):
+    from django.core.management import call_command
+
+    from plansicht.forecast import run
+    from plansicht.plan.models import Programme
+
+    slug = f"synthetic-{size}"
+    if not Programme.objects.filter(slug=slug).exists():
+        call_command("seed_demo", "--size", str(size))
+    programme = Programme.objects.get(slug=slug)
+    run.refresh(programme)
+    return programme
+
+
+def bench_pages(repeat):
+    from django.test import Client
+    from django.urls import reverse
+
+    from plansicht.plan.models import Measure
+
+    client = Client(HTTP_HOST="127.0.0.1")  # a host the settings allow; no test instrumentation
+    programme = ensure_programme(5000)
+    measure = max(
+        Measure.objects.filter(programme=programme).public(), key=lambda m: m.milestones.count()
+    )
+    ok = True
+    print(f"public pages of synthetic-5000 (in-process server time, {repeat} runs):")
+    for label, url in (
+        ("overview", reverse("portal:overview", args=[programme.slug])),
+        (
+            f"measure {measure.code} ({measure.milestones.count()} milestones)",
+            reverse("portal:measure", args=[programme.slug, measure.code]),
+        ),
+    ):
+        client.get(url)
+        median, best = timed(lambda url=url: client.get(url), repeat)
+        good = median < 0.05
+        ok &= good
+        print(
+            f"  {label:38s} median {median * 1000:5.1f} ms (min {best * 1000:.1f})"
+            f"  target < 50 ms  {'OK' if good else 'MISSED'}"
+        )
+    big = ensure_programme(10000)
+    count = Measure.objects.filter(programme=big).public().count()
+    response = client.get(reverse("portal:measures", args=[big.slug]))
+    size_kb = len(response.content) / 1024
+    good = size_kb < 150
+    print(
+        f"measure list of synthetic-10000 ({count} measures): {size_kb:.0f} kB HTML"
+        f"  target < 150 kB  {'OK' if good else 'MISSED'}"
+    )
+    return ok and good
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
@@ -202,6 +258,7 @@ def main():
     setup_django()
     results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
     results.append(bench_memory(args.size))
+    results.append(bench_pages(max(11, args.repeat)))
     return 0 if all(results) else 1
 
 

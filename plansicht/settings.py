@@ -66,7 +66,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +120,12 @@ LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "plansicht" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["plansicht.formats"]
+# Formats where no language is active (management commands): German style, as in the UI.
+DATE_FORMAT = "j. F Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+DATETIME_FORMAT = "j. F Y H:i"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -139,6 +144,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+if not DEBUG:
+    # Production serves the collected static files itself (python manage.py collectstatic).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:index"
 LOGOUT_REDIRECT_URL = "portal:index"

@@ -14,3 +14,38 @@ def today(monkeypatch):
 
     monkeypatch.setattr(run, "today", lambda: TODAY)
     return TODAY
+
+
+@pytest.fixture
+def personas(db, today):
+    """The test programme and one user per access level (STYLE.md: named personas)."""
+    from django.contrib.auth import get_user_model
+
+    from plansicht.accounts.models import StaffRole, Unit
+
+    from .factories import load
+
+    programme = load()
+    organisation = programme.organisation
+    lead = Unit.objects.get(organisation=organisation, name="Stabsstelle Digitalisierung")
+    other = Unit.objects.create(organisation=organisation, name="Tiefbauamt")
+    User = get_user_model()
+
+    def user(name, role=None, unit=None):
+        u = User.objects.create_user(name, password="pw-" + name)
+        if role:
+            StaffRole.objects.create(user=u, organisation=organisation, role=role, unit=unit)
+        return u
+
+    class Personas:
+        pass
+
+    p = Personas()
+    p.programme = programme
+    p.outsider = user("outsider")
+    p.viewer = user("viewer", StaffRole.VIEWER)
+    p.other_unit_editor = user("other", StaffRole.UNIT_EDITOR, other)
+    p.unit_editor = user("uniteditor", StaffRole.UNIT_EDITOR, lead)
+    p.editor = user("editor", StaffRole.EDITOR)
+    p.admin = user("admin", StaffRole.ADMIN)
+    return p

@@ -17,6 +17,15 @@ pytestmark = pytest.mark.django_db
 OFFICE = Actor(name="Programmbüro")
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English; the German ones are translations of them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def programme(today):
     return load()
@@ -51,7 +60,7 @@ def test_reschedule_writes_one_event_with_old_new_and_reason_and_stores_the_fore
 
 def test_a_later_finish_without_a_reason_is_refused_and_nothing_is_stored(programme):
     d = ms("D")
-    with pytest.raises(ReasonRequired, match=r"D from 29\.09\.2025 to 29\.10\.2025"):
+    with pytest.raises(ReasonRequired, match=r"D from 29 Sep 2025 to 29 Oct 2025"):
         svc.reschedule(d, actor=OFFICE, duration_days=120, reason="  ")
     assert d.duration_days == 90  # the caller's object is not left half-changed
     assert ms("D").duration_days == 90

@@ -39,6 +39,8 @@ class ProgrammeForecast(Figures):
     computed_at = models.DateTimeField(_("computed at"))
     current_version = models.PositiveIntegerField(_("current plan version"), null=True)
     original_version = models.PositiveIntegerField(_("original plan version"), null=True)
+    # {"measures": {"green": n, "amber": n, "red": n, "none": n}, "milestones": {...}}
+    health_counts = models.JSONField(_("counts by health"), default=dict)
 
     def __str__(self):
         return f"{self.programme_id} as of {self.as_of}"

@@ -147,7 +147,28 @@ MILESTONE_FIELDS = [
 ]
 
 
+def _count(healths) -> dict:
+    counts = {"green": 0, "amber": 0, "red": 0, "none": 0}
+    for health in healths:
+        counts[health or "none"] += 1
+    return counts
+
+
 def store(programme, forecast: schedule.Forecast) -> None:
+    milestone_rows = {
+        key: (
+            r.start,
+            r.finish,
+            r.started,
+            r.finished,
+            r.baseline_finish,
+            r.original_finish,
+            r.slip_days,
+            r.original_slip_days,
+            r.health,
+        )
+        for key, r in forecast.milestones.items()
+    }
     ProgrammeForecast.objects.update_or_create(
         programme=programme,
         defaults={
@@ -155,6 +176,10 @@ def store(programme, forecast: schedule.Forecast) -> None:
             "computed_at": timezone.now(),
             "current_version": forecast.current_version,
             "original_version": forecast.original_version,
+            "health_counts": {
+                "measures": _count(s.health for s in forecast.measures.values()),
+                "milestones": _count(row[-1] for row in milestone_rows.values()),
+            },
             **_figures(forecast.programme),
         },
     )

@@ -71,8 +71,6 @@ def index(request):
         for p in Programme.objects.select_related("organisation").order_by("title")
         if can_view_office(request.user, p)
     ]
-    if len(programmes) == 1:
-        return redirect("office:dashboard", programmes[0].slug)
     return render(request, "office/index.html", {"programmes": programmes})
 
 

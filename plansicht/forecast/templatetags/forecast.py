@@ -1,6 +1,7 @@
 """Template filters that say forecast figures in words, so status is never colour alone."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -23,6 +24,19 @@ def health_label(health):
 @register.filter
 def health_class(health):
     return HEALTH_CLASSES.get(health or None, "info")
+
+
+@register.filter
+def health_badge(health, size=""):
+    """The status as a badge with its word: colour is never the only cue."""
+    small = size == "small"
+    return format_html(
+        '<span class="kern-badge kern-badge--{}{}"><span class="kern-label{}">{}</span></span>',
+        health_class(health),
+        " kern-badge--small" if small else "",
+        " kern-label--small" if small else "",
+        health_label(health),
+    )
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from plansicht.documents.programme import dump, dumps
 from plansicht.plan.models import Programme
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
 
+    @no_translations  # scripts and logs get one language: English
     def handle(self, *args, slug, **options):
         programme = find_programme(self, slug)
         utf8_output(self)

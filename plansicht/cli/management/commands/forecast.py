@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 from django.utils.formats import date_format
 
 from plansicht.engine.schedule import CycleError
@@ -74,6 +74,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
 
+    @no_translations  # scripts and logs get one language: English
     def handle(self, *args, slug, as_of, json: bool, **options):
         status_date = None
         if as_of:

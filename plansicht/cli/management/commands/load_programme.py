@@ -3,7 +3,7 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from plansicht.documents.programme import DocumentInvalid, parse
 from plansicht.services import Actor, ServiceError
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reason", default="", help="why the plan is loaded or replaced")
 
+    @no_translations  # scripts and logs get one language: English
     def handle(self, *args, file, replace, reason, **options):
         try:
             if file == "-":

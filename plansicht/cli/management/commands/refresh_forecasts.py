@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from plansicht.forecast import run
 
@@ -13,6 +13,7 @@ class Command(BaseCommand):
         "The forecast depends on the date, so run this once a day, shortly after midnight."
     )
 
+    @no_translations  # scripts and logs get one language: English
     def handle(self, *args, **options):
         started = time.monotonic()
         count = 0

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from plansicht.accounts.models import StaffRole, Unit
 from plansicht.demo import synthetic
@@ -34,6 +34,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", type=int, help="also create synthetic-N with N milestones")
 
+    @no_translations  # scripts and logs get one language: English
     def handle(self, *args, size, **options):
         if size is not None and size < 1:
             raise CommandError("--size must be a whole number of 1 or more")

@@ -1,0 +1,156 @@
+"""The permission matrix over every office view: anonymous → login page, wrong role → 403,
+right role → 200. Changes are refused the same way, and nothing is stored."""
+
+import pytest
+from django.urls import reverse
+
+from plansicht.history.models import Event
+from plansicht.plan.models import Milestone, PlanVersion
+
+SLUG = "testprogramm"
+# Milestone B belongs to M1.1, whose lead unit is inherited from M1 ("Stabsstelle
+# Digitalisierung"); the unit editor of that unit may edit it, the one of Tiefbauamt may not.
+VIEWS = {
+    "dashboard": reverse("office:dashboard", args=[SLUG]),
+    "milestones": reverse("office:milestones", args=[SLUG]),
+    "milestone": reverse("office:milestone", args=[SLUG, "B"]),
+    "plan_versions": reverse("office:plan_versions", args=[SLUG]),
+}
+PERSONAS = ["outsider", "viewer", "other_unit_editor", "unit_editor", "editor", "admin"]
+ALLOWED = {
+    "dashboard": {"viewer", "other_unit_editor", "unit_editor", "editor", "admin"},
+    "milestones": {"viewer", "other_unit_editor", "unit_editor", "editor", "admin"},
+    "milestone": {"unit_editor", "editor", "admin"},
+    "plan_versions": {"viewer", "other_unit_editor", "unit_editor", "editor", "admin"},
+}
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_anonymous_visitors_are_sent_to_the_login_page(client, personas, view):
+    response = client.get(VIEWS[view])
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("office:login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_each_role_gets_200_or_403(client, personas, view, persona):
+    client.force_login(getattr(personas, persona))
+    response = client.get(VIEWS[view])
+    expected = 200 if persona in ALLOWED[view] else 403
+    assert response.status_code == expected, (view, persona)
+
+
+def test_the_office_start_page_needs_a_login_only(client, personas):
+    assert client.get(reverse("office:index")).status_code == 302
+    client.force_login(personas.outsider)
+    response = client.get(reverse("office:index"))
+    assert response.status_code == 200
+    assert b"testprogramm" not in response.content
+
+
+def post_dates(client, **extra):
+    return client.post(
+        VIEWS["milestone"],
+        {
+            "op": "dates",
+            "dates-planned_start": "2025-02-01",
+            "dates-duration_days": "90",
+            "dates-expected_finish": "",
+            "dates-reason": "Lieferverzug",
+            **extra,
+        },
+    )
+
+
+@pytest.mark.parametrize("persona", ["viewer", "other_unit_editor"])
+def test_a_wrong_role_cannot_change_a_milestone(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    assert post_dates(client).status_code == 403
+    assert Milestone.objects.get(code="B").duration_days == 60
+    assert not Event.objects.exclude(action="programme.loaded").exists()
+
+
+@pytest.mark.parametrize("persona", ["unit_editor", "editor", "admin"])
+def test_the_right_role_changes_a_milestone_with_one_event(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    response = post_dates(client)
+    assert response.status_code == 302
+    assert Milestone.objects.get(code="B").duration_days == 90
+    event = Event.objects.get(action="milestone.rescheduled")
+    assert event.user == getattr(personas, persona)
+    assert event.reason == "Lieferverzug"
+
+
+def test_a_unit_editor_may_not_change_dependencies_or_freeze_versions(client, personas):
+    client.force_login(personas.unit_editor)
+    response = client.post(
+        VIEWS["milestone"],
+        {
+            "op": "dependency",
+            "dependency-predecessor": str(Milestone.objects.get(code="D").pk),
+            "dependency-type": "FS",
+            "dependency-lag_days": "0",
+            "dependency-reason": "x",
+        },
+    )
+    assert response.status_code == 403
+    response = client.post(
+        VIEWS["plan_versions"],
+        {"label": "Neu", "approved_on": "2025-06-01", "decision_ref": "Beschluss"},
+    )
+    assert response.status_code == 403
+    assert PlanVersion.objects.count() == 2
+
+
+def test_an_editor_freezes_a_plan_version(client, personas):
+    client.force_login(personas.editor)
+    response = client.post(
+        VIEWS["plan_versions"],
+        {
+            "label": "Änderungsplan 2025",
+            "approved_on": "2025-06-01",
+            "decision_ref": "Ratsbeschluss 3/2025",
+        },
+    )
+    assert response.status_code == 302
+    assert PlanVersion.objects.filter(number=3, label="Änderungsplan 2025").exists()
+
+
+def test_a_later_finish_without_reason_shows_the_error_on_the_reason_field(client, personas):
+    client.force_login(personas.editor)
+    response = post_dates(client, **{"dates-reason": ""})
+    assert response.status_code == 400
+    form = response.context["forms"]["dates"]
+    assert "reason" in form.errors
+    assert "Please give a reason" in str(form.errors["reason"]) or "Begründung" in str(
+        form.errors["reason"]
+    )
+    assert Milestone.objects.get(code="B").duration_days == 60
+
+
+def test_a_bad_date_is_explained_and_nothing_is_stored(client, personas):
+    client.force_login(personas.editor)
+    response = post_dates(client, **{"dates-planned_start": "31.02.2025"})
+    assert response.status_code == 400
+    assert "planned_start" in response.context["forms"]["dates"].errors
+    assert Milestone.objects.get(code="B").planned_start.isoformat() == "2025-02-01"
+
+
+def test_a_cycle_is_refused_on_the_spot(client, personas):
+    client.force_login(personas.editor)
+    # C waits for B; making B wait for C would close a cycle.
+    response = client.post(
+        VIEWS["milestone"],
+        {
+            "op": "dependency",
+            "dependency-predecessor": str(Milestone.objects.get(code="C").pk),
+            "dependency-type": "FS",
+            "dependency-lag_days": "0",
+            "dependency-reason": "",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["forms"]["dependency"].errors
+    assert "cycle" in str(errors) or "Kreis" in str(errors)
+    assert not Event.objects.filter(action="dependency.added").exists()

@@ -1,0 +1,169 @@
+"""Nothing internal or draft reaches a public page, at any depth of the measure tree.
+
+Internal fields are found by introspecting the models (fields declared internal), not by a
+hand-written list, so a new internal field is covered the day it is added.
+"""
+
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from plansicht.accounts.fields import internal_fields
+from plansicht.plan.models import Measure, Milestone
+from plansicht.services import Actor
+from plansicht.services import plan as svc
+
+from .factories import document, load
+
+pytestmark = pytest.mark.django_db
+MARK = "LEAKMARK"
+
+
+def plansicht_models():
+    return [m for m in apps.get_models() if m.__module__.startswith("plansicht.")]
+
+
+def test_the_models_declare_internal_fields():
+    declared = {(m.__name__, f.name) for m in plansicht_models() for f in internal_fields(m)}
+    assert {("Measure", "internal_note"), ("Milestone", "internal_note")} <= declared
+
+
+@pytest.fixture
+def leaky(today):
+    doc = document()
+    # Drafts at every depth: a draft measure below a published one, a published measure below
+    # a draft one, a draft milestone in a published measure, one that a public one waits for.
+    doc["measures"] += [
+        {
+            "code": f"{MARK}-M1.2",
+            "title": f"{MARK} draft sub-measure",
+            "field_of_action": "F1",
+            "parent": "M1",
+            "draft": True,
+            "description": MARK,
+        },
+        {
+            "code": f"{MARK}-M1.2.1",
+            "title": f"{MARK} below a draft",
+            "field_of_action": "F1",
+            "parent": f"{MARK}-M1.2",
+        },
+        {
+            "code": f"{MARK}-M9.1",
+            "title": f"{MARK} below draft M9",
+            "field_of_action": "F2",
+            "parent": "M9",
+        },
+    ]
+    doc["milestones"] += [
+        {
+            "code": f"{MARK}-a",
+            "measure": f"{MARK}-M1.2.1",
+            "title": f"{MARK} hidden deep",
+            "planned_start": "2025-07-01",
+            "duration_days": 10,
+        },
+        {
+            "code": f"{MARK}-b",
+            "measure": "M1",
+            "title": f"{MARK} draft milestone",
+            "planned_start": "2025-07-01",
+            "duration_days": 10,
+            "draft": True,
+        },
+        {
+            "code": f"{MARK}-c",
+            "measure": f"{MARK}-M9.1",
+            "title": f"{MARK} below draft M9",
+            "planned_start": "2025-07-01",
+            "duration_days": 10,
+        },
+    ]
+    doc["dependencies"].append({"predecessor": f"{MARK}-b", "successor": "D"})
+    programme = load(doc)
+    # Every internal field of every row, found by introspection.
+    for model in plansicht_models():
+        fields = internal_fields(model)
+        for obj in model.objects.all():
+            for field in fields:
+                setattr(obj, field.name, f"{MARK} internal {model.__name__}.{field.name}")
+            if fields:
+                obj.save(update_fields=[f.name for f in fields])
+    # Internal events: changes to drafts, a dependency on a draft.
+    actor = Actor(name="Programmbüro")
+    svc.set_progress(
+        Milestone.objects.get(code=f"{MARK}-b"),
+        10,
+        actor=actor,
+        reason=f"{MARK} reason about a draft",
+    )
+    svc.reschedule(
+        Milestone.objects.get(code=f"{MARK}-a"),
+        actor=actor,
+        planned_start=date(2025, 8, 1),
+        reason=f"{MARK} reason deep",
+    )
+    svc.add_dependency(
+        Milestone.objects.get(code=f"{MARK}-c"),
+        Milestone.objects.get(code="C"),
+        actor=actor,
+        reason=f"{MARK} hidden predecessor",
+    )
+    return programme
+
+
+def public_urls(programme, prefix=""):
+    slug = programme.slug
+    urls = [
+        reverse("portal:index"),
+        reverse("portal:overview", args=[slug]),
+        reverse("portal:measures", args=[slug]),
+        reverse("portal:measures", args=[slug]) + "?q=hidden",  # matches only drafts
+        reverse("portal:history", args=[slug]),
+        reverse("portal:methodology", args=[slug]),
+        reverse("portal:accessibility"),
+        reverse("portal:imprint"),
+    ]
+    urls += [
+        reverse("portal:measure", args=[slug, code])
+        for code in Measure.objects.filter(programme=programme)
+        .public()
+        .values_list("code", flat=True)
+    ]
+    urls += [
+        reverse("portal:milestone", args=[slug, code])
+        for code in Milestone.objects.filter(programme=programme)
+        .public()
+        .values_list("code", flat=True)
+    ]
+    return [prefix + u for u in urls]
+
+
+def test_no_public_page_shows_anything_internal_or_draft(client, leaky):
+    pages = public_urls(leaky) + public_urls(leaky, prefix="/en")
+    assert len(pages) > 20
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert MARK not in response.content.decode(), f"{url} shows internal or draft content"
+
+
+def test_draft_measures_and_milestones_have_no_public_page(client, leaky):
+    for code in (f"{MARK}-M1.2", f"{MARK}-M1.2.1", "M9", f"{MARK}-M9.1"):
+        assert client.get(reverse("portal:measure", args=[leaky.slug, code])).status_code == 404
+    for code in (f"{MARK}-a", f"{MARK}-b", f"{MARK}-c", "X", "Z"):
+        assert client.get(reverse("portal:milestone", args=[leaky.slug, code])).status_code == 404
+
+
+def test_unknown_things_give_a_real_404_page(client, leaky):
+    for url in (
+        "/p/nirgendwo/",
+        "/p/testprogramm/measures/NOPE/",
+        "/p/testprogramm/milestones/NOPE/",
+        "/p/nirgendwo/history/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "<h1" in response.content.decode()
