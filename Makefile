@@ -44,7 +44,8 @@ demo: migrate assets
 
 test: install-dev assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY=$${TMPDIR:-/tmp}/plansicht-hypothesis \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(BENCH_SIZE)

@@ -3,6 +3,11 @@
 from datetime import date
 
 import pytest
+from hypothesis import settings
+
+# The test run leaves the clone unchanged: no example database written into it.
+settings.register_profile("plansicht", database=None)
+settings.load_profile("plansicht")
 
 TODAY = date(2025, 6, 1)
 
