@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plansicht.history",
     "plansicht.plan",
     "plansicht.content",
+    "plansicht.funding",
     "plansicht.forecast",
     # faces
     "plansicht.cli",

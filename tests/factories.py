@@ -4,7 +4,7 @@ import copy
 
 from plansicht.documents.programme import FORMAT, parse
 from plansicht.services import Actor
-from plansicht.services.plan import load_programme
+from plansicht.services.programme import load_programme
 
 SYSTEM = Actor.system("tests")
 

@@ -140,11 +140,11 @@ def test_a_measure_tree_that_loops_is_refused(tmp_path):
 
 def test_unknown_keys_are_ignored_with_a_warning(tmp_path):
     doc = document()
-    doc["grants"] = []
+    doc["positions"] = []
     doc["milestones"][0]["requires_positions"] = ["CDO"]
     code, _out, err = command("load_programme", write(tmp_path, doc))
     assert code == 0
-    assert "grants: unknown key, ignored" in err
+    assert "positions: unknown key, ignored" in err
     assert "milestones[0].requires_positions: unknown key, ignored" in err
     assert Programme.objects.filter(slug="testprogramm").exists()
 

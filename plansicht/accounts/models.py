@@ -46,11 +46,13 @@ class StaffRole(models.Model):
     ADMIN = "admin"
     EDITOR = "editor"
     UNIT_EDITOR = "unit_editor"
+    FINANCE = "finance"
     VIEWER = "viewer"
     ROLES = [
         (ADMIN, _("administrator")),
         (EDITOR, _("editor for the whole programme")),
         (UNIT_EDITOR, _("editor for the measures of one unit")),
+        (FINANCE, _("finance officer")),
         (VIEWER, _("read-only viewer")),
     ]
 

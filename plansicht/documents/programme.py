@@ -24,6 +24,7 @@ from plansicht.plan.models import (
 )
 
 from . import PROGRAMME_FORMAT as FORMAT
+from . import funding
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,7 +70,9 @@ KNOWN_KEYS = {
     "dependencies": {"predecessor", "successor", "type", "lag_days"},
     "plan_versions": {"number", "label", "approved_on", "decision_ref", "milestones"},
     "entries": {"code", "start", "finish"},
+    **funding.KNOWN_KEYS,
 }
+KNOWN_KEYS[""] |= set(funding.SECTIONS)
 
 
 class DocumentInvalid(Exception):
@@ -401,6 +404,7 @@ def parse(data) -> tuple[dict, list[tuple[str, str]]]:
             v["milestones"].append(e)
         versions.append(v)
     out["plan_versions"] = versions
+    out.update(funding.parse(c, doc, milestone_index))
 
     if c.problems:
         raise DocumentInvalid(c.problems)
@@ -546,6 +550,7 @@ def dump(programme: Programme) -> dict:
     _put(doc, "milestones", sorted(milestones, key=lambda m: m["code"]))
     _put(doc, "dependencies", dependencies)
     _put(doc, "plan_versions", versions)
+    doc.update(funding.dump(programme, _put, _iso))
     return doc
 
 

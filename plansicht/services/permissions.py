@@ -4,7 +4,8 @@ views ask the same functions first, so that a page the user may not use answers 
 Roles are per organisation (``accounts.StaffRole``): an administrator and an editor may change
 the whole plan of their organisation's programmes; an editor of one unit may change the
 milestones of the measures that unit leads (a measure without a lead unit belongs to its
-parent's); a viewer may only look. Superusers count as administrators everywhere.
+parent's); a finance officer may change the money (and the dates of expenditures and
+drawdowns) but not the plan; a viewer may only look. Superusers count as administrators everywhere.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from plansicht.accounts.models import StaffRole
 from plansicht.plan.models import Measure
 
 EDIT_PLAN = (StaffRole.ADMIN, StaffRole.EDITOR)
+EDIT_MONEY = (StaffRole.ADMIN, StaffRole.FINANCE)
 
 
 def role_for(user, programme) -> StaffRole | None:
@@ -38,6 +40,13 @@ def can_edit_plan(user, programme) -> bool:
     """Change dependencies and freeze plan versions: administrators and programme editors."""
     role = role_for(user, programme)
     return role is not None and role.role in EDIT_PLAN
+
+
+def can_edit_money(user, programme) -> bool:
+    """Cost lines, expenditures, budget lines and drawdowns: finance officers and
+    administrators. Plan editors may not change money, finance officers not the plan's dates."""
+    role = role_for(user, programme)
+    return role is not None and role.role in EDIT_MONEY
 
 
 def lead_unit_id(measure: Measure):

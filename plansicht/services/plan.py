@@ -7,15 +7,14 @@ the event. If anything fails, the transaction rolls back and nothing is stored.
 
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plansicht.accounts.models import Organisation, Unit
+from plansicht.accounts.models import Unit
 from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
 from plansicht.forecast import run
-from plansicht.history.models import Event, record
+from plansicht.history.models import Event
 from plansicht.plan.models import (
     Dependency,
     FieldOfAction,
@@ -26,103 +25,9 @@ from plansicht.plan.models import (
     Programme,
 )
 
-from . import UNSET, Actor, ReasonRequired, ServiceError
-from .permissions import can_edit_milestone, can_edit_plan, require, role_for
-
-
-def _commit(
-    programme,
-    *,
-    actor: Actor,
-    reason: str,
-    action: str,
-    apply,
-    event,
-    planned_later: bool = False,
-    undo=None,
-) -> Event:
-    reason = (reason or "").strip()
-    try:
-        return _commit_atomic(programme, actor, reason, action, apply, event, planned_later)
-    except Exception:
-        if undo is not None:
-            undo()
-        raise
-
-
-def _commit_atomic(programme, actor, reason, action, apply, event, planned_later) -> Event:
-    with transaction.atomic():
-        # One writer per programme at a time: the forecast is a function of the whole plan.
-        Programme.objects.select_for_update().filter(pk=programme.pk).exists()
-        as_of = run.today()
-        before = run.compute(programme, as_of)
-        apply()
-        if callable(event):
-            event = event()
-        after = run.refresh(programme, as_of)
-        later = _finishes_moved_later(before, after)
-        if (later or planned_later) and not reason:
-            raise ReasonRequired(_later_message(later), field="reason")
-        subject_forecast = event.pop("forecast_of", None)
-        changes = event.pop("changes")
-        if subject_forecast is not None:
-            old = before.forecast.milestones.get(subject_forecast)
-            new = after.forecast.milestones.get(subject_forecast)
-            if old and new and old.finish != new.finish:
-                changes["forecast_finish"] = [old.finish, new.finish]
-        return record(
-            action=action,
-            programme=programme,
-            changes=changes,
-            reason=reason,
-            user=actor.user,
-            actor=actor.name,
-            unit=actor.unit,
-            **event,
-        )
-
-
-def _finishes_moved_later(before: run.Result, after: run.Result) -> list[tuple[str, date, date]]:
-    moved = []
-    new = after.forecast.milestones
-    for key, old in before.forecast.milestones.items():
-        now = new.get(key)
-        if now is not None and now.finish > old.finish:
-            moved.append((after.milestone_codes[key], old.finish, now.finish))
-    return sorted(moved)
-
-
-def _later_message(later) -> str:
-    if not later:
-        return _("This change moves a planned finish later. Please give a reason.")
-    code, old, new = later[0]
-    message = _(
-        "This change moves the finish of {code} from {old} to {new}. Please give a reason."
-    ).format(
-        code=code,
-        old=date_format(old, "SHORT_DATE_FORMAT"),
-        new=date_format(new, "SHORT_DATE_FORMAT"),
-    )
-    if len(later) > 1:
-        message += " " + _("It also moves the finish of {count} other milestone(s) later.").format(
-            count=len(later) - 1
-        )
-    return message
-
-
-def _set_fields(obj, changes: dict):
-    """apply() and undo() for changes {field: [old, new]} to one object's own fields."""
-
-    def apply():
-        for key, (_old, value) in changes.items():
-            setattr(obj, key, value)
-        obj.save(update_fields=list(changes))
-
-    def undo():  # the transaction rolled back: the caller's object must not keep new values
-        for key, (old, _value) in changes.items():
-            setattr(obj, key, old)
-
-    return apply, undo
+from . import UNSET, Actor, ServiceError
+from .common import commit, set_fields
+from .permissions import can_edit_milestone, can_edit_plan, require
 
 
 def _is_public(milestone: Milestone) -> bool:
@@ -198,8 +103,8 @@ def reschedule(
         new.get("expected_finish", milestone.expected_finish),
     )
 
-    apply, undo = _set_fields(milestone, changes)
-    return _commit(
+    apply, undo = set_fields(milestone, changes)
+    return commit(
         milestone.programme,
         actor=actor,
         reason=reason,
@@ -255,7 +160,7 @@ def record_actual(
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
 
-    apply, undo = _set_fields(milestone, changes)
+    apply, undo = set_fields(milestone, changes)
     action = (
         "milestone.finished"
         if "actual_finish" in changes and finish
@@ -265,7 +170,7 @@ def record_actual(
             else "milestone.actuals_corrected"
         )
     )
-    return _commit(
+    return commit(
         milestone.programme,
         actor=actor,
         reason=reason,
@@ -284,8 +189,8 @@ def set_progress(milestone: Milestone, progress: int, *, actor: Actor, reason: s
         raise ServiceError(_("Nothing to change: the values are the same as before."))
     changes = {"progress": [milestone.progress, progress]}
 
-    apply, undo = _set_fields(milestone, changes)
-    return _commit(
+    apply, undo = set_fields(milestone, changes)
+    return commit(
         milestone.programme,
         actor=actor,
         reason=reason,
@@ -348,7 +253,7 @@ def add_dependency(
             lag_days=lag_days,
         )
 
-    return _commit(
+    return commit(
         programme,
         actor=actor,
         reason=reason,
@@ -374,7 +279,7 @@ def remove_dependency(dependency: Dependency, *, actor: Actor, reason: str = "")
         "type": [dependency.type, None],
         "lag_days": [dependency.lag_days, None],
     }
-    return _commit(
+    return commit(
         dependency.programme,
         actor=actor,
         reason=reason,
@@ -450,7 +355,7 @@ def freeze_plan_version(
             },
         }
 
-    return _commit(
+    return commit(
         programme,
         actor=actor,
         reason=reason,
@@ -460,58 +365,9 @@ def freeze_plan_version(
     )
 
 
-def load_programme(
-    document: dict, *, actor: Actor, replace: bool = False, reason: str = ""
-) -> Programme:
-    """Store a checked programme document (see ``plansicht.documents.programme.parse``).
-
-    A new slug creates the programme. An existing slug is refused unless ``replace``: then the
-    programme's state becomes the document's. Measures and milestones are matched by code and
-    keep their identity (and history); what the document lacks is removed. Events are never
-    removed: the history gains one event for the load or replacement.
-    """
-    data = document["programme"]
-    with transaction.atomic():
-        programme = Programme.objects.select_for_update().filter(slug=data["slug"]).first()
-        if actor.user is not None and programme is not None:
-            role = role_for(actor.user, programme)
-            require(role is not None and role.role == role.ADMIN)
-        if programme is not None and not replace:
-            raise ServiceError(
-                _(
-                    "A programme with the short name “{slug}” exists already. To replace its plan "
-                    "with this document, load it with --replace."
-                ).format(slug=data["slug"]),
-                field="programme.slug",
-            )
-        organisation, _created = Organisation.objects.get_or_create(name=data["organisation"])
-        created = programme is None
-        if created:
-            programme = Programme(slug=data["slug"])
-        programme.title = data["title"]
-        programme.organisation = organisation
-        programme.amber_days = data["amber_days"]
-        programme.red_days = data["red_days"]
-        programme.save()
-        counts = _replace_state(programme, organisation, document)
-        run.refresh(programme)
-        record(
-            action="programme.loaded" if created else "programme.replaced",
-            programme=programme,
-            subject=programme,
-            label=programme.title,
-            changes=counts,
-            reason=(reason or "").strip(),
-            public=True,
-            user=actor.user,
-            actor=actor.name,
-            unit=actor.unit,
-        )
-    return programme
-
-
-def _replace_state(programme, organisation, document) -> dict:
-    """Make the programme's plan equal the document's; returns {what: [before, after]} counts."""
+def replace_plan_state(programme, organisation, document) -> dict:
+    """Make the programme's plan equal the document's; returns {what: [before, after]} counts.
+    Part of ``services.programme.load_programme``, which writes the one event."""
     before = {
         "measures": Measure.objects.filter(programme=programme).public().count(),
         "milestones": Milestone.objects.filter(programme=programme).public().count(),

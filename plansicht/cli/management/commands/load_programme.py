@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, no_translations
 
 from plansicht.documents.programme import DocumentInvalid, parse
 from plansicht.services import Actor, ServiceError
-from plansicht.services.plan import load_programme
+from plansicht.services.programme import load_programme
 
 
 class Command(BaseCommand):

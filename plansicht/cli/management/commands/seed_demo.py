@@ -13,6 +13,7 @@ from plansicht.documents.programme import DocumentInvalid, parse
 from plansicht.plan.models import Milestone, Programme
 from plansicht.services import Actor, ServiceError
 from plansicht.services import plan as plan_service
+from plansicht.services.programme import load_programme
 
 DEMO = Path(__file__).resolve().parents[3] / "demo"
 # username, role, limited to the unit "Tiefbauamt", Django-admin superuser
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             document, _warnings = parse(data)
         except DocumentInvalid as e:  # our own data: a bug, say where
             raise CommandError(f"demo data is invalid:\n{e}") from None
-        return plan_service.load_programme(document, actor=Actor.system(what), reason="Demo data")
+        return load_programme(document, actor=Actor.system(what), reason="Demo data")
 
     def seed_musterstadt(self):
         with open(DEMO / "musterstadt.json", encoding="utf-8") as f:

@@ -1,0 +1,1 @@
+"""Funding: grants, the cost and financing plan, spending, the municipal budget and drawdowns."""

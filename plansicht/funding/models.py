@@ -1,0 +1,171 @@
+"""The money side of a programme. Writes go through ``plansicht.services.funding``.
+
+The planned distribution of a cost line by year is never stored: it follows from its
+milestone's dates (the KFP table is derived, never typed twice).
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.plan.models import CODE_LENGTH, Milestone, Programme
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Grant(models.Model):
+    """A grant (Zuwendung): the funder pays ``rate`` of eligible costs within its period."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="grants")
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    funder = models.CharField(_("funder"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    reference = models.CharField(_("funding reference"), max_length=100, blank=True, default="")
+    rate = models.DecimalField(
+        _("funding rate"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of eligible costs the funder pays, e.g. 0.90."),
+    )
+    commitment_date = models.DateField(_("date of the grant notice"))
+    eligible_from = models.DateField(_("eligible from"))
+    eligible_until = models.DateField(_("eligible until"))
+    max_amount = models.DecimalField(_("maximum grant"), null=True, blank=True, **MONEY)
+    phase = models.CharField(_("phase"), max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="grant_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(eligible_until__gte=models.F("eligible_from")),
+                name="grant_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=1), name="grant_rate_between_0_and_1"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class CostLine(models.Model):
+    """A line of the cost and financing plan: the planned eligible cost of a milestone's work."""
+
+    STAFF = "staff"
+    MATERIAL = "material"
+    INVESTMENT = "investment"
+    CATEGORIES = [(STAFF, _("staff")), (MATERIAL, _("material")), (INVESTMENT, _("investment"))]
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cost_lines")
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, related_name="cost_lines", verbose_name=_("grant")
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="cost_lines", verbose_name=_("milestone")
+    )
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    category = models.CharField(_("category"), max_length=20, choices=CATEGORIES)
+    amount = models.DecimalField(_("planned amount"), validators=[MinValueValidator(0)], **MONEY)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="cost_line_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="cost_line_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.get_category_display()})"
+
+
+class Expenditure(models.Model):
+    """Actual spending (Ist) on a cost line, eligible or not."""
+
+    cost_line = models.ForeignKey(
+        CostLine, on_delete=models.PROTECT, related_name="expenditures", verbose_name=_("cost line")
+    )
+    on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    eligible = models.BooleanField(_("eligible"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
+    document_ref = models.CharField(_("document reference"), max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("expenditure")
+        verbose_name_plural = _("expenditures")
+
+    def __str__(self):
+        return f"{self.cost_line.code} {self.on} {self.amount}"
+
+
+class BudgetLine(models.Model):
+    """The own share the municipal budget holds for a grant in one year (Haushaltsansatz)."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("grant")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    product = models.CharField(_("product / cost centre"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    own_share = models.DecimalField(_("own share budgeted"), **MONEY)
+    commitment_authorisation = models.DecimalField(
+        _("commitment authorisation (VE)"), null=True, blank=True, **MONEY
+    )
+
+    class Meta:
+        ordering = ["year", "product"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self):
+        return f"{self.year} {self.product} {self.title}"
+
+
+class DrawdownPlanEntry(models.Model):
+    """The binding drawdown plan (Mittelabrufplan): what is to be requested by when."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="drawdown_plan", verbose_name=_("grant")
+    )
+    on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("drawdown plan entry")
+        verbose_name_plural = _("drawdown plan entries")
+
+    def __str__(self):
+        return f"{self.grant.code} {self.on} {self.amount}"
+
+
+class Drawdown(models.Model):
+    """Money requested from the funder, and received."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="drawdowns", verbose_name=_("grant")
+    )
+    requested_on = models.DateField(_("requested on"))
+    amount_requested = models.DecimalField(_("amount requested"), **MONEY)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    amount_received = models.DecimalField(_("amount received"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+        verbose_name = _("drawdown")
+        verbose_name_plural = _("drawdowns")
+
+    def __str__(self):
+        return f"{self.grant.code} {self.requested_on} {self.amount_requested}"

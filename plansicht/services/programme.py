@@ -1,0 +1,66 @@
+"""Loading a whole programme document: the plan, the funding and (later) the positions,
+in one transaction with one history event."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from plansicht.accounts.models import Organisation
+from plansicht.forecast import run
+from plansicht.history.models import record
+from plansicht.plan.models import Programme
+
+from . import Actor, ServiceError
+from .funding import replace_funding_state
+from .permissions import require, role_for
+from .plan import replace_plan_state
+
+
+def load_programme(
+    document: dict, *, actor: Actor, replace: bool = False, reason: str = ""
+) -> Programme:
+    """Store a checked programme document (see ``plansicht.documents.programme.parse``).
+
+    A new slug creates the programme. An existing slug is refused unless ``replace``: then the
+    programme's state becomes the document's. Measures and milestones are matched by code and
+    keep their identity (and history); what the document lacks is removed. Events are never
+    removed: the history gains one event for the load or replacement.
+    """
+    data = document["programme"]
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(slug=data["slug"]).first()
+        if actor.user is not None and programme is not None:
+            role = role_for(actor.user, programme)
+            require(role is not None and role.role == role.ADMIN)
+        if programme is not None and not replace:
+            raise ServiceError(
+                _(
+                    "A programme with the short name “{slug}” exists already. To replace its plan "
+                    "with this document, load it with --replace."
+                ).format(slug=data["slug"]),
+                field="programme.slug",
+            )
+        organisation, _created = Organisation.objects.get_or_create(name=data["organisation"])
+        created = programme is None
+        if created:
+            programme = Programme(slug=data["slug"])
+        programme.title = data["title"]
+        programme.organisation = organisation
+        programme.amber_days = data["amber_days"]
+        programme.red_days = data["red_days"]
+        programme.save()
+        counts = replace_plan_state(programme, organisation, document)
+        replace_funding_state(programme, document)
+        run.refresh(programme)
+        record(
+            action="programme.loaded" if created else "programme.replaced",
+            programme=programme,
+            subject=programme,
+            label=programme.title,
+            changes=counts,
+            reason=(reason or "").strip(),
+            public=True,
+            user=actor.user,
+            actor=actor.name,
+            unit=actor.unit,
+        )
+    return programme
