@@ -135,3 +135,66 @@ def document(slug="testprogramm", **overrides) -> dict:
 def load(doc=None, *, replace=False, reason=""):
     parsed, _warnings = parse(doc if doc is not None else document())
     return load_programme(parsed, actor=SYSTEM, replace=replace, reason=reason)
+
+
+def funded_document(slug="testprogramm") -> dict:
+    """The small document with a grant whose eligibility ends while D is still running."""
+    doc = document(slug)
+    doc["grants"] = [
+        {
+            "code": "G1",
+            "funder": "KfW",
+            "title": "Modellprojekte Smart Cities",
+            "reference": "436-123",
+            "rate": "0.90",
+            "commitment_date": "2020-10-01",
+            "eligible_from": "2021-01-01",
+            "eligible_until": "2025-08-31",
+            "max_amount": "15000.00",
+            "phase": "Umsetzung",
+        },
+    ]
+    doc["cost_plan"] = [
+        {"code": "K1", "grant": "G1", "milestone": "D", "category": "staff", "amount": "9000.00"},
+        {"code": "K2", "grant": "G1", "milestone": "C", "category": "material", "amount": 3000},
+        {
+            "code": "K3",
+            "grant": "G1",
+            "milestone": "A",
+            "category": "investment",
+            "amount": "1000.00",
+        },
+        {"code": "K9", "grant": "G1", "milestone": "X", "category": "staff", "amount": "777.00"},
+    ]
+    doc["expenditures"] = [
+        {"cost_line": "K2", "on": "2025-05-15", "amount": "500.00", "eligible": True},
+        {
+            "cost_line": "K2",
+            "on": "2025-07-01",
+            "amount": "200.00",
+            "eligible": True,
+            "note": "future-dated",
+        },
+        {"cost_line": "K2", "on": "2025-03-01", "amount": "100.00", "eligible": False},
+        {"cost_line": "K3", "on": "2025-02-20", "amount": "1000.00", "eligible": True},
+    ]
+    doc["budget_lines"] = [
+        {
+            "grant": "G1",
+            "year": 2025,
+            "product": "1.11.01",
+            "title": "Smart City Eigenanteil",
+            "own_share": "1000.00",
+        },
+    ]
+    doc["drawdown_plan"] = [{"grant": "G1", "on": "2025-03-31", "amount": "2000.00"}]
+    doc["drawdowns"] = [
+        {
+            "grant": "G1",
+            "requested_on": "2025-04-02",
+            "amount_requested": "1350.00",
+            "received_on": "2025-04-20",
+            "amount_received": "1350.00",
+        },
+    ]
+    return doc

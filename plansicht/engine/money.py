@@ -118,6 +118,9 @@ class FundingResult:
     line_cost_at_risk: dict[Hashable, Fraction]
     line_spent: dict[Hashable, Fraction]
     line_remaining: dict[Hashable, Fraction]
+    # Remaining cost falling per milestone and year, as integer numerators over window
+    # lengths: {(milestone, year, n): cents * days}; see :func:`sum_numerators`.
+    falling: dict[tuple, int] = field(default_factory=dict)
 
     def at_risk_milestones(self) -> set:
         """Milestones with at least one cent at risk once rounded: they turn red."""
@@ -201,6 +204,7 @@ def funding(
     inside_num: dict[tuple, int] = defaultdict(int)
     outside_num: dict[tuple, int] = defaultdict(int)
     window_of = {}
+    falling: dict[tuple, int] = defaultdict(int)
     milestone_risk: dict[Hashable, Fraction] = defaultdict(Fraction)
     milestone_grant_risk: dict[Hashable, Fraction] = defaultdict(Fraction)
     for (grant_key, milestone), rest in remaining.items():
@@ -221,6 +225,7 @@ def funding(
         hi = grant.eligible_until.toordinal() + 1  # eligible until and including that day
         outside_total = 0
         for year, inside, outside in spread_by_year(start, end, lo, hi):
+            falling[milestone, year, n] += rest * (inside + outside)
             if inside:
                 inside_num[grant_key, year, n] += rest * inside
             if outside:
@@ -296,7 +301,22 @@ def funding(
         line_cost_at_risk=line_risk,
         line_spent={k: Fraction(v, 100) for k, v in spent_cents.items()},
         line_remaining={k: Fraction(v, 100) for k, v in line_remaining.items()},
+        falling=dict(falling),
     )
+
+
+def sum_numerators(numerators: Mapping[tuple, int], group) -> dict:
+    """Sum {(..., n): cents * days} exactly into {target: euros} for every target that
+    ``group(key)`` yields (a measure and its ancestors, say): integers are added per window
+    length first, and each distinct length costs one division."""
+    by_length: dict[tuple, int] = defaultdict(int)
+    for key, num in numerators.items():
+        for target in group(key):
+            by_length[target, key[-1]] += num
+    totals: dict = defaultdict(Fraction)
+    for (target, n), num in by_length.items():
+        totals[target] += Fraction(num, n * 100)
+    return dict(totals)
 
 
 def planned_by_year(amount: Decimal, start: date, finish: date) -> dict[int, Fraction]:

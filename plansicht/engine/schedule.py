@@ -125,6 +125,11 @@ class MilestoneResults(Mapping):
     def __iter__(self):
         return iter(self._keys)
 
+    def mark_red(self, keys) -> None:
+        """Money at risk makes a milestone red whatever its slip."""
+        for key in keys:
+            self._healths[self._index[key]] = RED
+
     def __len__(self):
         return len(self._keys)
 

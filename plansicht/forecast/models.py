@@ -7,6 +7,7 @@ rewritten by ``plansicht.forecast.refresh``; drafts have no rows.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from plansicht.funding.models import Grant
 from plansicht.plan.models import Measure, Milestone, Programme
 
 HEALTH_CHOICES = [("green", _("green")), ("amber", _("amber")), ("red", _("red"))]
@@ -31,7 +32,23 @@ class Figures(models.Model):
         abstract = True
 
 
-class ProgrammeForecast(Figures):
+class Money(models.Model):
+    """Money at risk over a measure's subtree or the programme, and spending by year."""
+
+    cost_at_risk = models.DecimalField(
+        _("cost at risk"), max_digits=14, decimal_places=2, default=0
+    )
+    grant_at_risk = models.DecimalField(
+        _("grant at risk"), max_digits=14, decimal_places=2, default=0
+    )
+    # [{"year", "planned", "forecast", "actual"}], amounts as decimal strings
+    money_by_year = models.JSONField(_("money by year"), default=list)
+
+    class Meta:
+        abstract = True
+
+
+class ProgrammeForecast(Figures, Money):
     programme = models.OneToOneField(
         Programme, on_delete=models.CASCADE, primary_key=True, related_name="forecast"
     )
@@ -41,12 +58,15 @@ class ProgrammeForecast(Figures):
     original_version = models.PositiveIntegerField(_("original plan version"), null=True)
     # {"measures": {"green": n, "amber": n, "red": n, "none": n}, "milestones": {...}}
     health_counts = models.JSONField(_("counts by health"), default=dict)
+    # {measure code: {year: {category: amount}}}: the cost and financing plan (KFP) by the
+    # baseline dates, derived, never typed.
+    kfp = models.JSONField(_("cost and financing plan"), default=dict)
 
     def __str__(self):
         return f"{self.programme_id} as of {self.as_of}"
 
 
-class MeasureForecast(Figures):
+class MeasureForecast(Figures, Money):
     measure = models.OneToOneField(
         Measure, on_delete=models.CASCADE, primary_key=True, related_name="forecast"
     )
@@ -69,6 +89,46 @@ class MilestoneForecast(models.Model):
     original_slip_days = models.IntegerField(_("slip against the original plan"), null=True)
     # null: no slip to judge, which is not any colour
     health = models.CharField(_("health"), max_length=5, choices=HEALTH_CHOICES, null=True)  # noqa: DJ001
+    cost_at_risk = models.DecimalField(
+        _("cost at risk"), max_digits=14, decimal_places=2, default=0
+    )
+    grant_at_risk = models.DecimalField(
+        _("grant at risk"), max_digits=14, decimal_places=2, default=0
+    )
 
     def __str__(self):
         return f"milestone {self.milestone_id}: {self.start} – {self.finish}"
+
+
+class GrantForecast(models.Model):
+    """A grant's money as of the forecast's date: spent, at risk, own share by year."""
+
+    grant = models.OneToOneField(
+        Grant, on_delete=models.CASCADE, primary_key=True, related_name="forecast"
+    )
+    spent = models.DecimalField(_("spent"), max_digits=14, decimal_places=2, default=0)
+    remaining = models.DecimalField(_("remaining"), max_digits=14, decimal_places=2, default=0)
+    cost_at_risk = models.DecimalField(
+        _("cost at risk"), max_digits=14, decimal_places=2, default=0
+    )
+    grant_at_risk = models.DecimalField(
+        _("grant at risk"), max_digits=14, decimal_places=2, default=0
+    )
+    ineligible_spent = models.DecimalField(
+        _("ineligible spending"), max_digits=14, decimal_places=2, default=0
+    )
+    # [{"year", "spent", "falling_eligible", "falling_at_risk", "own_share_needed",
+    #   "own_share_budgeted", "own_share_gap", "ineligible"}], amounts as decimal strings
+    years = models.JSONField(_("by year"), default=list)
+    drawdown_planned = models.DecimalField(
+        _("drawdowns planned to date"), max_digits=14, decimal_places=2, default=0
+    )
+    drawdown_requested = models.DecimalField(
+        _("requested to date"), max_digits=14, decimal_places=2, default=0
+    )
+    drawdown_received = models.DecimalField(
+        _("received to date"), max_digits=14, decimal_places=2, default=0
+    )
+
+    def __str__(self):
+        return f"grant {self.grant_id}"

@@ -6,15 +6,18 @@ and a dependency on a draft is ignored by the engine because its end is missing.
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
 
 from plansicht.engine import schedule
-from plansicht.engine.health import Thresholds
+from plansicht.engine.health import RED, Thresholds
+from plansicht.engine.money import cents
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, PlanVersionEntry
 
-from .models import MeasureForecast, MilestoneForecast, ProgrammeForecast
+from . import money
+from .models import GrantForecast, MeasureForecast, MilestoneForecast, ProgrammeForecast
 
 BATCH = 500
 
@@ -31,6 +34,7 @@ class Result:
     forecast: schedule.Forecast
     milestone_codes: dict[int, str]
     measure_codes: dict[int, str]
+    funds: money.MoneyResult | None = None
 
 
 def compute(programme, as_of: date | None = None) -> Result:
@@ -109,14 +113,27 @@ def compute(programme, as_of: date | None = None) -> Result:
         thresholds=Thresholds(programme.amber_days, programme.red_days),
         programme_key=programme.pk,
     )
-    return Result(result, milestone_codes, measure_codes)
+    funds = money.compute(
+        programme,
+        result,
+        measure_of={m.key: m.measure for m in milestones},
+        parent_of={m.key: m.parent for m in measures},
+    )
+    if funds is not None and funds.at_risk:
+        # Any cost at risk makes the milestone, its measures and the programme red.
+        result.milestones.mark_red(funds.at_risk)
+        for key in funds.measure_cost_at_risk:
+            if key in result.measures:
+                result.measures[key].health = RED
+        result.programme.health = RED
+    return Result(result, milestone_codes, measure_codes, funds)
 
 
 def refresh(programme, as_of: date | None = None) -> Result:
     """Compute the forecast and store it, writing only the rows whose figures changed."""
     result = compute(programme, as_of)
     with transaction.atomic():
-        store(programme, result.forecast)
+        store(programme, result)
     return result
 
 
@@ -154,7 +171,11 @@ def _count(healths) -> dict:
     return counts
 
 
-def store(programme, forecast: schedule.Forecast) -> None:
+def store(programme, result: Result) -> None:
+    forecast, funds = result.forecast, result.funds
+    risk = funds.funding.milestone_cost_at_risk if funds else {}
+    grant_risk = funds.funding.milestone_grant_at_risk if funds else {}
+    zero = Fraction(0)
     milestone_rows = {
         key: (
             r.start,
@@ -166,9 +187,12 @@ def store(programme, forecast: schedule.Forecast) -> None:
             r.slip_days,
             r.original_slip_days,
             r.health,
+            cents(risk.get(key, zero)),
+            cents(grant_risk.get(key, zero)),
         )
         for key, r in forecast.milestones.items()
     }
+    by_year = funds.by_year if funds else {}
     ProgrammeForecast.objects.update_or_create(
         programme=programme,
         defaults={
@@ -178,38 +202,89 @@ def store(programme, forecast: schedule.Forecast) -> None:
             "original_version": forecast.original_version,
             "health_counts": {
                 "measures": _count(s.health for s in forecast.measures.values()),
-                "milestones": _count(row[-1] for row in milestone_rows.values()),
+                "milestones": _count(row[8] for row in milestone_rows.values()),
+            },
+            "cost_at_risk": cents(sum(risk.values(), zero)),
+            "grant_at_risk": cents(sum(grant_risk.values(), zero)),
+            "money_by_year": _years(by_year.get(None, {})),
+            "kfp": {
+                result.measure_codes[m]: {
+                    str(y): {c: money.money_text(v) for c, v in cats.items()}
+                    for y, cats in years.items()
+                }
+                for m, years in (funds.kfp if funds else {}).items()
             },
             **_figures(forecast.programme),
         },
     )
+    m_risk = funds.measure_cost_at_risk if funds else {}
+    m_grant = funds.measure_grant_at_risk if funds else {}
     _sync(
         MeasureForecast,
         "measure_id",
         MeasureForecast.objects.filter(measure__programme=programme),
-        FIGURE_FIELDS,
-        {key: tuple(_figures(s).values()) for key, s in forecast.measures.items()},
+        FIGURE_FIELDS + ["cost_at_risk", "grant_at_risk", "money_by_year"],
+        {
+            key: (
+                *_figures(s).values(),
+                cents(m_risk.get(key, zero)),
+                cents(m_grant.get(key, zero)),
+                _years(by_year.get(key, {})),
+            )
+            for key, s in forecast.measures.items()
+        },
     )
     _sync(
         MilestoneForecast,
         "milestone_id",
         MilestoneForecast.objects.filter(milestone__programme=programme),
-        MILESTONE_FIELDS,
-        {
-            key: (
-                r.start,
-                r.finish,
-                r.started,
-                r.finished,
-                r.baseline_finish,
-                r.original_finish,
-                r.slip_days,
-                r.original_slip_days,
-                r.health,
-            )
-            for key, r in forecast.milestones.items()
-        },
+        MILESTONE_FIELDS + ["cost_at_risk", "grant_at_risk"],
+        milestone_rows,
     )
+    _store_grants(programme, funds)
+
+
+def _years(years: dict) -> list:
+    return [
+        {"year": y, **{k: money.money_text(v) for k, v in figures.items()}}
+        for y, figures in sorted(years.items())
+    ]
+
+
+def _store_grants(programme, funds) -> None:
+    GrantForecast.objects.filter(grant__programme=programme).delete()
+    if funds is None:
+        return
+    rows = []
+    for key, g in funds.funding.grants.items():
+        draw = funds.drawdowns.get(key, {})
+        rows.append(
+            GrantForecast(
+                grant_id=key,
+                spent=cents(g.spent),
+                remaining=cents(g.remaining),
+                cost_at_risk=cents(g.cost_at_risk),
+                grant_at_risk=cents(g.grant_at_risk),
+                ineligible_spent=cents(sum(g.ineligible_by_year.values(), Fraction(0))),
+                years=[
+                    {
+                        "year": y.year,
+                        "spent": money.money_text(y.spent),
+                        "falling_eligible": money.money_text(y.falling_eligible),
+                        "falling_at_risk": money.money_text(y.falling_at_risk),
+                        "own_share_needed": money.money_text(y.own_share_needed),
+                        "own_share_budgeted": money.money_text(y.own_share_budgeted),
+                        "own_share_gap": money.money_text(y.own_share_gap),
+                        "ineligible": money.money_text(g.ineligible_by_year.get(y.year, 0)),
+                    }
+                    for y in g.years
+                ],
+                drawdown_planned=cents(draw.get("planned", 0)),
+                drawdown_requested=cents(draw.get("requested", 0)),
+                drawdown_received=cents(draw.get("received", 0)),
+            )
+        )
+    GrantForecast.objects.bulk_create(rows)
 
 
 def _sync(model, key_field, existing_qs, fields, wanted: dict) -> None:

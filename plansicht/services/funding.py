@@ -44,8 +44,9 @@ def _amount(value, field, *, required=True) -> Decimal | None:
     if amount != amount.quantize(Decimal("0.01")):
         raise ServiceError(_("An amount has at most two decimal places (cents)."), field=field)
     if amount < 0:
-        raise ServiceError(_("An amount cannot be negative. To correct an entry, change it."),
-                           field=field)
+        raise ServiceError(
+            _("An amount cannot be negative. To correct an entry, change it."), field=field
+        )
     if amount > MAX:
         raise ServiceError(_("This amount is too large."), field=field)
     return amount.quantize(Decimal("0.01"))
@@ -71,19 +72,33 @@ def _text(value, field, *, required=True, max_length=300):
 def _changes(obj, new: dict) -> dict:
     if obj is None:
         return {key: [None, value] for key, value in new.items()}
-    return {key: [getattr(obj, key), value] for key, value in new.items()
-            if getattr(obj, key) != value}
+    return {
+        key: [getattr(obj, key), value] for key, value in new.items() if getattr(obj, key) != value
+    }
 
 
-def _save(model, obj, new: dict, *, programme, actor, reason, action, label, public=True,
-          needs_reason=False, extra=None):
+def _save(
+    model,
+    obj,
+    new: dict,
+    *,
+    programme,
+    actor,
+    reason,
+    action,
+    label,
+    public=True,
+    needs_reason=False,
+    extra=None,
+):
     """Create ``model`` from ``new`` or update ``obj`` with it, through the one commit path."""
     changes = _changes(obj, new)
     if obj is not None and not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
     if needs_reason and not (reason or "").strip():
-        raise ReasonRequired(_("A change to a planned amount needs a reason. Please give one."),
-                             field="reason")
+        raise ReasonRequired(
+            _("A change to a planned amount needs a reason. Please give one."), field="reason"
+        )
     holder = {"obj": obj}
 
     def apply():
@@ -94,22 +109,34 @@ def _save(model, obj, new: dict, *, programme, actor, reason, action, label, pub
         holder["obj"] = target
 
     def event():
-        return {"subject": holder["obj"], "public": public, "label": label(holder["obj"]),
-                "changes": {k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()}}
+        return {
+            "subject": holder["obj"],
+            "public": public,
+            "label": label(holder["obj"]),
+            "changes": {k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()},
+        }
 
     commit(programme, actor=actor, reason=reason, action=action, apply=apply, event=event)
     return holder["obj"]
 
 
-def _remove(obj, *, programme, actor, reason, action, label, fields, public=True,
-            needs_reason=False):
+def _remove(
+    obj, *, programme, actor, reason, action, label, fields, public=True, needs_reason=False
+):
     if needs_reason and not (reason or "").strip():
-        raise ReasonRequired(_("A change to a planned amount needs a reason. Please give one."),
-                             field="reason")
+        raise ReasonRequired(
+            _("A change to a planned amount needs a reason. Please give one."), field="reason"
+        )
     changes = {key: [_plain(getattr(obj, key)), None] for key in fields}
     text = label(obj)
-    commit(programme, actor=actor, reason=reason, action=action, apply=obj.delete,
-           event={"subject": None, "public": public, "label": text, "changes": changes})
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=obj.delete,
+        event={"subject": None, "public": public, "label": text, "changes": changes},
+    )
 
 
 def _plain(value):
@@ -124,8 +151,18 @@ def _plain(value):
 # -- cost lines (the cost and financing plan) -----------------------------------------------
 
 
-def save_cost_line(programme, *, actor: Actor, code, grant: Grant, milestone: Milestone,
-                   category, amount, reason="", line: CostLine | None = None) -> CostLine:
+def save_cost_line(
+    programme,
+    *,
+    actor: Actor,
+    code,
+    grant: Grant,
+    milestone: Milestone,
+    category,
+    amount,
+    reason="",
+    line: CostLine | None = None,
+) -> CostLine:
     """Add a cost line, or change one; planned amounts change only with a reason."""
     _may_edit_money(actor, programme)
     code = _text(code, "code", max_length=40)
@@ -137,70 +174,150 @@ def save_cost_line(programme, *, actor: Actor, code, grant: Grant, milestone: Mi
     if line is not None:
         duplicate = duplicate.exclude(pk=line.pk)
     if duplicate.exists():
-        raise ServiceError(_("The code %(code)s is taken by another cost line.") % {"code": code},
-                           field="code")
-    new = {"code": code, "grant": grant, "milestone": milestone, "category": category,
-           "amount": _amount(amount, "amount")}
+        raise ServiceError(
+            _("The code %(code)s is taken by another cost line.") % {"code": code}, field="code"
+        )
+    new = {
+        "code": code,
+        "grant": grant,
+        "milestone": milestone,
+        "category": category,
+        "amount": _amount(amount, "amount"),
+    }
     amount_changes = line is None or line.amount != new["amount"]
-    return _save(CostLine, line, new, programme=programme, actor=actor, reason=reason,
-                 action="cost_line.saved", label=lambda o: o.code, needs_reason=amount_changes,
-                 extra={"programme": programme})
+    return _save(
+        CostLine,
+        line,
+        new,
+        programme=programme,
+        actor=actor,
+        reason=reason,
+        action="cost_line.saved",
+        label=lambda o: o.code,
+        needs_reason=amount_changes,
+        extra={"programme": programme},
+    )
 
 
 def remove_cost_line(line: CostLine, *, actor: Actor, reason=""):
     _may_edit_money(actor, line.programme)
     if line.expenditures.exists():
         raise ServiceError(_("This cost line has expenditures. Move or remove them first."))
-    _remove(line, programme=line.programme, actor=actor, reason=reason,
-            action="cost_line.removed", label=lambda o: o.code,
-            fields=["grant", "milestone", "category", "amount"], needs_reason=True)
+    _remove(
+        line,
+        programme=line.programme,
+        actor=actor,
+        reason=reason,
+        action="cost_line.removed",
+        label=lambda o: o.code,
+        fields=["grant", "milestone", "category", "amount"],
+        needs_reason=True,
+    )
 
 
 # -- expenditures -----------------------------------------------------------------------------
 
 
-def save_expenditure(line: CostLine, *, actor: Actor, on, amount, eligible: bool, note="",
-                     document_ref="", reason="", expenditure: Expenditure | None = None):
+def save_expenditure(
+    line: CostLine,
+    *,
+    actor: Actor,
+    on,
+    amount,
+    eligible: bool,
+    note="",
+    document_ref="",
+    reason="",
+    expenditure: Expenditure | None = None,
+):
     """Record actual spending on a cost line, or correct a recorded one."""
     programme = line.programme
     _may_edit_money(actor, programme)
-    new = {"cost_line": line, "on": _date(on, "on"), "amount": _amount(amount, "amount"),
-           "eligible": bool(eligible), "note": _text(note, "note", required=False),
-           "document_ref": _text(document_ref, "document_ref", required=False, max_length=100)}
-    return _save(Expenditure, expenditure, new, programme=programme, actor=actor, reason=reason,
-                 action="expenditure.saved", label=lambda o: o.cost_line.code)
+    new = {
+        "cost_line": line,
+        "on": _date(on, "on"),
+        "amount": _amount(amount, "amount"),
+        "eligible": bool(eligible),
+        "note": _text(note, "note", required=False),
+        "document_ref": _text(document_ref, "document_ref", required=False, max_length=100),
+    }
+    return _save(
+        Expenditure,
+        expenditure,
+        new,
+        programme=programme,
+        actor=actor,
+        reason=reason,
+        action="expenditure.saved",
+        label=lambda o: o.cost_line.code,
+    )
 
 
 def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason=""):
     programme = expenditure.cost_line.programme
     _may_edit_money(actor, programme)
-    _remove(expenditure, programme=programme, actor=actor, reason=reason,
-            action="expenditure.removed", label=lambda o: o.cost_line.code,
-            fields=["on", "amount", "eligible"])
+    _remove(
+        expenditure,
+        programme=programme,
+        actor=actor,
+        reason=reason,
+        action="expenditure.removed",
+        label=lambda o: o.cost_line.code,
+        fields=["on", "amount", "eligible"],
+    )
 
 
 # -- budget lines -----------------------------------------------------------------------------
 
 
-def save_budget_line(grant: Grant, *, actor: Actor, year, product, title, own_share,
-                     commitment_authorisation=None, reason="", budget_line=None):
+def save_budget_line(
+    grant: Grant,
+    *,
+    actor: Actor,
+    year,
+    product,
+    title,
+    own_share,
+    commitment_authorisation=None,
+    reason="",
+    budget_line=None,
+):
     _may_edit_money(actor, grant.programme)
     if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
         raise ServiceError(_("Enter a year such as 2026."), field="year")
-    new = {"grant": grant, "year": year, "product": _text(product, "product", max_length=100),
-           "title": _text(title, "title"), "own_share": _amount(own_share, "own_share"),
-           "commitment_authorisation": _amount(commitment_authorisation,
-                                               "commitment_authorisation", required=False)}
-    return _save(BudgetLine, budget_line, new, programme=grant.programme, actor=actor,
-                 reason=reason, action="budget_line.saved",
-                 label=lambda o: f"{o.year} {o.product}")
+    new = {
+        "grant": grant,
+        "year": year,
+        "product": _text(product, "product", max_length=100),
+        "title": _text(title, "title"),
+        "own_share": _amount(own_share, "own_share"),
+        "commitment_authorisation": _amount(
+            commitment_authorisation, "commitment_authorisation", required=False
+        ),
+    }
+    return _save(
+        BudgetLine,
+        budget_line,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason=reason,
+        action="budget_line.saved",
+        label=lambda o: f"{o.year} {o.product}",
+    )
 
 
 def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
     _may_edit_money(actor, budget_line.grant.programme)
-    _remove(budget_line, programme=budget_line.grant.programme, actor=actor, reason=reason,
-            action="budget_line.removed", label=lambda o: f"{o.year} {o.product}",
-            fields=["year", "product", "own_share"])
+    _remove(
+        budget_line,
+        programme=budget_line.grant.programme,
+        actor=actor,
+        reason=reason,
+        action="budget_line.removed",
+        label=lambda o: f"{o.year} {o.product}",
+        fields=["year", "product", "own_share"],
+    )
 
 
 # -- the drawdown plan and drawdowns ----------------------------------------------------------
@@ -209,27 +326,57 @@ def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
 def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="", entry=None):
     _may_edit_money(actor, grant.programme)
     new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
-    return _save(DrawdownPlanEntry, entry, new, programme=grant.programme, actor=actor,
-                 reason=reason, action="drawdown_plan.saved", label=lambda o: o.grant.code,
-                 needs_reason=entry is not None and "amount" in _changes(entry, new))
+    return _save(
+        DrawdownPlanEntry,
+        entry,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason=reason,
+        action="drawdown_plan.saved",
+        label=lambda o: o.grant.code,
+        needs_reason=entry is not None and "amount" in _changes(entry, new),
+    )
 
 
-def save_drawdown(grant: Grant, *, actor: Actor, requested_on, amount_requested,
-                  received_on=None, amount_received=None, reason="", drawdown=None):
+def save_drawdown(
+    grant: Grant,
+    *,
+    actor: Actor,
+    requested_on,
+    amount_requested,
+    received_on=None,
+    amount_received=None,
+    reason="",
+    drawdown=None,
+):
     _may_edit_money(actor, grant.programme)
-    new = {"grant": grant, "requested_on": _date(requested_on, "requested_on"),
-           "amount_requested": _amount(amount_requested, "amount_requested"),
-           "received_on": _date(received_on, "received_on", required=False),
-           "amount_received": _amount(amount_received, "amount_received", required=False)}
+    new = {
+        "grant": grant,
+        "requested_on": _date(requested_on, "requested_on"),
+        "amount_requested": _amount(amount_requested, "amount_requested"),
+        "received_on": _date(received_on, "received_on", required=False),
+        "amount_received": _amount(amount_received, "amount_received", required=False),
+    }
     if (new["received_on"] is None) != (new["amount_received"] is None):
         field = "amount_received" if new["amount_received"] is None else "received_on"
-        raise ServiceError(_("A received drawdown needs both the date and the amount received."),
-                           field=field)
+        raise ServiceError(
+            _("A received drawdown needs both the date and the amount received."), field=field
+        )
     if new["received_on"] and new["received_on"] < new["requested_on"]:
-        raise ServiceError(_("The money cannot arrive before it was requested."),
-                           field="received_on")
-    return _save(Drawdown, drawdown, new, programme=grant.programme, actor=actor, reason=reason,
-                 action="drawdown.saved", label=lambda o: o.grant.code)
+        raise ServiceError(
+            _("The money cannot arrive before it was requested."), field="received_on"
+        )
+    return _save(
+        Drawdown,
+        drawdown,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason=reason,
+        action="drawdown.saved",
+        label=lambda o: o.grant.code,
+    )
 
 
 # -- loading a document -----------------------------------------------------------------------
@@ -244,16 +391,28 @@ def replace_funding_state(programme, document: dict):
     DrawdownPlanEntry.objects.filter(grant__programme=programme).delete()
     Drawdown.objects.filter(grant__programme=programme).delete()
     CostLine.objects.filter(programme=programme).exclude(
-        code__in=[c["code"] for c in document.get("cost_plan", [])]).delete()
+        code__in=[c["code"] for c in document.get("cost_plan", [])]
+    ).delete()
     Grant.objects.filter(programme=programme).exclude(
-        code__in=[g["code"] for g in document.get("grants", [])]).delete()
+        code__in=[g["code"] for g in document.get("grants", [])]
+    ).delete()
 
     grants = {}
     for item in document.get("grants", []):
         grant = Grant.objects.filter(programme=programme, code=item["code"]).first() or Grant(
-            programme=programme, code=item["code"])
-        for key in ("funder", "title", "reference", "rate", "commitment_date", "eligible_from",
-                    "eligible_until", "max_amount", "phase"):
+            programme=programme, code=item["code"]
+        )
+        for key in (
+            "funder",
+            "title",
+            "reference",
+            "rate",
+            "commitment_date",
+            "eligible_from",
+            "eligible_until",
+            "max_amount",
+            "phase",
+        ):
             setattr(grant, key, item[key])
         grant.save()
         grants[grant.code] = grant
@@ -269,14 +428,25 @@ def replace_funding_state(programme, document: dict):
         line.save()
         lines[line.code] = line
     Expenditure.objects.bulk_create(
-        Expenditure(cost_line=lines[e["cost_line"]], on=e["on"], amount=e["amount"],
-                    eligible=e["eligible"], note=e["note"], document_ref=e["document_ref"])
+        Expenditure(
+            cost_line=lines[e["cost_line"]],
+            on=e["on"],
+            amount=e["amount"],
+            eligible=e["eligible"],
+            note=e["note"],
+            document_ref=e["document_ref"],
+        )
         for e in document.get("expenditures", [])
     )
     BudgetLine.objects.bulk_create(
-        BudgetLine(grant=grants[b["grant"]], year=b["year"], product=b["product"],
-                   title=b["title"], own_share=b["own_share"],
-                   commitment_authorisation=b["commitment_authorisation"])
+        BudgetLine(
+            grant=grants[b["grant"]],
+            year=b["year"],
+            product=b["product"],
+            title=b["title"],
+            own_share=b["own_share"],
+            commitment_authorisation=b["commitment_authorisation"],
+        )
         for b in document.get("budget_lines", [])
     )
     DrawdownPlanEntry.objects.bulk_create(
@@ -284,8 +454,12 @@ def replace_funding_state(programme, document: dict):
         for d in document.get("drawdown_plan", [])
     )
     Drawdown.objects.bulk_create(
-        Drawdown(grant=grants[d["grant"]], requested_on=d["requested_on"],
-                 amount_requested=d["amount_requested"], received_on=d["received_on"],
-                 amount_received=d["amount_received"])
+        Drawdown(
+            grant=grants[d["grant"]],
+            requested_on=d["requested_on"],
+            amount_requested=d["amount_requested"],
+            received_on=d["received_on"],
+            amount_received=d["amount_received"],
+        )
         for d in document.get("drawdowns", [])
     )

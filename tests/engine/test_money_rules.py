@@ -19,9 +19,10 @@ from plansicht.engine.money import (
 
 D = date.fromisoformat
 GRANT = GrantIn("G", Decimal("0.90"), D("2021-01-01"), D("2025-12-31"))
+AS_OF = D("2025-06-01")
 
 
-def run(lines, windows, *, expenditures=(), budgets=(), as_of=D("2025-06-01"), grants=(GRANT,)):
+def run(lines, windows, *, expenditures=(), budgets=(), as_of=AS_OF, grants=(GRANT,)):
     return funding(
         as_of=as_of,
         grants=grants,

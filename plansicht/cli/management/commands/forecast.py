@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 
 from plansicht.engine.schedule import CycleError
 from plansicht.forecast import run
+from plansicht.forecast.money import money_text
 
 from .dump_programme import find_programme, utf8_output
 
@@ -58,7 +59,34 @@ def as_json(programme, result: run.Result) -> dict:
         },
         "measures": measures,
         "milestones": milestones,
+        "funding": {"grants": _grants(result)},
     }
+
+
+def _grants(result: run.Result) -> list:
+    funds = result.funds
+    if funds is None:
+        return []
+    return sorted(
+        (
+            {
+                "code": funds.grant_codes[key],
+                "cost_at_risk": money_text(g.cost_at_risk),
+                "grant_at_risk": money_text(g.grant_at_risk),
+                "years": [
+                    {
+                        "year": y.year,
+                        "own_share_needed": money_text(y.own_share_needed),
+                        "own_share_budgeted": money_text(y.own_share_budgeted),
+                        "own_share_gap": money_text(y.own_share_gap),
+                    }
+                    for y in g.years
+                ],
+            }
+            for key, g in funds.funding.grants.items()
+        ),
+        key=lambda g: g["code"],
+    )
 
 
 class Command(BaseCommand):
@@ -116,6 +144,12 @@ class Command(BaseCommand):
                 f"   slip {_slip(p.original_slip_days)}"
             )
         out(f"Complete:             {_pct(p.percent_complete)} of {p.milestone_count} milestones")
+        if result.funds is not None:
+            for grant in _grants(result):
+                out(
+                    f"Grant {grant['code']}: cost at risk {grant['cost_at_risk']} EUR, "
+                    f"grant at risk {grant['grant_at_risk']} EUR"
+                )
         out("")
         out(f"{'Measure':<14} {'Finish':>10}  {'Slip':>10}  {'Health':<6}  {'Done':>6}")
         for key, s in sorted(fc.measures.items(), key=lambda kv: result.measure_codes[kv[0]]):

@@ -1,0 +1,199 @@
+"""Run the money engine on a programme's funding, with the schedule forecast's windows.
+
+Only published milestones take part (their cost lines; drafts' cost lines wait until they are
+published). Everything here is exact; amounts are rounded to cents once, when stored.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from plansicht.engine import money
+from plansicht.engine.money import cents
+from plansicht.funding.models import (
+    BudgetLine,
+    CostLine,
+    Drawdown,
+    DrawdownPlanEntry,
+    Expenditure,
+    Grant,
+)
+from plansicht.plan.models import PlanVersionEntry
+
+
+@dataclass
+class MoneyResult:
+    funding: money.FundingResult
+    grant_codes: dict[int, str]
+    at_risk: set  # milestone ids with at least a cent at risk
+    measure_cost_at_risk: dict[int, Fraction]
+    measure_grant_at_risk: dict[int, Fraction]
+    # {measure id or None for the programme: {year: {"planned", "forecast", "actual"}}}
+    by_year: dict = field(default_factory=dict)
+    # {measure id: {year: {category: planned amount}}}: the cost and financing plan (KFP)
+    kfp: dict = field(default_factory=dict)
+    drawdowns: dict = field(default_factory=dict)  # {grant id: {planned, requested, received}}
+
+
+def ancestors(measure, parent_of):
+    """The measure and every measure above it."""
+    seen = []
+    while measure is not None and measure not in seen:
+        seen.append(measure)
+        measure = parent_of.get(measure)
+    return seen
+
+
+def compute(programme, forecast, *, measure_of: dict, parent_of: dict) -> MoneyResult | None:
+    """``measure_of``: published milestone id → measure id; ``parent_of``: measure → parent."""
+    as_of = forecast.as_of
+    grants = list(
+        Grant.objects.filter(programme=programme).values_list(
+            "id", "code", "rate", "eligible_from", "eligible_until"
+        )
+    )
+    if not grants:
+        return None
+    lines = [
+        row
+        for row in CostLine.objects.filter(programme=programme).values_list(
+            "id", "grant_id", "milestone_id", "category", "amount"
+        )
+        if row[2] in measure_of
+    ]
+    windows = {}
+    for _pk, _grant, milestone, _category, _amount in lines:
+        if milestone not in windows:
+            r = forecast.milestones[milestone]
+            windows[milestone] = (r.start, r.finish)
+    expenditures = list(
+        Expenditure.objects.filter(cost_line__programme=programme).values_list(
+            "cost_line_id", "on", "amount", "eligible"
+        )
+    )
+    result = money.funding(
+        as_of=as_of,
+        grants=[money.GrantIn(pk, rate, start, end) for pk, _c, rate, start, end in grants],
+        lines=[money.CostLineIn(pk, g, m, amount, cat) for pk, g, m, cat, amount in lines],
+        expenditures=[money.ExpenditureIn(*row) for row in expenditures],
+        budgets=[
+            money.BudgetIn(*row)
+            for row in BudgetLine.objects.filter(grant__programme=programme).values_list(
+                "grant_id", "year", "own_share"
+            )
+        ],
+        windows=windows,
+    )
+
+    def up(measure):
+        return ancestors(measure, parent_of)
+
+    cost_risk, grant_risk = defaultdict(Fraction), defaultdict(Fraction)
+    for milestone, value in result.milestone_cost_at_risk.items():
+        for m in up(measure_of[milestone]):
+            cost_risk[m] += value
+            grant_risk[m] += result.milestone_grant_at_risk[milestone]
+
+    # Money by year, for each measure's subtree (key) and the programme (None).
+    line_measure = {pk: measure_of[m] for pk, _g, m, _c, _a in lines}
+    falling = money.sum_numerators(
+        result.falling, lambda k: [(m, k[1]) for m in up(measure_of[k[0]])] + [(None, k[1])]
+    )
+    actual = defaultdict(Fraction)
+    for line, on, amount, _eligible in expenditures:
+        if on <= as_of and line in line_measure:
+            for m in [*up(line_measure[line]), None]:
+                actual[m, on.year] += Fraction(amount)
+    planned_num, kfp_num = _planned(programme, lines, measure_of, up)
+    planned = money.sum_numerators(planned_num, lambda k: [k[:2]])
+    kfp = money.sum_numerators(kfp_num, lambda k: [k[:3]])
+
+    by_year: dict = defaultdict(dict)
+    for m, year in set(falling) | set(actual) | set(planned):
+        by_year[m][year] = {
+            "planned": planned.get((m, year), Fraction(0)),
+            "actual": actual.get((m, year), Fraction(0)),
+            "forecast": actual.get((m, year), Fraction(0)) + falling.get((m, year), Fraction(0)),
+        }
+    kfp_table: dict = defaultdict(lambda: defaultdict(dict))
+    for (m, year, category), amount in kfp.items():
+        kfp_table[m][year][category] = amount
+
+    return MoneyResult(
+        funding=result,
+        grant_codes={pk: code for pk, code, *_rest in grants},
+        at_risk=result.at_risk_milestones(),
+        measure_cost_at_risk=dict(cost_risk),
+        measure_grant_at_risk=dict(grant_risk),
+        by_year={m: dict(sorted(years.items())) for m, years in by_year.items()},
+        kfp={m: {y: dict(c) for y, c in sorted(years.items())} for m, years in kfp_table.items()},
+        drawdowns=_drawdowns(programme, as_of),
+    )
+
+
+def _planned(programme, lines, measure_of, up):
+    """Planned cost by year from the baseline dates (the current plan version's, else the
+    milestone's own planned dates), as numerators: for subtrees and for the KFP table."""
+    from plansicht.plan.models import Milestone
+
+    version_dates = {}
+    forecast_version = getattr(getattr(programme, "forecast", None), "current_version", None)
+    if forecast_version is not None:
+        version_dates = {
+            pk: (start, finish)
+            for pk, start, finish in PlanVersionEntry.objects.filter(
+                version__programme=programme,
+                version__number=forecast_version,
+            ).values_list("milestone_id", "start", "finish")
+        }
+    own = {
+        pk: (start, duration)
+        for pk, start, duration in Milestone.objects.filter(
+            pk__in={m for _pk, _g, m, _c, _a in lines}
+        ).values_list("pk", "planned_start", "duration_days")
+    }
+    subtree, table = defaultdict(int), defaultdict(int)
+    for _pk, _grant, milestone, category, amount in lines:
+        if milestone in version_dates:
+            start, finish = version_dates[milestone]
+        else:
+            start = own[milestone][0]
+            finish = date.fromordinal(start.toordinal() + own[milestone][1])
+        s, e = start.toordinal(), finish.toordinal()
+        if e <= s:
+            e = s + 1
+        amount_cents = money.to_cents(amount)
+        measure = measure_of[milestone]
+        for year, inside, outside in money.spread_by_year(s, e, s, e):
+            num = amount_cents * (inside + outside)
+            for m in [*up(measure), None]:
+                subtree[m, year, e - s] += num
+            table[measure, year, category, e - s] += num
+    return subtree, table
+
+
+def _drawdowns(programme, as_of):
+    out = {}
+    for grant_id, amount in DrawdownPlanEntry.objects.filter(
+        grant__programme=programme, on__lte=as_of
+    ).values_list("grant_id", "amount"):
+        out.setdefault(grant_id, _zero())["planned"] += Fraction(amount)
+    for grant_id, req_on, requested, rec_on, received in Drawdown.objects.filter(
+        grant__programme=programme
+    ).values_list("grant_id", "requested_on", "amount_requested", "received_on", "amount_received"):
+        figures = out.setdefault(grant_id, _zero())
+        if req_on <= as_of:
+            figures["requested"] += Fraction(requested)
+        if rec_on is not None and rec_on <= as_of:
+            figures["received"] += Fraction(received)
+    return out
+
+
+def _zero():
+    return {"planned": Fraction(0), "requested": Fraction(0), "received": Fraction(0)}
+
+
+def money_text(value) -> str:
+    """An exact amount as the decimal string reports use: rounded once, two decimals."""
+    return f"{cents(value):.2f}"
