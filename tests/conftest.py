@@ -54,3 +54,9 @@ def personas(db, today):
     p.editor = user("editor", StaffRole.EDITOR)
     p.admin = user("admin", StaffRole.ADMIN)
     return p
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Password hashing is deliberately slow; tests don't need it to be safe."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
