@@ -12,5 +12,7 @@ urlpatterns = [
     path("p/<slug:slug>/measures/<path:code>/", views.measure_detail, name="measure"),
     path("p/<slug:slug>/milestones/<path:code>/", views.milestone_detail, name="milestone"),
     path("p/<slug:slug>/history/", views.history, name="history"),
+    path("p/<slug:slug>/finance/", views.finance, name="finance"),
+    path("p/<slug:slug>/finance/<path:code>/", views.measure_finance, name="measure_finance"),
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
 ]

@@ -295,3 +295,124 @@ def site_page(request, key):
     if page is None:
         raise Http404(_("This page has not been written yet."))
     return render(request, "portal/site_page.html", {"page": page})
+
+
+def _money_chart(rows, title, key):
+    from decimal import Decimal
+
+    from plansicht.charts.money import MoneyLabels, YearRow, money_by_year_svg
+    from plansicht.funding.templatetags.funding import euro
+
+    years = [
+        YearRow(r["year"], Decimal(r["planned"]), Decimal(r["forecast"]), Decimal(r["actual"]))
+        for r in rows
+    ]
+    labels = MoneyLabels(
+        title=title,
+        planned=_("Planned (approved plan)"),
+        forecast=_("Forecast"),
+        actual=_("Actual"),
+        summary=_("Spending by year; the table below gives every figure.")
+        if years
+        else _("No money planned yet."),
+    )
+    return money_by_year_svg(years, labels=labels, format_amount=euro, id_prefix=key)
+
+
+def _at_risk_with_reasons(programme, measure_ids=None):
+    """Published milestones with money at risk, each with its latest public reason."""
+    milestones = (
+        Milestone.objects.filter(programme=programme)
+        .public()
+        .filter(forecast__cost_at_risk__gt=0)
+        .select_related("forecast", "measure")
+        .order_by("-forecast__cost_at_risk", "code")
+    )
+    if measure_ids is not None:
+        milestones = milestones.filter(measure_id__in=measure_ids)
+    milestones = list(milestones)
+    reasons = {}
+    for subject_id, reason in (
+        Event.objects.public()
+        .exclude(reason="")
+        .filter(
+            subject_type=ContentType.objects.get_for_model(Milestone),
+            subject_id__in=[m.pk for m in milestones],
+        )
+        .order_by("-at")
+        .values_list("subject_id", "reason")
+    ):
+        reasons.setdefault(subject_id, reason)
+    for m in milestones:
+        m.reason = reasons.get(m.pk, "")
+    return milestones
+
+
+def finance(request, slug):
+    from plansicht.funding.models import Drawdown, DrawdownPlanEntry, Grant
+
+    programme = _programme(slug)
+    forecast = getattr(programme, "forecast", None)
+    grants = list(Grant.objects.filter(programme=programme).select_related("forecast"))
+    rows = forecast.money_by_year if forecast else []
+    return render(
+        request,
+        "portal/finance.html",
+        {
+            "programme": programme,
+            "grants": grants,
+            "years": rows,
+            "chart": _money_chart(rows, _("Spending of the programme by year"), "money-programme"),
+            "at_risk": _at_risk_with_reasons(programme),
+            "drawdown_plan": DrawdownPlanEntry.objects.filter(
+                grant__programme=programme
+            ).select_related("grant"),
+            "drawdowns": Drawdown.objects.filter(grant__programme=programme).select_related(
+                "grant"
+            ),
+            "nav": "finance",
+        },
+    )
+
+
+def measure_finance(request, slug, code):
+    from plansicht.funding.models import CostLine
+
+    programme = _programme(slug)
+    public = list(Measure.objects.filter(programme=programme).public().select_related("forecast"))
+    measure = next((m for m in public if m.code == code), None)
+    if measure is None:
+        raise Http404(_("There is no public measure with this code."))
+    children = {}
+    for m in public:
+        children.setdefault(m.parent_id, []).append(m.pk)
+    subtree, todo = [], [measure.pk]
+    while todo:
+        pk = todo.pop()
+        subtree.append(pk)
+        todo.extend(children.get(pk, []))
+    rows = measure.forecast.money_by_year if hasattr(measure, "forecast") else []
+    lines = (
+        CostLine.objects.filter(
+            milestone__in=Milestone.objects.filter(measure_id__in=subtree).public()
+        )
+        .select_related("milestone", "grant")
+        .order_by("code")
+    )
+    return render(
+        request,
+        "portal/measure_finance.html",
+        {
+            "programme": programme,
+            "measure": measure,
+            "years": rows,
+            "chart": _money_chart(
+                rows,
+                _("Spending of measure %(code)s by year") % {"code": measure.code},
+                f"money-{measure.pk}",
+            ),
+            "at_risk": _at_risk_with_reasons(programme, subtree),
+            "lines": lines,
+            "nav": "finance",
+        },
+    )
