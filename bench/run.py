@@ -6,6 +6,7 @@
 3. Peak memory of ``manage.py forecast synthetic-N --json`` as a whole process (target: 250 MB).
 4. Server time of the public overview and measure pages at 5,000 milestones (target: median
    under 50 ms), and the HTML size of the measure list at 400 measures (target: under 150 kB).
+5. The money engine on N milestones with 2N cost lines (target: under 100 ms).
 
 The database is var/bench/bench.sqlite3 unless DATABASE_URL is set; the synthetic programme is
 created once and reused.
@@ -109,6 +110,47 @@ def bench_engine(size, repeat):
     print(f"  forecast engine    median {full * 1000:7.1f} ms  (min {full_min * 1000:.1f})")
     print(f"  ratio {ratio:.2f}  (target <= 2.00)  {'OK' if ratio <= 2 else 'MISSED'}")
     return ratio <= 2
+
+
+def bench_funding(size, repeat):
+    """The money engine on ``size`` milestones with two cost lines each (target: < 100 ms)."""
+    import random
+    from decimal import Decimal
+
+    from plansicht.engine import money
+    from plansicht.engine.schedule import forecast
+
+    milestones, deps, measures, versions = engine_inputs(size)
+    as_of = date(2026, 11, 26)
+    fc = forecast(milestones, deps, as_of=as_of, measures=measures, plan_versions=versions)
+    rng = random.Random(size)
+    grants = [money.GrantIn("A", Decimal("0.90"), date(2023, 1, 1), date(2027, 6, 30)),
+              money.GrantIn("B", Decimal("0.65"), date(2024, 1, 1), date(2029, 12, 31))]
+    lines, expenditures, windows = [], [], {}
+    for m in milestones:
+        r = fc.milestones[m.key]
+        windows[m.key] = (r.start, r.finish)
+        for j in range(2):
+            key = f"{m.key}-{j}"
+            lines.append(money.CostLineIn(key, "AB"[j], m.key,
+                                          Decimal(rng.randrange(100_00, 500_000_00)) / 100))
+            if r.started:
+                expenditures.append(money.ExpenditureIn(
+                    key, r.start, Decimal(rng.randrange(1_00, 50_000_00)) / 100,
+                    rng.random() > 0.05))
+    budgets = [money.BudgetIn(g, y, Decimal("100000.00")) for g in "AB" for y in range(2024, 2031)]
+
+    def run():
+        return money.funding(as_of=as_of, grants=grants, lines=lines,
+                             expenditures=expenditures, budgets=budgets, windows=windows)
+
+    median, best = timed(run, repeat)
+    ok = median < 0.1
+    print(f"funding: {len(milestones)} milestones, {len(lines)} cost lines, "
+          f"{len(expenditures)} expenditures ({repeat} runs)")
+    print(f"  money engine  median {median * 1000:6.1f} ms  (min {best * 1000:.1f})"
+          f"  target < 100 ms  {'OK' if ok else 'MISSED'}")
+    return ok
 
 
 def setup_django():
@@ -254,7 +296,7 @@ def main():
         f"Plansicht benchmarks, {date.today()}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs"
     )
-    results = [bench_engine(args.size, args.repeat)]
+    results = [bench_engine(args.size, args.repeat), bench_funding(args.size, args.repeat)]
     setup_django()
     results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
     results.append(bench_memory(args.size))

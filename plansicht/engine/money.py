@@ -20,6 +20,7 @@ the numerators of all lines with the same window length are summed as integers a
 once at the end.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ def cents(value: Fraction | Decimal | int) -> Decimal:
 
 def to_cents(amount: Decimal) -> int:
     """An amount given in euros with at most two decimals, as whole cents."""
-    scaled = Decimal(amount) * 100
+    scaled = amount * 100
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{amount} has more than two decimals")
     return int(scaled)
@@ -108,23 +109,48 @@ class GrantResult:
     years: list[YearFigures] = field(default_factory=list)
 
 
+class ExactAmounts(Mapping):
+    """{key: exact euros}, kept as integer numerators over a per-key length and turned into a
+    Fraction on access: normalising thousands of fractions nobody reads would cost more than
+    the spread itself."""
+
+    __slots__ = ("_nums", "_lengths", "_scale")
+
+    def __init__(self, nums: dict, lengths: dict, scale: int):
+        self._nums, self._lengths, self._scale = nums, lengths, scale
+
+    def __getitem__(self, key) -> Fraction:
+        return Fraction(self._nums[key], self._lengths[key] * self._scale)
+
+    def __iter__(self):
+        return iter(self._nums)
+
+    def __len__(self):
+        return len(self._nums)
+
+    def at_least_a_cent(self) -> set:
+        """Keys whose amount rounds (half up) to at least one cent: amount >= 0.005 euros."""
+        return {
+            key for key, num in self._nums.items() if 200 * num >= self._lengths[key] * self._scale
+        }
+
+
 @dataclass(slots=True)
 class FundingResult:
     as_of: date
     grants: dict[Hashable, GrantResult]
-    # Remaining cost falling outside eligibility, per milestone and per cost line: the causes.
-    milestone_cost_at_risk: dict[Hashable, Fraction]
-    milestone_grant_at_risk: dict[Hashable, Fraction]
-    line_cost_at_risk: dict[Hashable, Fraction]
-    line_spent: dict[Hashable, Fraction]
-    line_remaining: dict[Hashable, Fraction]
+    # Remaining cost falling outside eligibility per milestone (and the grant on it): causes.
+    milestone_cost_at_risk: ExactAmounts
+    milestone_grant_at_risk: ExactAmounts
+    line_spent_cents: dict[Hashable, int]
+    line_remaining_cents: dict[Hashable, int]
     # Remaining cost falling per milestone and year, as integer numerators over window
     # lengths: {(milestone, year, n): cents * days}; see :func:`sum_numerators`.
     falling: dict[tuple, int] = field(default_factory=dict)
 
     def at_risk_milestones(self) -> set:
         """Milestones with at least one cent at risk once rounded: they turn red."""
-        return {key for key, value in self.milestone_cost_at_risk.items() if cents(value) > 0}
+        return self.milestone_cost_at_risk.at_least_a_cent()
 
 
 _JAN1 = {}
@@ -142,6 +168,20 @@ def _overlap(start: int, end: int, lo: int, hi: int) -> int:
     a = start if start > lo else lo
     b = end if end < hi else hi
     return b - a if b > a else 0
+
+
+def _year_segments(start: int, end: int) -> list[tuple[int, int, int]]:
+    """The window [start, end) cut at each 1 January: [(year, from, to)]."""
+    year = date.fromordinal(start).year
+    segments = []
+    while True:
+        y1 = _jan1(year + 1)
+        if end <= y1:
+            segments.append((year, start, end))
+            return segments
+        segments.append((year, start, y1))
+        start = y1
+        year += 1
 
 
 def spread_by_year(start: int, end: int, lo: int, hi: int):
@@ -190,51 +230,77 @@ def funding(
         else:
             ineligible[line.grant, e.on.year] += amount
 
-    # Remaining cents per (grant, milestone): lines on one milestone share its window.
-    remaining: dict[tuple[Hashable, Hashable], int] = defaultdict(int)
+    # Remaining cents per milestone and grant: the lines of a milestone share its window.
+    remaining: dict[Hashable, dict[Hashable, int]] = {}
     line_remaining = {}
+    spent_of = spent_cents.get
     for line in lines:
-        rest = to_cents(line.amount) - spent_cents.get(line.key, 0)
-        rest = rest if rest > 0 else 0
+        rest = to_cents(line.amount) - spent_of(line.key, 0)
+        if rest <= 0:
+            line_remaining[line.key] = 0
+            continue
         line_remaining[line.key] = rest
-        if rest:
-            remaining[line.grant, line.milestone] += rest
+        by_grant = remaining.get(line.milestone)
+        if by_grant is None:
+            remaining[line.milestone] = {line.grant: rest}
+        else:
+            by_grant[line.grant] = by_grant.get(line.grant, 0) + rest
 
     # Numerators by (grant, year, window length): integers; divided once at the end.
     inside_num: dict[tuple, int] = defaultdict(int)
     outside_num: dict[tuple, int] = defaultdict(int)
-    window_of = {}
     falling: dict[tuple, int] = defaultdict(int)
-    milestone_risk: dict[Hashable, Fraction] = defaultdict(Fraction)
-    milestone_grant_risk: dict[Hashable, Fraction] = defaultdict(Fraction)
-    for (grant_key, milestone), rest in remaining.items():
-        grant = grants[grant_key]
-        window = window_of.get(milestone)
-        if window is None:
-            f_start, f_finish = windows[milestone]
-            start = f_start.toordinal()
-            start = start if start > today else today
-            end = f_finish.toordinal()
-            if end <= start:  # empty window: everything falls on one day
-                start = end if end > today else today
-                end = start + 1
-            window = window_of[milestone] = (start, end)
-        start, end = window
-        n = end - start
-        lo = grant.eligible_from.toordinal()
-        hi = grant.eligible_until.toordinal() + 1  # eligible until and including that day
-        outside_total = 0
-        for year, inside, outside in spread_by_year(start, end, lo, hi):
-            falling[milestone, year, n] += rest * (inside + outside)
-            if inside:
-                inside_num[grant_key, year, n] += rest * inside
-            if outside:
-                outside_num[grant_key, year, n] += rest * outside
-                outside_total += outside
-        if outside_total:
-            risk = Fraction(rest * outside_total, n)
-            milestone_risk[milestone] += risk
-            milestone_grant_risk[milestone] += Fraction(grant.rate) * risk
+    lengths = {}
+    # Per milestone, over its window length n: cents * days at risk, and the same times the
+    # rate in ten-thousandths (rates have at most four decimals).
+    risk_num: dict[Hashable, int] = {}
+    grant_risk_num: dict[Hashable, int] = {}
+    bounds = {
+        key: (g.eligible_from.toordinal(), g.eligible_until.toordinal() + 1, _rate_units(g.rate))
+        for key, g in grants.items()
+    }
+    for milestone, by_grant in remaining.items():
+        f_start, f_finish = windows[milestone]
+        start = f_start.toordinal()
+        start = start if start > today else today
+        end = f_finish.toordinal()
+        if end <= start:  # empty window: everything falls on one day
+            start = end if end > today else today
+            end = start + 1
+        n = lengths[milestone] = end - start
+        segments = _year_segments(start, end)
+        total = sum(by_grant.values())
+        for year, a, b in segments:
+            falling[milestone, year, n] += total * (b - a)
+        risk = grant_risk = 0
+        for grant_key, rest in by_grant.items():
+            lo, hi, rate_units = bounds[grant_key]  # eligible until and including the end day
+            if lo <= start and end <= hi:  # the usual case: all of it within eligibility
+                for year, a, b in segments:
+                    inside_num[grant_key, year, n] += rest * (b - a)
+                continue
+            outside_total = 0
+            for year, a, b in segments:
+                inside = _overlap(a, b, lo, hi)
+                if inside:
+                    inside_num[grant_key, year, n] += rest * inside
+                if inside < b - a:
+                    outside_num[grant_key, year, n] += rest * (b - a - inside)
+                    outside_total += b - a - inside
+            risk += rest * outside_total
+            grant_risk += rate_units * rest * outside_total
+        if risk:
+            risk_num[milestone] = risk
+            grant_risk_num[milestone] = grant_risk
+
+    # Exact sums per (grant, year): {n: numerator} collected in one pass, divided once.
+    spread: dict[tuple, list[dict[int, int]]] = {}
+    for store, which in ((inside_num, 0), (outside_num, 1)):
+        for (grant_key, year, n), num in store.items():
+            parts = spread.get((grant_key, year))
+            if parts is None:
+                parts = spread[grant_key, year] = [{}, {}]
+            parts[which][n] = parts[which].get(n, 0) + num
 
     results = {}
     for key, grant in grants.items():
@@ -250,12 +316,11 @@ def funding(
         for (g, y), amount in spent_year.items():
             if g == key and amount:
                 year_of(y).spent += Fraction(amount, 100)
-        for (g, y, n), num in inside_num.items():
+        for (g, y), (inside, outside) in spread.items():
             if g == key:
-                year_of(y).falling_eligible += Fraction(num, n * 100)
-        for (g, y, n), num in outside_num.items():
-            if g == key:
-                year_of(y).falling_at_risk += Fraction(num, n * 100)
+                figures = year_of(y)
+                figures.falling_eligible += exact_sum(inside)
+                figures.falling_at_risk += exact_sum(outside)
         result = GrantResult(key, rate)
         results[key] = result
         for (g, y), amount in sorted(ineligible.items(), key=lambda kv: kv[0][1]):
@@ -280,43 +345,48 @@ def funding(
             result.years.append(figures)
         result.grant_at_risk = rate * result.cost_at_risk
 
-    line_risk = {}
-    for line in lines:
-        rest = line_remaining[line.key]
-        if not rest:
-            continue
-        grant = grants[line.grant]
-        start, end = window_of[line.milestone]
-        outside = (end - start) - _overlap(
-            start, end, grant.eligible_from.toordinal(), grant.eligible_until.toordinal() + 1
-        )
-        if outside:
-            line_risk[line.key] = Fraction(rest * outside, (end - start) * 100)
-
     return FundingResult(
         as_of=as_of,
         grants=results,
-        milestone_cost_at_risk={k: v / 100 for k, v in milestone_risk.items()},
-        milestone_grant_at_risk={k: v / 100 for k, v in milestone_grant_risk.items()},
-        line_cost_at_risk=line_risk,
-        line_spent={k: Fraction(v, 100) for k, v in spent_cents.items()},
-        line_remaining={k: Fraction(v, 100) for k, v in line_remaining.items()},
+        milestone_cost_at_risk=ExactAmounts(risk_num, lengths, 100),
+        milestone_grant_at_risk=ExactAmounts(grant_risk_num, lengths, 100 * RATE_UNITS),
+        line_spent_cents=dict(spent_cents),
+        line_remaining_cents=line_remaining,
         falling=dict(falling),
     )
+
+
+RATE_UNITS = 10_000
+
+
+def _rate_units(rate: Decimal) -> int:
+    """A funding rate in ten-thousandths: exact, since rates have at most four decimals."""
+    units = Decimal(rate) * RATE_UNITS
+    if units != units.to_integral_value():
+        raise ValueError(f"rate {rate} has more than four decimals")
+    return int(units)
+
+
+def exact_sum(parts: Mapping[int, int]) -> Fraction:
+    """Σ num / (n * 100) over {n: num} in cents, exactly: integers over the least common
+    multiple of the window lengths, and a single division at the end."""
+    if not parts:
+        return Fraction(0)
+    common = math.lcm(*parts)
+    return Fraction(sum(num * (common // n) for n, num in parts.items()), common * 100)
 
 
 def sum_numerators(numerators: Mapping[tuple, int], group) -> dict:
     """Sum {(..., n): cents * days} exactly into {target: euros} for every target that
     ``group(key)`` yields (a measure and its ancestors, say): integers are added per window
     length first, and each distinct length costs one division."""
-    by_length: dict[tuple, int] = defaultdict(int)
+    by_target: dict = defaultdict(dict)
     for key, num in numerators.items():
+        n = key[-1]
         for target in group(key):
-            by_length[target, key[-1]] += num
-    totals: dict = defaultdict(Fraction)
-    for (target, n), num in by_length.items():
-        totals[target] += Fraction(num, n * 100)
-    return dict(totals)
+            parts = by_target[target]
+            parts[n] = parts.get(n, 0) + num
+    return {target: exact_sum(parts) for target, parts in by_target.items()}
 
 
 def planned_by_year(amount: Decimal, start: date, finish: date) -> dict[int, Fraction]:
