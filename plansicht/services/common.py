@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plansicht.forecast import run
 from plansicht.history.models import Event, record
@@ -89,9 +90,12 @@ def _later_message(later) -> str:
         new=date_format(new, "SHORT_DATE_FORMAT"),
     )
     if len(later) > 1:
-        message += " " + _("It also moves the finish of {count} other milestone(s) later.").format(
-            count=len(later) - 1
-        )
+        others = len(later) - 1
+        message += " " + ngettext(
+            "It also moves the finish of {count} other milestone later.",
+            "It also moves the finish of {count} other milestones later.",
+            others,
+        ).format(count=others)
     return message
 
 

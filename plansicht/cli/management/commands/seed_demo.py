@@ -21,6 +21,7 @@ DEMO_USERS = [
     ("admin", StaffRole.ADMIN, False, True),
     ("buero", StaffRole.EDITOR, False, False),
     ("tiefbau", StaffRole.UNIT_EDITOR, True, False),
+    ("kaemmerei", StaffRole.FINANCE, False, False),
     ("rat", StaffRole.VIEWER, False, False),
 ]
 
