@@ -124,32 +124,52 @@ def bench_funding(size, repeat):
     as_of = date(2026, 11, 26)
     fc = forecast(milestones, deps, as_of=as_of, measures=measures, plan_versions=versions)
     rng = random.Random(size)
-    grants = [money.GrantIn("A", Decimal("0.90"), date(2023, 1, 1), date(2027, 6, 30)),
-              money.GrantIn("B", Decimal("0.65"), date(2024, 1, 1), date(2029, 12, 31))]
+    grants = [
+        money.GrantIn("A", Decimal("0.90"), date(2023, 1, 1), date(2027, 6, 30)),
+        money.GrantIn("B", Decimal("0.65"), date(2024, 1, 1), date(2029, 12, 31)),
+    ]
     lines, expenditures, windows = [], [], {}
     for m in milestones:
         r = fc.milestones[m.key]
         windows[m.key] = (r.start, r.finish)
         for j in range(2):
             key = f"{m.key}-{j}"
-            lines.append(money.CostLineIn(key, "AB"[j], m.key,
-                                          Decimal(rng.randrange(100_00, 500_000_00)) / 100))
+            lines.append(
+                money.CostLineIn(
+                    key, "AB"[j], m.key, Decimal(rng.randrange(100_00, 500_000_00)) / 100
+                )
+            )
             if r.started:
-                expenditures.append(money.ExpenditureIn(
-                    key, r.start, Decimal(rng.randrange(1_00, 50_000_00)) / 100,
-                    rng.random() > 0.05))
+                expenditures.append(
+                    money.ExpenditureIn(
+                        key,
+                        r.start,
+                        Decimal(rng.randrange(1_00, 50_000_00)) / 100,
+                        rng.random() > 0.05,
+                    )
+                )
     budgets = [money.BudgetIn(g, y, Decimal("100000.00")) for g in "AB" for y in range(2024, 2031)]
 
     def run():
-        return money.funding(as_of=as_of, grants=grants, lines=lines,
-                             expenditures=expenditures, budgets=budgets, windows=windows)
+        return money.funding(
+            as_of=as_of,
+            grants=grants,
+            lines=lines,
+            expenditures=expenditures,
+            budgets=budgets,
+            windows=windows,
+        )
 
     median, best = timed(run, repeat)
     ok = median < 0.1
-    print(f"funding: {len(milestones)} milestones, {len(lines)} cost lines, "
-          f"{len(expenditures)} expenditures ({repeat} runs)")
-    print(f"  money engine  median {median * 1000:6.1f} ms  (min {best * 1000:.1f})"
-          f"  target < 100 ms  {'OK' if ok else 'MISSED'}")
+    print(
+        f"funding: {len(milestones)} milestones, {len(lines)} cost lines, "
+        f"{len(expenditures)} expenditures ({repeat} runs)"
+    )
+    print(
+        f"  money engine  median {median * 1000:6.1f} ms  (min {best * 1000:.1f})"
+        f"  target < 100 ms  {'OK' if ok else 'MISSED'}"
+    )
     return ok
 
 

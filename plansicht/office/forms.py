@@ -1,10 +1,15 @@
 """Forms of the office. They only parse and check the shape of input; the rules live in the
 service functions, whose errors the views put back on the right field."""
 
+import re
+from decimal import Decimal
+
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from plansicht.plan.models import Dependency
+from plansicht.funding.models import CostLine, Grant
+from plansicht.plan.models import Dependency, Milestone
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
@@ -26,13 +31,13 @@ def date_field(label, required=False, help_text=""):
     )
 
 
-def reason_field(required=False):
+def reason_field(required=False, help_text=None):
     return forms.CharField(
         label=_("Reason"),
         required=required,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Published with the change. Needed when a finish moves later."),
+        help_text=help_text or _("Published with the change. Needed when a finish moves later."),
     )
 
 
@@ -90,3 +95,218 @@ class PlanVersionForm(forms.Form):
         help_text=_("The council resolution or the funder's notice this version rests on."),
     )
     reason = reason_field()
+
+
+# -- money ------------------------------------------------------------------------------------
+
+# The amounts the office accepts: plain ("1234", "1234.50") or German ("1234,50", "1.234,50",
+# "1.234"). Dots group thousands only in groups of three; the comma only ever comes before
+# the cents, so "12,345" (English thousands? German with three decimals?) is refused.
+_PLAIN = re.compile(r"[+-]?\d+(?:\.\d{1,2})?")
+_GERMAN = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d{1,2})?")
+_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_NOISE = re.compile(r"\s|€|eur", re.IGNORECASE)
+
+
+def parse_amount(text) -> Decimal:
+    """An amount in euros from what a clerk types; raises ValidationError saying what to type.
+
+    The sign is kept: whether a negative amount is allowed is the service's rule."""
+    cleaned = _NOISE.sub("", str(text))
+    if _PLAIN.fullmatch(cleaned):
+        return Decimal(cleaned)
+    if _GERMAN.fullmatch(cleaned):
+        return Decimal(cleaned.replace(".", "").replace(",", "."))
+    if _COMMA_THOUSANDS.fullmatch(cleaned):
+        raise forms.ValidationError(
+            _(
+                "“%(value)s” is unclear: in an amount the comma comes only before the cents. "
+                "Write thousands without a separator or with dots, e.g. 12345,00 or 12.345,00."
+            ),
+            code="ambiguous",
+            params={"value": text},
+        )
+    raise forms.ValidationError(
+        _(
+            "Enter an amount in euros such as 1234,50 or 1.234,50: dots only between "
+            "groups of three digits, at most two digits after the comma."
+        ),
+        code="invalid",
+    )
+
+
+class AmountInput(forms.TextInput):
+    """A text box for euros; a stored amount is shown as the active language writes it."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int):
+            return number_format(value, 2, use_l10n=True)
+        return super().format_value(value)
+
+
+class AmountField(forms.Field):
+    widget = AmountInput
+
+    def __init__(self, *, help_text=None, **kwargs):
+        super().__init__(help_text=help_text or _("In euros, e.g. 1.234,50."), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        return parse_amount(value)
+
+
+class CheckboxInput(forms.CheckboxInput):
+    def __init__(self, attrs=None):
+        super().__init__({"class": "kern-form-check__checkbox", **(attrs or {})})
+
+
+class MilestoneField(forms.ModelChoiceField):
+    """Every milestone of the programme; drafts (no part of any figure yet) say so."""
+
+    public_ids: frozenset = frozenset()
+
+    def label_from_instance(self, obj):
+        label = f"{obj.code} {obj.title}"
+        if obj.pk in self.public_ids:
+            return label
+        return _("%(milestone)s (draft, not in the forecast)") % {"milestone": label}
+
+
+class CostLineField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        milestone = obj.milestone
+        return f"{obj.code} · {obj.get_category_display()} · {milestone.code} {milestone.title}"
+
+
+class MoneyForm(forms.Form):
+    """The base of the money forms: the choices come from the programme."""
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        if "grant" in fields:
+            fields["grant"].queryset = Grant.objects.filter(programme=programme)
+        if "milestone" in fields:
+            milestones = Milestone.objects.filter(programme=programme)
+            fields["milestone"].queryset = milestones.order_by("code")
+            fields["milestone"].public_ids = set(milestones.public().values_list("pk", flat=True))
+        if "cost_line" in fields:
+            fields["cost_line"].queryset = (
+                CostLine.objects.filter(programme=programme)
+                .select_related("milestone")
+                .order_by("code")
+            )
+        for name, field in fields.items():
+            if isinstance(field.widget, CheckboxInput) and field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self[name].id_for_label}-hint"
+
+
+def grant_field():
+    return forms.ModelChoiceField(label=_("Grant"), queryset=Grant.objects.none(), empty_label="—")
+
+
+PLANNED_REASON = _(
+    "Needed whenever a planned amount changes. Published with the change in the history."
+)
+REASON = _("Published with the change in the history.")
+
+
+class CostLineForm(MoneyForm):
+    code = forms.CharField(
+        label=_("Code"), max_length=40, help_text=_("As in the funder's cost plan, e.g. K1.")
+    )
+    grant = grant_field()
+    milestone = MilestoneField(
+        label=_("Milestone"),
+        queryset=Milestone.objects.none(),
+        empty_label="—",
+        help_text=_("The cost follows this milestone's dates in the cost and financing plan."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=CostLine.CATEGORIES)
+    amount = AmountField(label=_("Planned amount"))
+    reason = reason_field(
+        help_text=_(
+            "Needed whenever the planned amount changes, for a new cost line too. "
+            "Published with the change in the history."
+        )
+    )
+
+
+class ExpenditureForm(MoneyForm):
+    cost_line = CostLineField(
+        label=_("Cost line"), queryset=CostLine.objects.none(), empty_label="—"
+    )
+    on = date_field(_("Date"), required=True, help_text=_("The day the money was paid."))
+    amount = AmountField(label=_("Amount"))
+    eligible = forms.BooleanField(
+        label=_("Eligible for the grant"),
+        required=False,
+        widget=CheckboxInput(),
+        help_text=_("Untick for spending the funder does not pay for; the city pays it alone."),
+    )
+    # The service records expenditures as public events: say so where people type.
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown in the public change history: write no personal data."),
+    )
+    document_ref = forms.CharField(
+        label=_("Document reference"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For example the invoice or booking number. Shown in the public change history."
+        ),
+    )
+    reason = reason_field(help_text=REASON)
+
+
+class BudgetLineForm(MoneyForm):
+    grant = grant_field()
+    year = forms.IntegerField(label=_("Budget year"))
+    product = forms.CharField(label=_("Product / cost centre"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    own_share = AmountField(
+        label=_("Own share budgeted"),
+        help_text=_("The city's own money for this grant in this year, in euros."),
+    )
+    commitment_authorisation = AmountField(
+        label=_("Commitment authorisation (VE)"),
+        required=False,
+        help_text=_("Verpflichtungsermächtigung for later years, in euros."),
+    )
+    reason = reason_field(help_text=REASON)
+
+
+class DrawdownPlanEntryForm(MoneyForm):
+    grant = grant_field()
+    on = date_field(_("Planned for"), required=True)
+    amount = AmountField(label=_("Amount to request"))
+    reason = reason_field(help_text=PLANNED_REASON)
+
+
+class DrawdownForm(MoneyForm):
+    grant = grant_field()
+    requested_on = date_field(_("Requested on"), required=True)
+    amount_requested = AmountField(label=_("Amount requested"))
+    received_on = date_field(_("Received on"), help_text=_("Leave empty until the money arrives."))
+    amount_received = AmountField(label=_("Amount received"), required=False)
+    reason = reason_field(help_text=REASON)
+
+
+class RemoveForm(forms.Form):
+    reason = reason_field(help_text=REASON)
+
+
+class RemoveCostLineForm(forms.Form):
+    reason = reason_field(
+        help_text=_(
+            "Needed: removing a cost line changes the planned amounts. "
+            "Published with the change in the history."
+        )
+    )

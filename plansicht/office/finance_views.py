@@ -1,0 +1,715 @@
+"""Office pages for the money: the finance dashboard, the cost and financing plan (KFP), and
+lists and forms for cost lines, expenditures, budget lines, the drawdown plan and drawdowns.
+
+The pages read the stored forecast and compute nothing heavy; every change goes through
+``plansicht.services.funding``. Every office role may read; only the roles that may change
+money (``can_edit_money``: finance officers and administrators) may open a form or post one.
+"""
+
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from plansicht.forecast import run
+from plansicht.forecast.models import MilestoneForecast
+from plansicht.funding.models import (
+    BudgetLine,
+    CostLine,
+    Drawdown,
+    DrawdownPlanEntry,
+    Expenditure,
+    Grant,
+)
+from plansicht.funding.templatetags.funding import euro
+from plansicht.plan.models import Measure, Milestone, PlanVersion
+from plansicht.services import ServiceError
+from plansicht.services import funding as funding_service
+from plansicht.services.permissions import can_edit_milestone, can_edit_money
+
+from .forms import (
+    BudgetLineForm,
+    CostLineForm,
+    DrawdownForm,
+    DrawdownPlanEntryForm,
+    ExpenditureForm,
+    RemoveCostLineForm,
+    RemoveForm,
+)
+from .views import _actor, _context, get_programme_for_user
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+EXPENDITURES_PER_PAGE = 100
+MONEY_BY_YEAR = ("planned", "forecast", "actual")
+
+
+def get_programme_for_money(request, slug):
+    """The programme, if the user may change its money; else 403."""
+    programme = get_programme_for_user(request, slug)
+    if not can_edit_money(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def _finance_context(request, programme, section, **extra):
+    return _context(
+        request,
+        programme,
+        nav="finance",
+        section=section,
+        can_edit_money=can_edit_money(request.user, programme),
+        **extra,
+    )
+
+
+def _forecast(programme):
+    return getattr(programme, "forecast", None)
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else ZERO
+
+
+def _natural(code: str):
+    """M2 before M10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
+
+
+def _public_milestone_ids(programme) -> set:
+    return set(Milestone.objects.filter(programme=programme).public().values_list("pk", flat=True))
+
+
+# -- the finance dashboard --------------------------------------------------------------------
+
+
+@login_required
+def finance(request, slug):
+    programme = get_programme_for_user(request, slug)
+    forecast = _forecast(programme)
+    public = _public_milestone_ids(programme)
+    lines = list(
+        CostLine.objects.filter(programme=programme).values_list(
+            "grant_id", "milestone_id", "amount"
+        )
+    )
+    at_risk = list(
+        MilestoneForecast.objects.filter(milestone__programme=programme, cost_at_risk__gt=0)
+        .select_related("milestone", "milestone__measure", "milestone__programme")
+        .order_by("-cost_at_risk", "milestone__code")
+    )
+    for row in at_risk:
+        row.editable = can_edit_milestone(request.user, row.milestone)
+    grants = [
+        _grant_summary(grant, lines, public, at_risk)
+        for grant in Grant.objects.filter(programme=programme).select_related("forecast")
+    ]
+    by_year = [
+        {"year": row["year"], **{key: _decimal(row.get(key)) for key in MONEY_BY_YEAR}}
+        for row in (forecast.money_by_year if forecast else [])
+    ]
+    return render(
+        request,
+        "office/finance.html",
+        _finance_context(
+            request,
+            programme,
+            "overview",
+            forecast=forecast,
+            grants=grants,
+            several_grants=len(grants) > 1,
+            by_year=by_year,
+        ),
+    )
+
+
+def _grant_summary(grant, lines, public, at_risk) -> dict:
+    """What the dashboard says about one grant, from its stored forecast and its cost plan."""
+    mine = [(milestone, amount) for g, milestone, amount in lines if g == grant.pk]
+    total = sum((amount for _m, amount in mine), ZERO)
+    draft_total = sum((amount for m, amount in mine if m not in public), ZERO)
+    requested = (grant.rate * total).quantize(CENT)
+    excess = None
+    if grant.max_amount is not None and requested > grant.max_amount:
+        excess = requested - grant.max_amount
+    stored = getattr(grant, "forecast", None)
+    years = []
+    for row in stored.years if stored else []:
+        figures = {key: _decimal(value) for key, value in row.items() if key != "year"}
+        years.append({"year": row["year"], **figures})
+    milestones = {m for m, _amount in mine}
+    summary = {
+        "grant": grant,
+        "rate_percent": grant.rate * 100,
+        "forecast": stored,
+        "cost_plan_total": total,
+        "draft_total": draft_total,
+        "requested": requested,
+        "excess": excess,
+        "years": years,
+        "gap_years": [row for row in years if row.get("own_share_gap", ZERO) > 0],
+        "at_risk": [row for row in at_risk if row.milestone_id in milestones],
+    }
+    if stored is not None:
+        lag = stored.drawdown_planned - stored.drawdown_received
+        summary["lag"] = lag
+        summary["lead"] = -lag
+        summary["outstanding"] = stored.drawdown_requested - stored.drawdown_received
+    return summary
+
+
+# -- the cost and financing plan (KFP) --------------------------------------------------------
+
+
+@login_required
+def kfp(request, slug):
+    programme = get_programme_for_user(request, slug)
+    forecast = _forecast(programme)
+    stored = forecast.kfp if forecast else {}
+    categories = [key for key, _label in CostLine.CATEGORIES]
+    titles = dict(
+        Measure.objects.filter(programme=programme, code__in=list(stored)).values_list(
+            "code", "title"
+        )
+    )
+    years = sorted({int(year) for by_year in stored.values() for year in by_year})
+    by_category = dict.fromkeys(categories, ZERO)
+    by_year = {year: dict.fromkeys(categories, ZERO) for year in years}
+    measures = []
+    for code in sorted(stored, key=_natural):
+        measure_totals = dict.fromkeys(categories, ZERO)
+        rows = []
+        for year in sorted(stored[code], key=int):
+            cells = stored[code][year]
+            amounts = [_decimal(cells[c]) if c in cells else None for c in categories]
+            for category, amount in zip(categories, amounts, strict=True):
+                if amount is not None:
+                    measure_totals[category] += amount
+                    by_year[int(year)][category] += amount
+                    by_category[category] += amount
+            rows.append(
+                {"year": int(year), "amounts": amounts, "total": sum(filter(None, amounts), ZERO)}
+            )
+        measures.append(
+            {
+                "code": code,
+                "title": titles.get(code, ""),
+                "rows": rows,
+                "totals": [measure_totals[c] for c in categories],
+                "total": sum(measure_totals.values(), ZERO),
+            }
+        )
+    version = None
+    if forecast is not None and forecast.current_version is not None:
+        version = PlanVersion.objects.filter(
+            programme=programme, number=forecast.current_version
+        ).first()
+    return render(
+        request,
+        "office/kfp.html",
+        _finance_context(
+            request,
+            programme,
+            "kfp",
+            forecast=forecast,
+            version=version,
+            category_labels=[label for _key, label in CostLine.CATEGORIES],
+            measures=measures,
+            year_totals=[
+                {
+                    "year": year,
+                    "amounts": [by_year[year][c] for c in categories],
+                    "total": sum(by_year[year].values(), ZERO),
+                }
+                for year in years
+            ],
+            totals=[by_category[c] for c in categories],
+            total=sum(by_category.values(), ZERO),
+        ),
+    )
+
+
+# -- forms: one way to show, check and save them ----------------------------------------------
+
+
+def _form_page(request, programme, section, *, form, save, title, back, remove_url=None):
+    """Show ``form``; on POST validate it and call ``save(cleaned_data)`` (a service call that
+    returns the success message). A ServiceError goes onto its field, else onto the form."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                done = save(form.cleaned_data)
+            except ServiceError as e:
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, done)
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "office/finance_form.html",
+        _finance_context(
+            request,
+            programme,
+            section,
+            form=form,
+            title=title,
+            back=back,
+            remove_url=remove_url,
+        ),
+        status=status,
+    )
+
+
+def _remove_page(request, programme, section, *, form_class, remove, title, facts, back):
+    """Ask before removing; on POST call ``remove(reason)`` (a service call)."""
+    form = form_class(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                done = remove(form.cleaned_data["reason"])
+            except ServiceError as e:
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, done)
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "office/finance_remove.html",
+        _finance_context(
+            request, programme, section, form=form, title=title, facts=facts, back=back
+        ),
+        status=status,
+    )
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _only_grant(programme):
+    grants = list(Grant.objects.filter(programme=programme)[:2])
+    return grants[0] if len(grants) == 1 else None
+
+
+# -- cost lines -------------------------------------------------------------------------------
+
+
+@login_required
+def cost_lines(request, slug):
+    programme = get_programme_for_user(request, slug)
+    public = _public_milestone_ids(programme)
+    lines = list(
+        CostLine.objects.filter(programme=programme)
+        .select_related("grant", "milestone")
+        .annotate(
+            spent=Sum("expenditures__amount", filter=Q(expenditures__eligible=True)),
+            ineligible=Sum("expenditures__amount", filter=Q(expenditures__eligible=False)),
+        )
+        .order_by("code")
+    )
+    for line in lines:
+        line.is_public = line.milestone_id in public
+    return render(
+        request,
+        "office/cost_lines.html",
+        _finance_context(
+            request,
+            programme,
+            "cost_lines",
+            lines=lines,
+            total=sum((line.amount for line in lines), ZERO),
+            total_spent=sum((line.spent or ZERO for line in lines), ZERO),
+            total_ineligible=sum((line.ineligible or ZERO for line in lines), ZERO),
+        ),
+    )
+
+
+@login_required
+def cost_line_edit(request, slug, code=None):
+    programme = get_programme_for_money(request, slug)
+    line = None
+    if code is not None:
+        line = get_object_or_404(CostLine, programme=programme, code=code)
+        initial = {
+            "code": line.code,
+            "grant": line.grant_id,
+            "milestone": line.milestone_id,
+            "category": line.category,
+            "amount": line.amount,
+        }
+    else:
+        initial = {"grant": _only_grant(programme)}
+    form = CostLineForm(_data(request), programme=programme, initial=initial)
+
+    def save(data):
+        saved = funding_service.save_cost_line(
+            programme, actor=_actor(request, programme), line=line, **data
+        )
+        return _("Cost line %(code)s was saved and the forecast updated.") % {"code": saved.code}
+
+    return _form_page(
+        request,
+        programme,
+        "cost_lines",
+        form=form,
+        save=save,
+        title=_("Cost line %(code)s") % {"code": code} if line else _("New cost line"),
+        back=reverse("office:cost_lines", args=[programme.slug]),
+        remove_url=reverse("office:cost_line_remove", args=[programme.slug, code])
+        if line
+        else None,
+    )
+
+
+@login_required
+def cost_line_remove(request, slug, code):
+    programme = get_programme_for_money(request, slug)
+    line = get_object_or_404(
+        CostLine.objects.select_related("grant", "milestone"), programme=programme, code=code
+    )
+
+    def remove(reason):
+        funding_service.remove_cost_line(line, actor=_actor(request, programme), reason=reason)
+        return _("Cost line %(code)s was removed and the forecast updated.") % {"code": code}
+
+    return _remove_page(
+        request,
+        programme,
+        "cost_lines",
+        form_class=RemoveCostLineForm,
+        remove=remove,
+        title=_("Remove cost line %(code)s?") % {"code": code},
+        facts=[
+            (_("Grant"), str(line.grant)),
+            (_("Milestone"), f"{line.milestone.code} {line.milestone.title}"),
+            (_("Category"), line.get_category_display()),
+            (_("Planned amount"), euro(line.amount)),
+        ],
+        back=reverse("office:cost_line", args=[programme.slug, code]),
+    )
+
+
+# -- expenditures -----------------------------------------------------------------------------
+
+
+@login_required
+def expenditures(request, slug):
+    programme = get_programme_for_user(request, slug)
+    rows = (
+        Expenditure.objects.filter(cost_line__programme=programme)
+        .select_related("cost_line")
+        .order_by("-on", "-id")
+    )
+    totals = rows.aggregate(
+        eligible_total=Sum("amount", filter=Q(eligible=True)),
+        ineligible_total=Sum("amount", filter=Q(eligible=False)),
+    )
+    page = Paginator(rows, EXPENDITURES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "office/expenditures.html",
+        _finance_context(
+            request,
+            programme,
+            "expenditures",
+            page=page,
+            total_eligible=totals["eligible_total"] or ZERO,
+            total_ineligible=totals["ineligible_total"] or ZERO,
+            as_of=run.today(),
+        ),
+    )
+
+
+@login_required
+def expenditure_edit(request, slug, pk=None):
+    programme = get_programme_for_money(request, slug)
+    expenditure = None
+    if pk is not None:
+        expenditure = get_object_or_404(
+            Expenditure.objects.select_related("cost_line"), pk=pk, cost_line__programme=programme
+        )
+        initial = {
+            "cost_line": expenditure.cost_line_id,
+            "on": expenditure.on,
+            "amount": expenditure.amount,
+            "eligible": expenditure.eligible,
+            "note": expenditure.note,
+            "document_ref": expenditure.document_ref,
+        }
+    else:
+        initial = {"on": run.today(), "eligible": True}
+    form = ExpenditureForm(_data(request), programme=programme, initial=initial)
+
+    def save(data):
+        funding_service.save_expenditure(
+            data.pop("cost_line"),
+            actor=_actor(request, programme),
+            expenditure=expenditure,
+            **data,
+        )
+        return _("The expenditure was saved and the forecast updated.")
+
+    return _form_page(
+        request,
+        programme,
+        "expenditures",
+        form=form,
+        save=save,
+        title=_("Expenditure") if expenditure else _("New expenditure"),
+        back=reverse("office:expenditures", args=[programme.slug]),
+        remove_url=reverse("office:expenditure_remove", args=[programme.slug, pk])
+        if expenditure
+        else None,
+    )
+
+
+@login_required
+def expenditure_remove(request, slug, pk):
+    programme = get_programme_for_money(request, slug)
+    expenditure = get_object_or_404(
+        Expenditure.objects.select_related("cost_line"), pk=pk, cost_line__programme=programme
+    )
+
+    def remove(reason):
+        funding_service.remove_expenditure(
+            expenditure, actor=_actor(request, programme), reason=reason
+        )
+        return _("The expenditure was removed and the forecast updated.")
+
+    return _remove_page(
+        request,
+        programme,
+        "expenditures",
+        form_class=RemoveForm,
+        remove=remove,
+        title=_("Remove this expenditure?"),
+        facts=[
+            (_("Cost line"), expenditure.cost_line.code),
+            (_("Date"), date_format(expenditure.on, "SHORT_DATE_FORMAT")),
+            (_("Amount"), euro(expenditure.amount)),
+            (_("Eligible for the grant"), _("yes") if expenditure.eligible else _("no")),
+            (_("Note"), expenditure.note or "–"),
+        ],
+        back=reverse("office:expenditure", args=[programme.slug, pk]),
+    )
+
+
+# -- budget lines -----------------------------------------------------------------------------
+
+
+@login_required
+def budget_lines(request, slug):
+    programme = get_programme_for_user(request, slug)
+    rows = list(
+        BudgetLine.objects.filter(grant__programme=programme)
+        .select_related("grant")
+        .order_by("year", "product", "id")
+    )
+    return render(
+        request,
+        "office/budget_lines.html",
+        _finance_context(
+            request,
+            programme,
+            "budget_lines",
+            rows=rows,
+            total=sum((row.own_share for row in rows), ZERO),
+        ),
+    )
+
+
+@login_required
+def budget_line_edit(request, slug, pk=None):
+    programme = get_programme_for_money(request, slug)
+    budget_line = None
+    if pk is not None:
+        budget_line = get_object_or_404(BudgetLine, pk=pk, grant__programme=programme)
+        initial = {
+            "grant": budget_line.grant_id,
+            "year": budget_line.year,
+            "product": budget_line.product,
+            "title": budget_line.title,
+            "own_share": budget_line.own_share,
+            "commitment_authorisation": budget_line.commitment_authorisation,
+        }
+    else:
+        initial = {"grant": _only_grant(programme), "year": run.today().year}
+    form = BudgetLineForm(_data(request), programme=programme, initial=initial)
+
+    def save(data):
+        saved = funding_service.save_budget_line(
+            data.pop("grant"),
+            actor=_actor(request, programme),
+            budget_line=budget_line,
+            **data,
+        )
+        return _("The budget line %(year)s %(product)s was saved and the forecast updated.") % {
+            "year": saved.year,
+            "product": saved.product,
+        }
+
+    return _form_page(
+        request,
+        programme,
+        "budget_lines",
+        form=form,
+        save=save,
+        title=_("Budget line") if budget_line else _("New budget line"),
+        back=reverse("office:budget_lines", args=[programme.slug]),
+        remove_url=reverse("office:budget_line_remove", args=[programme.slug, pk])
+        if budget_line
+        else None,
+    )
+
+
+@login_required
+def budget_line_remove(request, slug, pk):
+    programme = get_programme_for_money(request, slug)
+    budget_line = get_object_or_404(
+        BudgetLine.objects.select_related("grant"), pk=pk, grant__programme=programme
+    )
+
+    def remove(reason):
+        funding_service.remove_budget_line(
+            budget_line, actor=_actor(request, programme), reason=reason
+        )
+        return _("The budget line was removed and the forecast updated.")
+
+    return _remove_page(
+        request,
+        programme,
+        "budget_lines",
+        form_class=RemoveForm,
+        remove=remove,
+        title=_("Remove this budget line?"),
+        facts=[
+            (_("Grant"), str(budget_line.grant)),
+            (_("Budget year"), budget_line.year),
+            (_("Product / cost centre"), budget_line.product),
+            (_("Title"), budget_line.title),
+            (_("Own share budgeted"), euro(budget_line.own_share)),
+        ],
+        back=reverse("office:budget_line", args=[programme.slug, pk]),
+    )
+
+
+# -- the drawdown plan and drawdowns ----------------------------------------------------------
+# The services have no way yet to remove a drawdown plan entry or a drawdown; until they do,
+# these pages offer none (a wrong entry can be corrected).
+
+
+@login_required
+def drawdown_plan(request, slug):
+    programme = get_programme_for_user(request, slug)
+    rows = list(
+        DrawdownPlanEntry.objects.filter(grant__programme=programme)
+        .select_related("grant")
+        .order_by("on", "id")
+    )
+    return render(
+        request,
+        "office/drawdown_plan.html",
+        _finance_context(
+            request,
+            programme,
+            "drawdown_plan",
+            rows=rows,
+            total=sum((row.amount for row in rows), ZERO),
+        ),
+    )
+
+
+@login_required
+def drawdown_plan_entry_edit(request, slug, pk=None):
+    programme = get_programme_for_money(request, slug)
+    entry = None
+    if pk is not None:
+        entry = get_object_or_404(DrawdownPlanEntry, pk=pk, grant__programme=programme)
+        initial = {"grant": entry.grant_id, "on": entry.on, "amount": entry.amount}
+    else:
+        initial = {"grant": _only_grant(programme)}
+    form = DrawdownPlanEntryForm(_data(request), programme=programme, initial=initial)
+
+    def save(data):
+        funding_service.save_drawdown_plan_entry(
+            data.pop("grant"), actor=_actor(request, programme), entry=entry, **data
+        )
+        return _("The drawdown plan was saved and the forecast updated.")
+
+    return _form_page(
+        request,
+        programme,
+        "drawdown_plan",
+        form=form,
+        save=save,
+        title=_("Drawdown plan entry") if entry else _("New drawdown plan entry"),
+        back=reverse("office:drawdown_plan", args=[programme.slug]),
+    )
+
+
+@login_required
+def drawdowns(request, slug):
+    programme = get_programme_for_user(request, slug)
+    rows = list(
+        Drawdown.objects.filter(grant__programme=programme)
+        .select_related("grant")
+        .order_by("requested_on", "id")
+    )
+    return render(
+        request,
+        "office/drawdowns.html",
+        _finance_context(
+            request,
+            programme,
+            "drawdowns",
+            rows=rows,
+            total_requested=sum((row.amount_requested for row in rows), ZERO),
+            total_received=sum((row.amount_received or ZERO for row in rows), ZERO),
+        ),
+    )
+
+
+@login_required
+def drawdown_edit(request, slug, pk=None):
+    programme = get_programme_for_money(request, slug)
+    drawdown = None
+    if pk is not None:
+        drawdown = get_object_or_404(Drawdown, pk=pk, grant__programme=programme)
+        initial = {
+            "grant": drawdown.grant_id,
+            "requested_on": drawdown.requested_on,
+            "amount_requested": drawdown.amount_requested,
+            "received_on": drawdown.received_on,
+            "amount_received": drawdown.amount_received,
+        }
+    else:
+        initial = {"grant": _only_grant(programme), "requested_on": run.today()}
+    form = DrawdownForm(_data(request), programme=programme, initial=initial)
+
+    def save(data):
+        funding_service.save_drawdown(
+            data.pop("grant"), actor=_actor(request, programme), drawdown=drawdown, **data
+        )
+        return _("The drawdown was saved and the forecast updated.")
+
+    return _form_page(
+        request,
+        programme,
+        "drawdowns",
+        form=form,
+        save=save,
+        title=_("Drawdown") if drawdown else _("New drawdown"),
+        back=reverse("office:drawdowns", args=[programme.slug]),
+    )
