@@ -15,7 +15,7 @@ from plansicht.plan.models import Measure, Milestone
 from plansicht.services import Actor
 from plansicht.services import plan as svc
 
-from .factories import document, load
+from .factories import funded_document, load
 
 pytestmark = pytest.mark.django_db
 MARK = "LEAKMARK"
@@ -27,12 +27,17 @@ def plansicht_models():
 
 def test_the_models_declare_internal_fields():
     declared = {(m.__name__, f.name) for m in plansicht_models() for f in internal_fields(m)}
-    assert {("Measure", "internal_note"), ("Milestone", "internal_note")} <= declared
+    assert {
+        ("Measure", "internal_note"),
+        ("Milestone", "internal_note"),
+        ("Expenditure", "note"),
+        ("Expenditure", "document_ref"),
+    } <= declared
 
 
 @pytest.fixture
 def leaky(today):
-    doc = document()
+    doc = funded_document()
     # Drafts at every depth: a draft measure below a published one, a published measure below
     # a draft one, a draft milestone in a published measure, one that a public one waits for.
     doc["measures"] += [

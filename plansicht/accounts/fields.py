@@ -18,6 +18,17 @@ class InternalTextField(models.TextField):
         super().__init__(*args, **kwargs)
 
 
+class InternalCharField(models.CharField):
+    """A short internal text (an invoice number, say): like InternalTextField, never public."""
+
+    internal = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+
 def internal_fields(model) -> list[models.Field]:
     """Every field of ``model`` marked internal."""
     return [f for f in model._meta.get_fields() if getattr(f, "internal", False)]

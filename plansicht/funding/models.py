@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from plansicht.accounts.fields import InternalCharField
 from plansicht.plan.models import CODE_LENGTH, Milestone, Programme
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -98,8 +99,9 @@ class Expenditure(models.Model):
     on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), **MONEY)
     eligible = models.BooleanField(_("eligible"), default=True)
-    note = models.CharField(_("note"), max_length=300, blank=True, default="")
-    document_ref = models.CharField(_("document reference"), max_length=100, blank=True, default="")
+    # Internal: invoices and staff-cost notes may name people.
+    note = InternalCharField(_("note"), max_length=300)
+    document_ref = InternalCharField(_("document reference"), max_length=100)
 
     class Meta:
         ordering = ["on", "id"]

@@ -606,8 +606,6 @@ def budget_line_remove(request, slug, pk):
 
 
 # -- the drawdown plan and drawdowns ----------------------------------------------------------
-# The services have no way yet to remove a drawdown plan entry or a drawdown; until they do,
-# these pages offer none (a wrong entry can be corrected).
 
 
 @login_required
@@ -656,6 +654,38 @@ def drawdown_plan_entry_edit(request, slug, pk=None):
         save=save,
         title=_("Drawdown plan entry") if entry else _("New drawdown plan entry"),
         back=reverse("office:drawdown_plan", args=[programme.slug]),
+        remove_url=reverse("office:drawdown_plan_entry_remove", args=[programme.slug, pk])
+        if entry
+        else None,
+    )
+
+
+@login_required
+def drawdown_plan_entry_remove(request, slug, pk):
+    programme = get_programme_for_money(request, slug)
+    entry = get_object_or_404(
+        DrawdownPlanEntry.objects.select_related("grant"), pk=pk, grant__programme=programme
+    )
+
+    def remove(reason):
+        funding_service.remove_drawdown_plan_entry(
+            entry, actor=_actor(request, programme), reason=reason
+        )
+        return _("The drawdown plan entry was removed.")
+
+    return _remove_page(
+        request,
+        programme,
+        "drawdown_plan",
+        form_class=RemoveForm,
+        remove=remove,
+        title=_("Remove this drawdown plan entry?"),
+        facts=[
+            (_("Grant"), str(entry.grant)),
+            (_("Date"), entry.on),
+            (_("Amount"), euro(entry.amount)),
+        ],
+        back=reverse("office:drawdown_plan_entry", args=[programme.slug, pk]),
     )
 
 
@@ -712,4 +742,34 @@ def drawdown_edit(request, slug, pk=None):
         save=save,
         title=_("Drawdown") if drawdown else _("New drawdown"),
         back=reverse("office:drawdowns", args=[programme.slug]),
+        remove_url=reverse("office:drawdown_remove", args=[programme.slug, pk])
+        if drawdown
+        else None,
+    )
+
+
+@login_required
+def drawdown_remove(request, slug, pk):
+    programme = get_programme_for_money(request, slug)
+    drawdown = get_object_or_404(
+        Drawdown.objects.select_related("grant"), pk=pk, grant__programme=programme
+    )
+
+    def remove(reason):
+        funding_service.remove_drawdown(drawdown, actor=_actor(request, programme), reason=reason)
+        return _("The drawdown was removed and the forecast updated.")
+
+    return _remove_page(
+        request,
+        programme,
+        "drawdowns",
+        form_class=RemoveForm,
+        remove=remove,
+        title=_("Remove this drawdown?"),
+        facts=[
+            (_("Grant"), str(drawdown.grant)),
+            (_("Requested on"), drawdown.requested_on),
+            (_("Amount requested"), euro(drawdown.amount_requested)),
+        ],
+        back=reverse("office:drawdown", args=[programme.slug, pk]),
     )

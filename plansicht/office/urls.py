@@ -66,7 +66,17 @@ urlpatterns = [
         finance.drawdown_plan_entry_edit,
         name="drawdown_plan_entry",
     ),
+    path(
+        "<slug:slug>/finance/drawdown-plan/<int:pk>/remove/",
+        finance.drawdown_plan_entry_remove,
+        name="drawdown_plan_entry_remove",
+    ),
     path("<slug:slug>/finance/drawdowns/", finance.drawdowns, name="drawdowns"),
+    path(
+        "<slug:slug>/finance/drawdowns/<int:pk>/remove/",
+        finance.drawdown_remove,
+        name="drawdown_remove",
+    ),
     path("<slug:slug>/finance/drawdowns/new/", finance.drawdown_edit, name="drawdown_new"),
     path("<slug:slug>/finance/drawdowns/<int:pk>/", finance.drawdown_edit, name="drawdown"),
 ]

@@ -77,6 +77,16 @@ def _changes(obj, new: dict) -> dict:
     }
 
 
+def _public_changes(model, changes: dict) -> dict:
+    """The event keeps old → new of every field except internal ones (notes, invoice numbers),
+    which the office sees on the record itself but no public history ever shows."""
+    return {
+        key: [_plain(old), _plain(new)]
+        for key, (old, new) in changes.items()
+        if not getattr(model._meta.get_field(key), "internal", False)
+    }
+
+
 def _save(
     model,
     obj,
@@ -100,6 +110,7 @@ def _save(
             _("A change to a planned amount needs a reason. Please give one."), field="reason"
         )
     holder = {"obj": obj}
+    old = {key: getattr(obj, key) for key in new} if obj is not None else {}
 
     def apply():
         target = holder["obj"] or model(**(extra or {}))
@@ -108,15 +119,27 @@ def _save(
         target.save()
         holder["obj"] = target
 
+    def undo():  # the transaction rolled back: the caller's object keeps its old values
+        for key, value in old.items():
+            setattr(obj, key, value)
+
     def event():
         return {
             "subject": holder["obj"],
             "public": public,
             "label": label(holder["obj"]),
-            "changes": {k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()},
+            "changes": _public_changes(model, changes),
         }
 
-    commit(programme, actor=actor, reason=reason, action=action, apply=apply, event=event)
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=apply,
+        event=event,
+        undo=undo if obj is not None else None,
+    )
     return holder["obj"]
 
 
@@ -127,7 +150,7 @@ def _remove(
         raise ReasonRequired(
             _("A change to a planned amount needs a reason. Please give one."), field="reason"
         )
-    changes = {key: [_plain(getattr(obj, key)), None] for key in fields}
+    changes = _public_changes(type(obj), {key: [getattr(obj, key), None] for key in fields})
     text = label(obj)
     commit(
         programme,
@@ -304,6 +327,7 @@ def save_budget_line(
         reason=reason,
         action="budget_line.saved",
         label=lambda o: f"{o.year} {o.product}",
+        needs_reason=budget_line is not None and "own_share" in _changes(budget_line, new),
     )
 
 
@@ -324,6 +348,7 @@ def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
 
 
 def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="", entry=None):
+    """The drawdown plan is binding: changing a planned date or amount needs a reason."""
     _may_edit_money(actor, grant.programme)
     new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
     return _save(
@@ -335,7 +360,7 @@ def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="
         reason=reason,
         action="drawdown_plan.saved",
         label=lambda o: o.grant.code,
-        needs_reason=entry is not None and "amount" in _changes(entry, new),
+        needs_reason=entry is not None and bool(_changes(entry, new)),
     )
 
 
@@ -376,6 +401,33 @@ def save_drawdown(
         reason=reason,
         action="drawdown.saved",
         label=lambda o: o.grant.code,
+    )
+
+
+def remove_drawdown_plan_entry(entry: DrawdownPlanEntry, *, actor: Actor, reason=""):
+    _may_edit_money(actor, entry.grant.programme)
+    _remove(
+        entry,
+        programme=entry.grant.programme,
+        actor=actor,
+        reason=reason,
+        action="drawdown_plan.removed",
+        label=lambda o: o.grant.code,
+        fields=["on", "amount"],
+        needs_reason=True,
+    )
+
+
+def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason=""):
+    _may_edit_money(actor, drawdown.grant.programme)
+    _remove(
+        drawdown,
+        programme=drawdown.grant.programme,
+        actor=actor,
+        reason=reason,
+        action="drawdown.removed",
+        label=lambda o: o.grant.code,
+        fields=["requested_on", "amount_requested", "received_on", "amount_received"],
     )
 
 
