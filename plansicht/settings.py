@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "plansicht.plan",
     "plansicht.content",
     "plansicht.funding",
+    "plansicht.staffing",
     "plansicht.forecast",
     # faces
     "plansicht.cli",

@@ -198,3 +198,46 @@ def funded_document(slug="testprogramm") -> dict:
         },
     ]
     return doc
+
+
+def staffed_document(slug="testprogramm") -> dict:
+    """The funded document with a vacant, funded CDO post that milestone D waits for, and a
+    filled project lead whose contract ends soon."""
+    doc = funded_document(slug)
+    doc["programme"]["hiring_days"] = {
+        "planned": 60,
+        "in_establishment_plan": 90,
+        "advertised": 42,
+        "selection": 56,
+        "offer": 30,
+    }
+    doc["programme"]["onboarding_days"] = 30
+    doc["positions"] = [
+        {
+            "code": "CDO",
+            "title": "Chief Digital Officer",
+            "unit": "Stabsstelle Digitalisierung",
+            "fte": "1.00",
+            "grant": "G1",
+            "cover": "honorary",
+            "holder": "Erika Muster",
+            "steps": [
+                {"step": "planned", "on": "2024-01-01"},
+                {"step": "in_establishment_plan", "on": "2025-03-01"},
+            ],
+        },
+        {
+            "code": "PL",
+            "title": "Projektleitung Datenplattform",
+            "fte": "0.50",
+            "holder": "Max Beispiel",
+            "holder_public": True,
+            "contract_end": "2025-07-15",
+            "steps": [
+                {"step": "advertised", "on": "2023-02-01"},
+                {"step": "filled", "on": "2023-05-01"},
+            ],
+        },
+    ]
+    doc["milestones"][3]["requires_positions"] = ["CDO"]  # D
+    return doc

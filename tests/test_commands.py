@@ -140,12 +140,12 @@ def test_a_measure_tree_that_loops_is_refused(tmp_path):
 
 def test_unknown_keys_are_ignored_with_a_warning(tmp_path):
     doc = document()
-    doc["positions"] = []
-    doc["milestones"][0]["requires_positions"] = ["CDO"]
+    doc["questions"] = []
+    doc["milestones"][0]["accepted_by_funder"] = True
     code, _out, err = command("load_programme", write(tmp_path, doc))
     assert code == 0
-    assert "positions: unknown key, ignored" in err
-    assert "milestones[0].requires_positions: unknown key, ignored" in err
+    assert "questions: unknown key, ignored" in err
+    assert "milestones[0].accepted_by_funder: unknown key, ignored" in err
     assert Programme.objects.filter(slug="testprogramm").exists()
 
 

@@ -47,12 +47,14 @@ class StaffRole(models.Model):
     EDITOR = "editor"
     UNIT_EDITOR = "unit_editor"
     FINANCE = "finance"
+    HR = "hr"
     VIEWER = "viewer"
     ROLES = [
         (ADMIN, _("administrator")),
         (EDITOR, _("editor for the whole programme")),
         (UNIT_EDITOR, _("editor for the measures of one unit")),
         (FINANCE, _("finance officer")),
+        (HR, _("HR officer")),
         (VIEWER, _("read-only viewer")),
     ]
 

@@ -24,7 +24,7 @@ from plansicht.plan.models import (
 )
 
 from . import PROGRAMME_FORMAT as FORMAT
-from . import funding
+from . import funding, staffing
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -40,7 +40,7 @@ KNOWN_KEYS = {
         "dependencies",
         "plan_versions",
     },
-    "programme": {"slug", "title", "organisation", "thresholds"},
+    "programme": {"slug", "title", "organisation", "thresholds"} | staffing.PROGRAMME_KEYS,
     "thresholds": {"amber_days", "red_days"},
     "fields_of_action": {"code", "title"},
     "measures": {
@@ -66,13 +66,15 @@ KNOWN_KEYS = {
         "progress",
         "draft",
         "internal_note",
+        "requires_positions",
     },
     "dependencies": {"predecessor", "successor", "type", "lag_days"},
     "plan_versions": {"number", "label", "approved_on", "decision_ref", "milestones"},
     "entries": {"code", "start", "finish"},
     **funding.KNOWN_KEYS,
+    **staffing.KNOWN_KEYS,
 }
-KNOWN_KEYS[""] |= set(funding.SECTIONS)
+KNOWN_KEYS[""] |= set(funding.SECTIONS) | {"positions"}
 
 
 class DocumentInvalid(Exception):
@@ -405,6 +407,8 @@ def parse(data) -> tuple[dict, list[tuple[str, str]]]:
         versions.append(v)
     out["plan_versions"] = versions
     out.update(funding.parse(c, doc, milestone_index))
+    grant_codes = {g.get("code") for g in out["grants"]}
+    out.update(staffing.parse(c, doc, milestones, milestone_index, grant_codes))
 
     if c.problems:
         raise DocumentInvalid(c.problems)
@@ -441,6 +445,7 @@ def _programme(c: _Checker, raw) -> dict:
                         f"is {amber}, more than red_days ({red}); amber must come before red",
                     )
                 p["amber_days"], p["red_days"] = amber, red
+    staffing.parse_programme(c, item, p)
     return p
 
 
@@ -486,8 +491,10 @@ def dump(programme: Programme) -> dict:
             "title": programme.title,
             "organisation": programme.organisation.name,
             "thresholds": {"amber_days": programme.amber_days, "red_days": programme.red_days},
+            **staffing.dump_programme(programme),
         },
     }
+    positions, requires = staffing.dump(programme, _put, _iso)
     fields = sorted(
         (
             {"code": f.code, "title": f.title}
@@ -518,6 +525,7 @@ def dump(programme: Programme) -> dict:
         item["progress"] = m.progress
         _put(item, "draft", m.draft)
         _put(item, "internal_note", m.internal_note)
+        _put(item, "requires_positions", requires.get(m.code, []))
         milestones.append(item)
     dependencies = sorted(
         (
@@ -551,6 +559,7 @@ def dump(programme: Programme) -> dict:
     _put(doc, "dependencies", dependencies)
     _put(doc, "plan_versions", versions)
     doc.update(funding.dump(programme, _put, _iso))
+    _put(doc, "positions", positions)
     return doc
 
 

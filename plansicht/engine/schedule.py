@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 
+from . import hiring
 from .health import AMBER, GREEN, RED, Thresholds, health, percent
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -40,6 +41,7 @@ class MilestoneIn:
     actual_finish: date | None = None
     expected_finish: date | None = None
     progress: int = 0
+    requires: tuple = ()  # keys of positions that must be filled (plus onboarding) to start
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,7 @@ class Forecast:
     measures: dict[Hashable, Summary]
     programme: Summary
     thresholds: Thresholds = field(default_factory=Thresholds)
+    positions: dict = field(default_factory=dict)  # key -> hiring.PositionResult
 
 
 class CycleError(ValueError):
@@ -187,6 +190,9 @@ def forecast(
     measures: Iterable[MeasureIn] = (),
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     programme_key: Hashable = None,
+    positions: Sequence[hiring.PositionIn] = (),
+    hiring_rules: hiring.HiringRules | None = None,
+    assume: Mapping[Hashable, date] | None = None,
 ) -> Forecast:
     """Compute the forecast of every milestone, every measure and the programme as of ``as_of``."""
     # Plain lists indexed by position and dates as ordinals: this runs on 10,000 milestones
@@ -202,6 +208,18 @@ def forecast(
     duration = [m.duration_days for m in milestones]
     # The not-started rule's own terms: max(planned_start, as_of); predecessors raise it later.
     bound = [o if (o := m.planned_start.toordinal()) > today else today for m in milestones]
+    # A milestone that requires a post cannot start before it is filled, plus onboarding.
+    rules = hiring_rules or hiring.HiringRules()
+    posts = hiring.fill_dates(positions, as_of, rules, assume) if positions else {}
+    if posts:
+        onboarding = rules.onboarding_days
+        for i, m in enumerate(milestones):
+            for key in m.requires:
+                post = posts.get(key)
+                if post is not None:
+                    ready = post.fill.toordinal() + onboarding
+                    if ready > bound[i]:
+                        bound[i] = ready
     # Actual dates count only if known by as_of; an actual finish only after an actual start.
     fixed_start = [
         o if (a := m.actual_start) is not None and (o := a.toordinal()) <= today else None
@@ -300,6 +318,7 @@ def forecast(
         measures=summaries,
         programme=_summary(programme_key, total, thresholds),
         thresholds=thresholds,
+        positions=posts,
     )
 
 

@@ -132,3 +132,25 @@ class GrantForecast(models.Model):
 
     def __str__(self):
         return f"grant {self.grant_id}"
+
+
+class PositionForecast(models.Model):
+    """A post as of the forecast's date: when it will be filled, how long it has been vacant,
+    what filling it today would save, and its alerts."""
+
+    position = models.OneToOneField(
+        "staffing.Position", on_delete=models.CASCADE, primary_key=True, related_name="forecast"
+    )
+    fill = models.DateField(_("forecast fill date"))
+    vacant = models.BooleanField(_("vacant"))
+    current_step = models.CharField(_("current step"), max_length=30, blank=True, default="")
+    current_since = models.DateField(_("since"), null=True)
+    days_vacant = models.PositiveIntegerField(_("days vacant"), null=True)
+    # Grant at risk now minus grant at risk if the post were filled today (a what-if).
+    vacancy_cost = models.DecimalField(
+        _("grant at risk from the vacancy"), max_digits=14, decimal_places=2, default=0
+    )
+    alerts = models.JSONField(_("alerts"), default=list)
+
+    def __str__(self):
+        return f"position {self.position_id}: {self.fill}"

@@ -4,14 +4,15 @@ Drafts take no part: only published milestones of published measures (at every d
 and a dependency on a draft is ignored by the engine because its end is missing.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from plansicht.engine import schedule
+from plansicht.engine import hiring, schedule
 from plansicht.engine.health import RED, Thresholds
 from plansicht.engine.money import cents
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, PlanVersionEntry
@@ -35,10 +36,12 @@ class Result:
     milestone_codes: dict[int, str]
     measure_codes: dict[int, str]
     funds: money.MoneyResult | None = None
+    position_codes: dict[int, str] | None = None
 
 
-def compute(programme, as_of: date | None = None) -> Result:
-    """The forecast of ``programme`` as of ``as_of`` (default today). Stores nothing."""
+def compute(programme, as_of: date | None = None, assume: dict | None = None) -> Result:
+    """The forecast of ``programme`` as of ``as_of`` (default today). Stores nothing.
+    ``assume`` ({position id: date}) is the what-if: those posts count as filled then."""
     as_of = as_of or today()
     milestone_rows = (
         Milestone.objects.filter(programme=programme)
@@ -104,6 +107,11 @@ def compute(programme, as_of: date | None = None) -> Result:
         )
         versions.append(schedule.PlanVersionIn(chosen.number, chosen.approved_on, finishes))
 
+    positions, position_codes, requires = _positions(programme)
+    if requires:
+        milestones = [
+            replace(m, requires=requires[m.key]) if m.key in requires else m for m in milestones
+        ]
     result = schedule.forecast(
         milestones,
         dependencies,
@@ -112,6 +120,11 @@ def compute(programme, as_of: date | None = None) -> Result:
         measures=measures,
         thresholds=Thresholds(programme.amber_days, programme.red_days),
         programme_key=programme.pk,
+        positions=positions,
+        hiring_rules=hiring.HiringRules(
+            {**hiring.DEFAULT_HIRING_DAYS, **programme.hiring_days}, programme.onboarding_days
+        ),
+        assume=assume,
     )
     funds = money.compute(
         programme,
@@ -126,7 +139,30 @@ def compute(programme, as_of: date | None = None) -> Result:
             if key in result.measures:
                 result.measures[key].health = RED
         result.programme.health = RED
-    return Result(result, milestone_codes, measure_codes, funds)
+    return Result(result, milestone_codes, measure_codes, funds, position_codes)
+
+
+def _positions(programme):
+    """The programme's posts as engine inputs, and which milestones wait for which."""
+    from plansicht.staffing.models import HiringStep, Position
+
+    codes, steps, expected = {}, defaultdict(list), {}
+    for pk, code, expected_fill in Position.objects.filter(programme=programme).values_list(
+        "id", "code", "expected_fill"
+    ):
+        codes[pk] = code
+        expected[pk] = expected_fill
+    for position, step, on in HiringStep.objects.filter(position__programme=programme).values_list(
+        "position_id", "step", "on"
+    ):
+        steps[position].append((step, on))
+    requires = defaultdict(list)
+    for milestone, position in Position.required_by.through.objects.filter(
+        position__programme=programme
+    ).values_list("milestone_id", "position_id"):
+        requires[milestone].append(position)
+    inputs = [hiring.PositionIn(pk, steps[pk], expected[pk]) for pk in codes]
+    return inputs, codes, {m: tuple(sorted(p)) for m, p in requires.items()}
 
 
 def refresh(programme, as_of: date | None = None) -> Result:
@@ -242,6 +278,70 @@ def store(programme, result: Result) -> None:
         milestone_rows,
     )
     _store_grants(programme, funds)
+    _store_positions(programme, result)
+
+
+def _store_positions(programme, result: Result) -> None:
+    """Posts' fill dates, days vacant, alerts, and what filling each vacant post today would
+    save in grant money (a what-if per vacant post that a milestone waits for)."""
+    from plansicht.staffing.models import Position
+
+    from .models import PositionForecast
+
+    PositionForecast.objects.filter(position__programme=programme).delete()
+    posts = result.forecast.positions
+    if not posts:
+        return
+    as_of = result.forecast.as_of
+    at_risk_now = _grant_at_risk(result)
+    rules = hiring.AlertRules(
+        programme.alert_establishment_days,
+        programme.alert_advertised_days,
+        programme.alert_contract_days,
+    )
+    rows = []
+    for position in (
+        Position.objects.filter(programme=programme)
+        .select_related("grant")
+        .prefetch_related("steps")
+        .annotate(waiting=models.Count("required_by"))
+    ):
+        post = posts.get(position.pk)
+        if post is None:
+            continue
+        steps = [(s.step, s.on) for s in position.steps.all()]
+        commitment = position.grant.commitment_date if position.grant else None
+        cost = Fraction(0)
+        if post.vacant and position.waiting and result.funds is not None:
+            filled_today = compute(programme, as_of, assume={position.pk: as_of})
+            cost = max(at_risk_now - _grant_at_risk(filled_today), Fraction(0))
+        rows.append(
+            PositionForecast(
+                position=position,
+                fill=post.fill,
+                vacant=post.vacant,
+                current_step=post.current_step or "",
+                current_since=post.current_since,
+                days_vacant=hiring.days_vacant(steps, as_of, commitment) if post.vacant else None,
+                vacancy_cost=cents(cost),
+                alerts=hiring.alerts(
+                    steps,
+                    as_of,
+                    funded=position.grant_id is not None,
+                    commitment=commitment,
+                    contract_end=position.contract_end,
+                    cover=position.cover,
+                    rules=rules,
+                ),
+            )
+        )
+    PositionForecast.objects.bulk_create(rows)
+
+
+def _grant_at_risk(result: Result) -> Fraction:
+    if result.funds is None:
+        return Fraction(0)
+    return sum((g.grant_at_risk for g in result.funds.funding.grants.values()), Fraction(0))
 
 
 def _years(years: dict) -> list:

@@ -36,6 +36,19 @@ class Programme(models.Model):
         default=90,
         help_text=_("A slip of up to this many days is amber; more is red."),
     )
+    # Hiring: typical days per step before "filled" (missing steps take the defaults of
+    # plansicht.engine.hiring), onboarding, and the alert thresholds of the staffing page.
+    hiring_days = models.JSONField(_("typical days per hiring step"), default=dict, blank=True)
+    onboarding_days = models.PositiveIntegerField(_("onboarding days"), default=30)
+    alert_establishment_days = models.PositiveIntegerField(
+        _("alert: not in the establishment plan after (days from the grant notice)"), default=90
+    )
+    alert_advertised_days = models.PositiveIntegerField(
+        _("alert: not advertised after (days from the grant notice)"), default=180
+    )
+    alert_contract_days = models.PositiveIntegerField(
+        _("alert: contract ends within (days) with no successor sought"), default=90
+    )
 
     class Meta:
         ordering = ["title"]

@@ -16,6 +16,7 @@ from plansicht.plan.models import Measure
 
 EDIT_PLAN = (StaffRole.ADMIN, StaffRole.EDITOR)
 EDIT_MONEY = (StaffRole.ADMIN, StaffRole.FINANCE)
+EDIT_POSITIONS = (StaffRole.ADMIN, StaffRole.HR)
 
 
 def role_for(user, programme) -> StaffRole | None:
@@ -47,6 +48,12 @@ def can_edit_money(user, programme) -> bool:
     administrators. Plan editors may not change money, finance officers not the plan's dates."""
     role = role_for(user, programme)
     return role is not None and role.role in EDIT_MONEY
+
+
+def can_edit_positions(user, programme) -> bool:
+    """Positions and hiring steps: HR officers and administrators (not the plan, not money)."""
+    role = role_for(user, programme)
+    return role is not None and role.role in EDIT_POSITIONS
 
 
 def lead_unit_id(measure: Measure):

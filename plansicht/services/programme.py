@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plansicht.accounts.models import Organisation
+from plansicht.documents.staffing import ALERT_FIELDS
 from plansicht.forecast import run
 from plansicht.history.models import record
 from plansicht.plan.models import Programme
@@ -13,6 +14,7 @@ from . import Actor, ServiceError
 from .funding import replace_funding_state
 from .permissions import require, role_for
 from .plan import replace_plan_state
+from .staffing import replace_staffing_state
 
 
 def load_programme(
@@ -47,9 +49,18 @@ def load_programme(
         programme.organisation = organisation
         programme.amber_days = data["amber_days"]
         programme.red_days = data["red_days"]
+        programme.hiring_days = data["hiring_days"]
+        programme.onboarding_days = data["onboarding_days"]
+        for key, field in ALERT_FIELDS.items():
+            setattr(
+                programme,
+                field,
+                data["alert_days"].get(key, Programme._meta.get_field(field).default),
+            )
         programme.save()
         counts = replace_plan_state(programme, organisation, document)
         replace_funding_state(programme, document)
+        replace_staffing_state(programme, organisation, document)
         run.refresh(programme)
         record(
             action="programme.loaded" if created else "programme.replaced",

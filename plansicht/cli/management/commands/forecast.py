@@ -60,6 +60,13 @@ def as_json(programme, result: run.Result) -> dict:
         "measures": measures,
         "milestones": milestones,
         "funding": {"grants": _grants(result)},
+        "positions": sorted(
+            (
+                {"code": result.position_codes[key], "forecast_fill": _iso(p.fill)}
+                for key, p in fc.positions.items()
+            ),
+            key=lambda p: p["code"],
+        ),
     }
 
 
@@ -101,9 +108,16 @@ class Command(BaseCommand):
             help="the status date (default: today in Europe/Berlin)",
         )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+        parser.add_argument(
+            "--assume",
+            action="append",
+            default=[],
+            metavar="CODE=YYYY-MM-DD",
+            help="what-if: count position CODE as filled on that date (repeatable)",
+        )
 
     @no_translations  # scripts and logs get one language: English
-    def handle(self, *args, slug, as_of, json: bool, **options):
+    def handle(self, *args, slug, as_of, json: bool, assume, **options):
         status_date = None
         if as_of:
             try:
@@ -112,8 +126,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"--as-of: {as_of!r} is not a date; write it as YYYY-MM-DD")
                 raise SystemExit(1) from None
         programme = find_programme(self, slug)
+        assumptions = self.assumptions(programme, assume)
         try:
-            result = run.compute(programme, status_date)
+            result = run.compute(
+                programme, status_date, assume={pk: on for pk, _code, on in assumptions} or None
+            )
         except CycleError as e:
             self.stderr.write(
                 f"dependencies: cycle through milestones {', '.join(map(str, e.keys))}"
@@ -121,9 +138,38 @@ class Command(BaseCommand):
             raise SystemExit(1) from None
         utf8_output(self)
         if json:
-            self.stdout.write(_dumps(as_json(programme, result)))
+            data = as_json(programme, result)
+            data["assumptions"] = [
+                {"code": code, "filled_on": on.isoformat()} for _pk, code, on in assumptions
+            ]
+            self.stdout.write(_dumps(data))
         else:
             self.summary(programme, result)
+
+    def assumptions(self, programme, given):
+        """[(position id, code, date)] from CODE=YYYY-MM-DD; a bad one exits 1, saying why."""
+        from plansicht.staffing.models import Position
+
+        known = dict(Position.objects.filter(programme=programme).values_list("code", "pk"))
+        out = []
+        for text in given:
+            code, sep, day = text.partition("=")
+            if not sep:
+                self.stderr.write(f"--assume: {text!r} must look like CODE=YYYY-MM-DD")
+                raise SystemExit(1)
+            if code not in known:
+                names = ", ".join(sorted(known)) or "none"
+                self.stderr.write(
+                    f"--assume: {code!r} is not a position of {programme.slug} (known: {names})"
+                )
+                raise SystemExit(1)
+            try:
+                on = date.fromisoformat(day)
+            except ValueError:
+                self.stderr.write(f"--assume: {day!r} is not a date; write it as YYYY-MM-DD")
+                raise SystemExit(1) from None
+            out.append((known[code], code, on))
+        return out
 
     def summary(self, programme, result):
         fc = result.forecast

@@ -1,0 +1,180 @@
+"""Changing posts and their hiring: one function per operation, each through ``common.commit``
+(one transaction, one history event, forecast recomputed). HR officers and administrators may
+change positions; they may not change the plan or the money."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from plansicht.accounts.models import Unit
+from plansicht.engine.hiring import STEPS
+from plansicht.funding.models import Grant
+from plansicht.plan.models import Milestone
+from plansicht.staffing.models import HiringStep, Position
+
+from . import Actor, ServiceError
+from .common import commit
+from .permissions import can_edit_positions, require
+
+
+def _may_edit_positions(actor: Actor, programme):
+    if actor.user is not None:
+        require(can_edit_positions(actor.user, programme))
+
+
+def _public(position: Position, changes: dict) -> dict:
+    """A holder's name reaches the public history only if it is entered as public."""
+    if not position.holder_public and "holder" in changes:
+        changes = {**changes, "holder": ["…", "…"]}
+    return changes
+
+
+def record_step(position: Position, step: str, on: date, *, actor: Actor, reason="") -> HiringStep:
+    """Enter a hiring step with its date (a holder leaving is a step back to planned or
+    advertised). A step dated later than today is refused: record it when it happens."""
+    programme = position.programme
+    _may_edit_positions(actor, programme)
+    if step not in STEPS:
+        raise ServiceError(_("Choose a hiring step."), field="step")
+    if not isinstance(on, date):
+        raise ServiceError(_("Enter a date."), field="on")
+    from plansicht.forecast.run import today
+
+    if on > today():
+        raise ServiceError(
+            _(
+                "This date lies in the future. Enter a step once it has happened; "
+                "for a date you expect, set the expected fill date."
+            ),
+            field="on",
+        )
+    holder = {}
+
+    def apply():
+        holder["step"] = HiringStep.objects.create(position=position, step=step, on=on)
+
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="position.step",
+        apply=apply,
+        event=lambda: {
+            "subject": position,
+            "public": True,
+            "label": position.code,
+            "changes": {"step": [None, step], "on": [None, on]},
+        },
+    )
+    return holder["step"]
+
+
+def save_position(position: Position, *, actor: Actor, reason="", **fields) -> Position:
+    """Change a post's details: title, unit, FTE, pay grade, grant, stand-in, expected fill
+    date, holder (and whether the name is public), contract end."""
+    programme = position.programme
+    _may_edit_positions(actor, programme)
+    allowed = {
+        "title",
+        "unit",
+        "fte",
+        "pay_grade",
+        "grant",
+        "cover",
+        "expected_fill",
+        "holder",
+        "holder_public",
+        "contract_end",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError(_("These cannot be changed here: %(f)s") % {"f": ", ".join(unknown)})
+    if "cover" in fields and fields["cover"] not in dict(Position.COVERS):
+        raise ServiceError(_("Choose who stands in: nobody, honorary or interim."), field="cover")
+    if "fte" in fields:
+        try:
+            fte = Decimal(str(fields["fte"]))
+        except InvalidOperation:
+            raise ServiceError(
+                _("Enter the full-time equivalent, e.g. 1 or 0.5."), field="fte"
+            ) from None
+        if not Decimal(0) < fte <= Decimal(10):
+            raise ServiceError(_("Enter the full-time equivalent, e.g. 1 or 0.5."), field="fte")
+        fields["fte"] = fte
+    changes = {k: [getattr(position, k), v] for k, v in fields.items() if getattr(position, k) != v}
+    if not changes:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+    old = {k: getattr(position, k) for k in fields}
+
+    def apply():
+        for key, value in fields.items():
+            setattr(position, key, value)
+        position.save()
+
+    def undo():
+        for key, value in old.items():
+            setattr(position, key, value)
+
+    plain = {k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()}
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="position.changed",
+        apply=apply,
+        undo=undo,
+        event=lambda: {
+            "subject": position,
+            "public": True,
+            "label": position.code,
+            "changes": _public(position, plain),
+        },
+    )
+    return position
+
+
+def _plain(value):
+    if isinstance(value, Unit | Grant):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def replace_staffing_state(programme, organisation, document: dict):
+    """Make the programme's posts equal the document's, matched by code; steps rewritten.
+    Part of ``services.programme.load_programme``, which writes the one event."""
+    items = document.get("positions", [])
+    Position.objects.filter(programme=programme).exclude(
+        code__in=[p["code"] for p in items]
+    ).delete()
+    grants = {g.code: g for g in Grant.objects.filter(programme=programme)}
+    milestones = dict(Milestone.objects.filter(programme=programme).values_list("code", "pk"))
+    existing = {p.code: p for p in Position.objects.filter(programme=programme)}
+    waiting: dict[str, list[int]] = {}
+    for code, position_codes in document.get("requires_positions", {}).items():
+        for position_code in position_codes:
+            waiting.setdefault(position_code, []).append(milestones[code])
+    for item in items:
+        position = existing.get(item["code"]) or Position(programme=programme, code=item["code"])
+        position.title = item["title"]
+        position.unit = (
+            Unit.objects.get_or_create(organisation=organisation, name=item["unit"])[0]
+            if item["unit"]
+            else None
+        )
+        position.fte = item["fte"] if item["fte"] is not None else Decimal("1.00")
+        position.pay_grade = item["pay_grade"]
+        position.grant = grants.get(item["grant"]) if item["grant"] else None
+        position.cover = item["cover"]
+        position.expected_fill = item["expected_fill"]
+        position.holder = item["holder"]
+        position.holder_public = item["holder_public"]
+        position.contract_end = item["contract_end"]
+        position.save()
+        position.steps.all().delete()
+        HiringStep.objects.bulk_create(
+            HiringStep(position=position, step=s["step"], on=s["on"]) for s in item["steps"]
+        )
+        position.required_by.set(waiting.get(position.code, []))

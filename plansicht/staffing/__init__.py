@@ -1,0 +1,1 @@
+"""Staffing: the posts a programme needs, their hiring steps and who stands in meanwhile."""

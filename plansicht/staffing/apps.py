@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StaffingConfig(AppConfig):
+    name = "plansicht.staffing"
+    label = "staffing"
+    verbose_name = "Staffing"
