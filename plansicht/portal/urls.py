@@ -13,6 +13,7 @@ urlpatterns = [
     path("p/<slug:slug>/milestones/<path:code>/", views.milestone_detail, name="milestone"),
     path("p/<slug:slug>/history/", views.history, name="history"),
     path("p/<slug:slug>/finance/", views.finance, name="finance"),
+    path("p/<slug:slug>/positions/", views.positions, name="positions"),
     path("p/<slug:slug>/finance/<path:code>/", views.measure_finance, name="measure_finance"),
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
 ]

@@ -7,7 +7,7 @@ view, and the number of queries of a page does not grow with the size of the pro
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -199,6 +199,14 @@ def measure_detail(request, slug, code):
     baseline = _baseline_dates(programme, milestones)
     for m in milestones:
         m.baseline = baseline.get(m.pk)
+    from plansicht.staffing.models import Position
+
+    posts = list(
+        Position.objects.filter(required_by__in=[m.pk for m in milestones])
+        .select_related("forecast")
+        .distinct()
+        .order_by("code")
+    )
     history = Event.objects.for_measure(measure).public().select_related("unit")[:50]
     chart = timeline.for_milestones(programme, milestones, baseline, measure)
     return render(
@@ -213,6 +221,7 @@ def measure_detail(request, slug, code):
             "baseline": baseline,
             "history": history,
             "timeline": chart,
+            "posts": posts,
             "nav": "measures",
         },
     )
@@ -284,9 +293,20 @@ def history(request, slug):
 
 
 def methodology(request, slug):
+    from plansicht.engine import hiring
+    from plansicht.staffing.models import STEP_CHOICES
+
     programme = _programme(slug)
+    days = {**hiring.DEFAULT_HIRING_DAYS, **programme.hiring_days}
+    hiring_days = [(label, days[step]) for step, label in STEP_CHOICES if step in days]
     return render(
-        request, "portal/methodology.html", {"programme": programme, "nav": "methodology"}
+        request,
+        "portal/methodology.html",
+        {
+            "programme": programme,
+            "hiring_days": hiring_days,
+            "nav": "methodology",
+        },
     )
 
 
@@ -414,5 +434,32 @@ def measure_finance(request, slug, code):
             "at_risk": _at_risk_with_reasons(programme, subtree),
             "lines": lines,
             "nav": "finance",
+        },
+    )
+
+
+def positions(request, slug):
+    """Every funded post (and every post a published milestone waits for): where its hiring
+    stands, who stands in, what waits for it and what its vacancy costs."""
+    from plansicht.staffing.models import Position
+
+    programme = _programme(slug)
+    public_milestones = Milestone.objects.filter(programme=programme).public()
+    posts = list(
+        Position.objects.filter(programme=programme)
+        .select_related("forecast", "grant", "unit")
+        .prefetch_related(
+            Prefetch("required_by", queryset=public_milestones.order_by("code"), to_attr="waiting")
+        )
+        .order_by("code")
+    )
+    posts = [p for p in posts if p.grant_id or p.waiting]
+    return render(
+        request,
+        "portal/positions.html",
+        {
+            "programme": programme,
+            "posts": posts,
+            "nav": "positions",
         },
     )

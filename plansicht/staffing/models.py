@@ -86,6 +86,12 @@ class Position(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    @property
+    def current_step_label(self):
+        """The stored forecast's current step, in words."""
+        forecast = getattr(self, "forecast", None)
+        return dict(STEP_CHOICES).get(forecast.current_step, "") if forecast else ""
+
 
 class HiringStep(models.Model):
     """A step of the hiring procedure, with the date it was entered; the list is the post's
