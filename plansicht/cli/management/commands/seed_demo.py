@@ -22,6 +22,7 @@ DEMO_USERS = [
     ("buero", StaffRole.EDITOR, False, False),
     ("tiefbau", StaffRole.UNIT_EDITOR, True, False),
     ("kaemmerei", StaffRole.FINANCE, False, False),
+    ("personal", StaffRole.HR, False, False),
     ("rat", StaffRole.VIEWER, False, False),
 ]
 
