@@ -127,3 +127,14 @@ def test_bad_funding_is_named_by_path_and_nothing_is_stored(tmp_path, change, pa
     assert e.value.code == 1
     assert f"\n{path}: " in "\n" + err.getvalue()
     assert not Programme.objects.exists()
+
+
+def test_the_kfp_splits_a_line_into_whole_cents_that_add_up():
+    from plansicht.forecast.money import _whole_cents
+
+    assert _whole_cents(10000, [(2025, 1), (2026, 2)], 3) == [(2025, 3333), (2026, 6667)]
+    assert _whole_cents(100, [(2025, 1), (2026, 1), (2027, 1)], 3) == [
+        (2025, 34),
+        (2026, 33),
+        (2027, 33),
+    ]

@@ -172,3 +172,16 @@ def test_a_private_holder_name_stays_out_of_the_public_history(today):
     )
     event = Event.objects.get(action="position.changed")
     assert "Dr. Neu" not in json.dumps(event.changes)
+
+
+def test_a_name_that_was_private_stays_out_when_the_holder_becomes_public(today):
+    load(staffed_document())
+    svc.save_position(
+        Position.objects.get(code="CDO"),
+        actor=Actor(name="Personalamt"),
+        holder="Dr. Neu",
+        holder_public=True,
+    )
+    event = Event.objects.get(action="position.changed")
+    assert event.changes["holder"] == ["…", "Dr. Neu"]
+    assert "Erika Muster" not in json.dumps(event.changes)

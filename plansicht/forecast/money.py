@@ -165,12 +165,26 @@ def _planned(programme, lines, measure_of, up):
             e = s + 1
         amount_cents = money.to_cents(amount)
         measure = measure_of[milestone]
-        for year, inside, outside in money.spread_by_year(s, e, s, e):
-            num = amount_cents * (inside + outside)
+        days = [
+            (year, inside + outside) for year, inside, outside in money.spread_by_year(s, e, s, e)
+        ]
+        for year, n_days in days:
             for m in [*up(measure), None]:
-                subtree[m, year, e - s] += num
-            table[measure, year, category, e - s] += num
+                subtree[m, year, e - s] += amount_cents * n_days
+        # The KFP holds whole cents per year that add up to the line: largest remainder.
+        for year, cents_in_year in _whole_cents(amount_cents, days, e - s):
+            table[measure, year, category, 1] += cents_in_year * 1
     return subtree, table
+
+
+def _whole_cents(amount_cents: int, days: list, n: int):
+    """Split a line's cents over years in proportion to its days, in whole cents that add up
+    to the line exactly (largest remainder first; ties to the earlier year)."""
+    shares = [(year, divmod(amount_cents * d, n)) for year, d in days]
+    left = amount_cents - sum(q for _y, (q, _r) in shares)
+    order = sorted(range(len(shares)), key=lambda i: (-shares[i][1][1], i))
+    extra = set(order[:left])
+    return [(year, q + (1 if i in extra else 0)) for i, (year, (q, _r)) in enumerate(shares)]
 
 
 def _drawdowns(programme, as_of):

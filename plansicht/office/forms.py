@@ -8,8 +8,10 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from plansicht.accounts.models import Unit
 from plansicht.funding.models import CostLine, Grant
 from plansicht.plan.models import Dependency, Milestone
+from plansicht.staffing.models import STEP_CHOICES, Position
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
@@ -253,15 +255,13 @@ class ExpenditureForm(MoneyForm):
         label=_("Note"),
         max_length=300,
         required=False,
-        help_text=_("Shown in the public change history: write no personal data."),
+        help_text=_("Internal: seen in the office only, never published."),
     )
     document_ref = forms.CharField(
         label=_("Document reference"),
         max_length=100,
         required=False,
-        help_text=_(
-            "For example the invoice or booking number. Shown in the public change history."
-        ),
+        help_text=_("For example the invoice or booking number. Internal, never published."),
     )
     reason = reason_field(help_text=REASON)
 
@@ -310,3 +310,134 @@ class RemoveCostLineForm(forms.Form):
             "Published with the change in the history."
         )
     )
+
+
+# -- posts and hiring -------------------------------------------------------------------------
+
+_FTE = re.compile(r"\d{1,2}(?:[.,]\d{1,2})?")
+
+
+class FteField(forms.Field):
+    """A full-time equivalent as a clerk types it: 1, 0,5 or 0.5. Whether the value is allowed
+    (more than 0, at most 10) is the service's rule."""
+
+    widget = AmountInput
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        cleaned = str(value).strip()
+        if not _FTE.fullmatch(cleaned):
+            raise forms.ValidationError(
+                _("Enter the full-time equivalent as a number such as 1 or 0,5."), code="invalid"
+            )
+        return Decimal(cleaned.replace(",", "."))
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(
+        label=_("Hiring step"),
+        choices=[("", "—"), *STEP_CHOICES],
+        help_text=_(
+            "Only “filled” fills the post. When a holder leaves, enter a step back to "
+            "“planned” or “advertised”."
+        ),
+    )
+    on = date_field(
+        _("Entered on"),
+        required=True,
+        help_text=_("The day the step happened. Not in the future: enter a step once it is done."),
+    )
+    reason = reason_field(help_text=REASON)
+
+
+class PositionForm(forms.Form):
+    """A post's details; units come from the organisation, grants from the programme."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label="—"
+    )
+    fte = FteField(
+        label=_("Full-time equivalent"),
+        help_text=_("1 for a full-time post, 0,5 for half time."),
+    )
+    pay_grade = forms.CharField(
+        label=_("Pay grade"),
+        max_length=40,
+        required=False,
+        help_text=_("For example E 13 TVöD or A 13."),
+    )
+    grant = forms.ModelChoiceField(
+        label=_("Funded by"),
+        queryset=Grant.objects.none(),
+        required=False,
+        empty_label=_("no grant"),
+    )
+    cover = forms.ChoiceField(
+        label=_("Who stands in while the post is vacant"),
+        choices=Position.COVERS,
+        help_text=_("A stand-in does not fill the post: it stays vacant in the forecast."),
+    )
+    expected_fill = date_field(
+        _("Expected fill date"),
+        help_text=_(
+            "The date HR expects the post to be filled. Can delay the forecast fill date, "
+            "never bring it forward."
+        ),
+    )
+    holder = forms.CharField(
+        label=_("Holder"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown in the office. Public only if the box below is ticked."),
+    )
+    holder_public = forms.BooleanField(
+        label=_("Name the holder publicly"),
+        required=False,
+        widget=CheckboxInput(),
+        help_text=_("Only for public leadership roles, and only with the holder's consent."),
+    )
+    contract_end = date_field(
+        _("Contract end of the holder"),
+        help_text=_("Leave empty for a permanent contract."),
+    )
+    reason = reason_field(help_text=REASON)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            organisation_id=programme.organisation_id
+        ).order_by("name")
+        self.fields["grant"].queryset = Grant.objects.filter(programme=programme).order_by("code")
+        self.fields["holder_public"].widget.attrs["aria-describedby"] = (
+            f"{self['holder_public'].id_for_label}-hint"
+        )
+
+
+class WhatIfForm(forms.Form):
+    """Murat's question: which post, filled by when? Read from the query string."""
+
+    post = forms.ChoiceField(
+        label=_("Post"),
+        error_messages={
+            "required": _("Choose the post to fill."),
+            "invalid_choice": _(
+                "There is no post “%(value)s” in this programme. Choose one from the list."
+            ),
+        },
+    )
+    filled_on = forms.DateField(
+        label=_("Filled on"),
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+        help_text=_("The day the post would be filled, today or later."),
+        error_messages={
+            "required": _("Enter the day the post would be filled."),
+            "invalid": _("Enter a real date, for example 01.03.2026."),
+        },
+    )
+
+    def __init__(self, *args, posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [("", "—"), *posts]

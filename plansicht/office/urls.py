@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import finance_views as finance
+from . import staffing_views as staffing
 from . import views
 
 app_name = "office"
@@ -13,6 +14,9 @@ urlpatterns = [
     path("<slug:slug>/milestones/", views.milestone_list, name="milestones"),
     path("<slug:slug>/milestones/<path:code>/", views.milestone_edit, name="milestone"),
     path("<slug:slug>/plan-versions/", views.plan_versions, name="plan_versions"),
+    path("<slug:slug>/positions/", staffing.positions, name="positions"),
+    path("<slug:slug>/positions/<path:code>/", staffing.position, name="position"),
+    path("<slug:slug>/what-if/", staffing.what_if, name="what_if"),
     path("<slug:slug>/finance/", finance.finance, name="finance"),
     path("<slug:slug>/finance/kfp/", finance.kfp, name="kfp"),
     path("<slug:slug>/finance/cost-lines/", finance.cost_lines, name="cost_lines"),

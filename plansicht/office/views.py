@@ -109,6 +109,8 @@ def dashboard(request, slug):
         forecast__finish__lte=as_of + timedelta(days=14),
     ).order_by("forecast__finish", "code")
     recent = Event.objects.for_programme(programme).select_related("unit")[:15]
+    from .staffing_views import post_alerts  # it imports this module
+
     return render(
         request,
         "office/dashboard.html",
@@ -122,6 +124,7 @@ def dashboard(request, slug):
             measures=measures,
             soon=soon[:50],
             recent=recent,
+            post_alerts=post_alerts(programme),
             nav="dashboard",
         ),
     )

@@ -23,10 +23,12 @@ def _may_edit_positions(actor: Actor, programme):
         require(can_edit_positions(actor.user, programme))
 
 
-def _public(position: Position, changes: dict) -> dict:
-    """A holder's name reaches the public history only if it is entered as public."""
-    if not position.holder_public and "holder" in changes:
-        changes = {**changes, "holder": ["…", "…"]}
+def _public(changes: dict, was_public: bool, is_public: bool) -> dict:
+    """A holder's name reaches the public history only where it was or is entered as public:
+    the old name only if it was public, the new one only if it is."""
+    if "holder" in changes:
+        old, new = changes["holder"]
+        changes = {**changes, "holder": [old if was_public else "…", new if is_public else "…"]}
     return changes
 
 
@@ -102,6 +104,14 @@ def save_position(position: Position, *, actor: Actor, reason="", **fields) -> P
         if not Decimal(0) < fte <= Decimal(10):
             raise ServiceError(_("Enter the full-time equivalent, e.g. 1 or 0.5."), field="fte")
         fields["fte"] = fte
+    if fields.get("unit") is not None and fields["unit"].organisation_id != (
+        programme.organisation_id
+    ):
+        raise ServiceError(_("Choose a unit of this organisation."), field="unit")
+    if fields.get("grant") is not None and fields["grant"].programme_id != programme.pk:
+        raise ServiceError(_("Choose a grant of this programme."), field="grant")
+    was_public = position.holder_public
+    is_public = fields.get("holder_public", was_public)
     changes = {k: [getattr(position, k), v] for k, v in fields.items() if getattr(position, k) != v}
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
@@ -128,7 +138,7 @@ def save_position(position: Position, *, actor: Actor, reason="", **fields) -> P
             "subject": position,
             "public": True,
             "label": position.code,
-            "changes": _public(position, plain),
+            "changes": _public(plain, was_public, is_public),
         },
     )
     return position

@@ -59,3 +59,9 @@ def percent(value):
     from django.utils.formats import number_format
 
     return f"{number_format(value, 1)} %"
+
+
+@register.filter
+def abs_days(days):
+    """The size of a (possibly negative) number of days, to choose singular or plural."""
+    return abs(int(days or 0))

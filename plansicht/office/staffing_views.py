@@ -1,0 +1,515 @@
+"""Office pages for posts and hiring (Murat, HR): every post with its hiring step, fill date,
+stand-in, the milestones waiting for it, its vacancy cost and its alerts; one post's details
+and step history with the forms to change them; and the what-if that shows what filling a post
+by a given date would change.
+
+Every office role may read. Only the roles that may change posts (``can_edit_positions``: HR
+officers and administrators) see the forms or may post them; every change goes through
+``plansicht.services.staffing``. The what-if only computes (``forecast.run.compute`` with
+``assume``) and stores nothing.
+"""
+
+from datetime import date
+from fractions import Fraction
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from plansicht.engine.money import cents
+from plansicht.forecast import run
+from plansicht.forecast.models import PositionForecast
+from plansicht.funding.models import Grant
+from plansicht.history.models import Event
+from plansicht.plan.models import Milestone
+from plansicht.services import ServiceError
+from plansicht.services import staffing as staffing_service
+from plansicht.services.permissions import can_edit_milestone, can_edit_positions
+from plansicht.staffing.models import STEP_CHOICES, Position
+
+from .forms import PositionForm, StepForm, WhatIfForm
+from .views import _actor, _context, get_programme_for_user
+
+STEP_LABELS = dict(STEP_CHOICES)
+COVER_LABELS = dict(Position.COVERS)
+DETAIL_FIELDS = (
+    "title",
+    "unit",
+    "fte",
+    "pay_grade",
+    "grant",
+    "cover",
+    "expected_fill",
+    "holder",
+    "holder_public",
+    "contract_end",
+)
+ACTIONS = {
+    "position.step": gettext_lazy("Hiring step entered"),
+    "position.changed": gettext_lazy("Details changed"),
+}
+FIELD_LABELS = {
+    "step": gettext_lazy("hiring step"),
+    "on": gettext_lazy("entered on"),
+    "title": gettext_lazy("title"),
+    "unit": gettext_lazy("unit"),
+    "fte": gettext_lazy("full-time equivalent"),
+    "pay_grade": gettext_lazy("pay grade"),
+    "grant": gettext_lazy("funded by"),
+    "cover": gettext_lazy("stand-in"),
+    "expected_fill": gettext_lazy("expected fill date"),
+    "holder": gettext_lazy("holder"),
+    "holder_public": gettext_lazy("holder named publicly"),
+    "contract_end": gettext_lazy("contract end"),
+}
+
+
+def _staffing_context(request, programme, nav, **extra):
+    return _context(
+        request,
+        programme,
+        nav=nav,
+        can_edit_positions=can_edit_positions(request.user, programme),
+        **extra,
+    )
+
+
+def _forecast_of(position):
+    return getattr(position, "forecast", None)
+
+
+def _as_of(programme) -> date:
+    forecast = getattr(programme, "forecast", None)
+    return forecast.as_of if forecast is not None else run.today()
+
+
+def _change(days) -> str:
+    """A move in days in words: "12 days earlier", "3 days later", "no change"."""
+    if days is None:
+        return "–"
+    if days < 0:
+        return ngettext("%(days)d day earlier", "%(days)d days earlier", -days) % {"days": -days}
+    if days > 0:
+        return ngettext("%(days)d day later", "%(days)d days later", days) % {"days": days}
+    return _("no change")
+
+
+def _short(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
+
+
+# -- alerts in words --------------------------------------------------------------------------
+
+
+def alert_texts(position, forecast, as_of: date) -> list[str]:
+    """The stored alert codes of a post as sentences that say what to do."""
+    commitment = position.grant.commitment_date if position.grant_id else None
+    waited = (as_of - commitment).days if commitment else None
+    texts = []
+    for code in forecast.alerts if forecast is not None else []:
+        if code == "not_in_establishment_plan":
+            texts.append(
+                ngettext(
+                    "Not in the establishment plan %(days)d day after the grant notice: "
+                    "have the post added to the establishment plan.",
+                    "Not in the establishment plan %(days)d days after the grant notice: "
+                    "have the post added to the establishment plan.",
+                    waited or 0,
+                )
+                % {"days": waited or 0}
+            )
+        elif code == "not_advertised":
+            texts.append(
+                ngettext(
+                    "Not advertised %(days)d day after the grant notice: advertise the post now.",
+                    "Not advertised %(days)d days after the grant notice: advertise the post now.",
+                    waited or 0,
+                )
+                % {"days": waited or 0}
+            )
+        elif code == "contract_ending":
+            end = position.contract_end
+            if end is not None and end < as_of:
+                texts.append(
+                    _(
+                        "The holder's contract ended on %(date)s: enter the extension, or the "
+                        "step back to “planned” or “advertised”."
+                    )
+                    % {"date": _short(end)}
+                )
+            else:
+                texts.append(
+                    _(
+                        "The holder's contract ends on %(date)s: extend it or start hiring a "
+                        "successor now."
+                    )
+                    % {"date": _short(end)}
+                )
+        elif code == "stand_in_only":
+            texts.append(
+                _(
+                    "Only a stand-in covers the post (%(cover)s): it still counts as vacant and "
+                    "the milestones keep waiting. Fill it regularly."
+                )
+                % {"cover": position.get_cover_display()}
+            )
+        else:
+            texts.append(code)
+    return texts
+
+
+def post_alerts(programme) -> list[dict]:
+    """The posts with alerts, for the dashboard: [{"position", "alerts"}] by code."""
+    as_of = _as_of(programme)
+    rows = []
+    for forecast in (
+        PositionForecast.objects.filter(position__programme=programme)
+        .select_related("position", "position__grant")
+        .order_by("position__code")
+    ):
+        if forecast.alerts:
+            rows.append(
+                {
+                    "position": forecast.position,
+                    "alerts": alert_texts(forecast.position, forecast, as_of),
+                }
+            )
+    return rows
+
+
+# -- the list of posts ------------------------------------------------------------------------
+
+
+def _waiting(request, programme, posts):
+    """Mark each waiting milestone: may this user edit it, and is it public at all?"""
+    milestones = Milestone.objects.filter(programme=programme)
+    public = set(milestones.public().values_list("pk", flat=True))
+    for post in posts:
+        for milestone in post.waiting:
+            milestone.is_public = milestone.pk in public
+            milestone.editable = can_edit_milestone(request.user, milestone)
+
+
+def _posts(programme):
+    return Position.objects.filter(programme=programme).prefetch_related(
+        Prefetch(
+            "required_by",
+            queryset=Milestone.objects.select_related(
+                "measure", "measure__parent", "programme", "forecast"
+            ).order_by("code"),
+            to_attr="waiting",
+        )
+    )
+
+
+@login_required
+def positions(request, slug):
+    programme = get_programme_for_user(request, slug)
+    as_of = _as_of(programme)
+    posts = list(_posts(programme).select_related("forecast", "grant", "unit").order_by("code"))
+    _waiting(request, programme, posts)
+    for post in posts:
+        post.stored = _forecast_of(post)
+        post.step_label = STEP_LABELS.get(post.stored.current_step, "") if post.stored else ""
+        post.alert_texts = alert_texts(post, post.stored, as_of)
+    return render(
+        request,
+        "office/positions.html",
+        _staffing_context(
+            request,
+            programme,
+            "positions",
+            posts=posts,
+            as_of=as_of,
+        ),
+    )
+
+
+# -- one post ---------------------------------------------------------------------------------
+
+
+def _initial(post) -> dict:
+    return {name: getattr(post, name) for name in DETAIL_FIELDS}
+
+
+def _history_value(key, value):
+    if value is None or value == "":
+        return "–"
+    if key == "step":
+        return STEP_LABELS.get(value, value)
+    if key == "cover":
+        return COVER_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return _short(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _history(post):
+    events = Event.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Position), subject_id=post.pk
+    ).select_related("unit")[:50]
+    rows = []
+    for event in events:
+        rows.append(
+            {
+                "event": event,
+                "action": ACTIONS.get(event.action, event.action),
+                "changes": [
+                    (
+                        FIELD_LABELS.get(key, key),
+                        _history_value(key, old),
+                        _history_value(key, new),
+                    )
+                    for key, (old, new) in event.changes.items()
+                ],
+            }
+        )
+    return rows
+
+
+@login_required
+def position(request, slug, code):
+    programme = get_programme_for_user(request, slug)
+    post = get_object_or_404(
+        _posts(programme).select_related("forecast", "grant", "unit"), code=code
+    )
+    may_edit = can_edit_positions(request.user, programme)
+    forms = {
+        "step": StepForm(prefix="step", initial={"on": run.today()}),
+        "details": PositionForm(prefix="details", programme=programme, initial=_initial(post)),
+    }
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        op = request.POST.get("op")
+        if op not in forms:
+            messages.error(request, _("Choose what to save: a hiring step or the details."))
+            status = 400
+        else:
+            done = _save(request, programme, post, op, forms)
+            if done:
+                messages.success(request, done)
+                return redirect("office:position", programme.slug, post.code)
+            status = 400
+    as_of = _as_of(programme)
+    stored = _forecast_of(post)
+    _waiting(request, programme, [post])
+    return render(
+        request,
+        "office/position.html",
+        _staffing_context(
+            request,
+            programme,
+            "positions",
+            post=post,
+            stored=stored,
+            step_label=STEP_LABELS.get(stored.current_step, "") if stored else "",
+            alerts=alert_texts(post, stored, as_of),
+            steps=[(STEP_LABELS.get(s.step, s.step), s.on) for s in post.steps.all()],
+            history=_history(post),
+            forms=forms,
+            as_of=as_of,
+        ),
+        status=status,
+    )
+
+
+def _save(request, programme, post, op, forms):
+    """Validate the posted form and call its service; the success message, or False."""
+    if op == "step":
+        form = forms["step"] = StepForm(request.POST, prefix="step")
+    else:
+        form = forms["details"] = PositionForm(request.POST, prefix="details", programme=programme)
+    if not form.is_valid():
+        return False
+    data = dict(form.cleaned_data)
+    reason = data.pop("reason")
+    actor = _actor(request, programme)
+    try:
+        if op == "step":
+            staffing_service.record_step(post, data["step"], data["on"], actor=actor, reason=reason)
+            return _(
+                "The hiring step “%(step)s” on %(date)s was entered and the forecast updated."
+            ) % {"step": STEP_LABELS[data["step"]], "date": _short(data["on"])}
+        data["pay_grade"] = data["pay_grade"] or ""
+        data["holder"] = data["holder"] or ""
+        staffing_service.save_position(post, actor=actor, reason=reason, **data)
+        return _("The details of post %(code)s were saved and the forecast updated.") % {
+            "code": post.code
+        }
+    except ServiceError as e:
+        form.add_error(e.field if e.field in form.fields else None, e.message)
+        return False
+
+
+# -- the what-if ------------------------------------------------------------------------------
+
+
+@login_required
+def what_if(request, slug):
+    """GET only: it changes nothing. Compares the forecast as planned with the forecast if the
+    chosen post were filled on the chosen day."""
+    programme = get_programme_for_user(request, slug)
+    posts = list(Position.objects.filter(programme=programme).select_related("forecast"))
+    choices = []
+    for post in posts:
+        stored = _forecast_of(post)
+        if stored is not None and not stored.vacant:
+            label = _("%(post)s (filled)") % {"post": post}
+        elif stored is not None:
+            label = _("%(post)s (vacant)") % {"post": post}
+        else:
+            label = str(post)
+        choices.append((post.code, label))
+    as_of = run.today()
+    bound = "post" in request.GET or "filled_on" in request.GET
+    form = WhatIfForm(request.GET if bound else None, posts=choices)
+    comparison = None
+    status = 200
+    if bound:
+        if form.is_valid():
+            comparison = _compare(request, programme, form, {p.code: p for p in posts}, as_of)
+        if form.errors:
+            comparison = None
+            status = 400
+    return render(
+        request,
+        "office/what_if.html",
+        _staffing_context(
+            request,
+            programme,
+            "what_if",
+            form=form,
+            comparison=comparison,
+            as_of=as_of,
+        ),
+        status=status,
+    )
+
+
+def _compare(request, programme, form, by_code, as_of):
+    """The two forecasts side by side, or None with the reason put on the form."""
+    post = by_code[form.cleaned_data["post"]]
+    on = form.cleaned_data["filled_on"]
+    if on < as_of:
+        form.add_error(
+            "filled_on",
+            _(
+                "Choose today (%(today)s) or a later day: the what-if asks when a vacant post "
+                "will be filled."
+            )
+            % {"today": _short(as_of)},
+        )
+        return None
+    planned = run.compute(programme, as_of)
+    now = planned.forecast.positions.get(post.pk)
+    if now is None or not now.vacant:
+        form.add_error(
+            "post",
+            _("Post %(code)s is filled (since %(date)s). Choose a vacant post.")
+            % {"code": post.code, "date": _short(now.fill if now else None)},
+        )
+        return None
+    assumed = run.compute(programme, as_of, assume={post.pk: on})
+    return {
+        "post": post,
+        "filled_on": on,
+        "fill": {"planned": now.fill, "assumed": on, "change": _change((on - now.fill).days)},
+        "programme": _programme_row(planned, assumed),
+        "milestones": _milestone_rows(request, programme, post, planned, assumed),
+        "grants": _grant_rows(planned, assumed),
+        "onboarding": programme.onboarding_days,
+    }
+
+
+def _programme_row(planned, assumed):
+    a, b = planned.forecast.programme, assumed.forecast.programme
+    days = (
+        (b.forecast_finish - a.forecast_finish).days
+        if a.forecast_finish and b.forecast_finish
+        else None
+    )
+    return {"planned": a, "assumed": b, "change": _change(days)}
+
+
+def _milestone_rows(request, programme, post, planned, assumed):
+    """The milestones waiting for the post, and every milestone whose finish or health changes."""
+    direct = set(post.required_by.values_list("pk", flat=True))
+    before, after = planned.forecast.milestones, assumed.forecast.milestones
+    keys = {k for k in before if k in direct}
+    for key, old in before.items():
+        new = after.get(key)
+        if new is not None and (new.finish != old.finish or new.health != old.health):
+            keys.add(key)
+    drafts = list(
+        Milestone.objects.filter(pk__in=direct)
+        .exclude(pk__in=list(before))
+        .order_by("code")
+        .values_list("code", "title")
+    )
+    milestones = {
+        m.pk: m
+        for m in Milestone.objects.filter(pk__in=keys).select_related(
+            "measure", "measure__parent", "programme"
+        )
+    }
+    rows = []
+    for key in keys:
+        milestone = milestones[key]
+        old, new = before[key], after[key]
+        rows.append(
+            {
+                "milestone": milestone,
+                "editable": can_edit_milestone(request.user, milestone),
+                "direct": key in direct,
+                "planned": old,
+                "assumed": new,
+                "change": _change((new.finish - old.finish).days),
+            }
+        )
+    rows.sort(key=lambda row: (not row["direct"], row["milestone"].code))
+    return {"rows": rows, "drafts": drafts}
+
+
+def _grant_rows(planned, assumed):
+    if planned.funds is None:
+        return None
+    titles = {g.pk: g for g in Grant.objects.filter(pk__in=list(planned.funds.funding.grants))}
+    after = assumed.funds.funding.grants if assumed.funds else {}
+    rows = []
+    zero = Fraction(0)
+    total_before = total_after = zero
+    for key, grant in planned.funds.funding.grants.items():
+        other = after.get(key)
+        old = grant.grant_at_risk
+        new = other.grant_at_risk if other is not None else zero
+        total_before += old
+        total_after += new
+        rows.append(
+            {
+                "grant": titles.get(key),
+                "code": planned.funds.grant_codes.get(key, key),
+                "planned": cents(old),
+                "assumed": cents(new),
+                "saved": cents(old - new),
+            }
+        )
+    rows.sort(key=lambda row: str(row["code"]))
+    return {
+        "rows": rows,
+        "planned": cents(total_before),
+        "assumed": cents(total_after),
+        "saved": cents(total_before - total_after),
+    }
