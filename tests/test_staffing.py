@@ -185,3 +185,35 @@ def test_a_name_that_was_private_stays_out_when_the_holder_becomes_public(today)
     event = Event.objects.get(action="position.changed")
     assert event.changes["holder"] == ["…", "Dr. Neu"]
     assert "Erika Muster" not in json.dumps(event.changes)
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["positions"][0].update(steps=[]), "positions[0].steps"),
+        (
+            lambda d: d["positions"][0]["steps"][0].update(step="hired"),
+            "positions[0].steps[0].step",
+        ),
+        (lambda d: d["positions"][0].update(fte="0.00"), "positions[0].fte"),
+        (lambda d: d["positions"][0].update(cover="friend"), "positions[0].cover"),
+        (lambda d: d["positions"][1].update(code="CDO"), "positions[1].code"),
+        (
+            lambda d: d["milestones"][3].update(requires_positions=["CTO"]),
+            "milestones[3].requires_positions",
+        ),
+        (lambda d: d["programme"]["hiring_days"].update(offer=-1), "programme.hiring_days.offer"),
+    ],
+)
+def test_bad_positions_are_named_by_path_and_nothing_is_stored(tmp_path, change, path):
+    from plansicht.plan.models import Programme
+
+    doc = staffed_document()
+    change(doc)
+    file = tmp_path / "doc.json"
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("load_programme", str(file), stdout=StringIO(), stderr=err)
+    assert f"\n{path}: " in "\n" + err.getvalue()
+    assert not Programme.objects.exists()

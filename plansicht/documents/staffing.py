@@ -82,6 +82,12 @@ def parse(c, doc, milestones, milestone_index, grant_index) -> dict:
             "contract_end": c.date(item, "contract_end", path),
             "steps": [],
         }
+        if p["fte"] is not None and not 0 < p["fte"] <= 10:
+            c.problem(
+                f"{path}.fte",
+                f"is {p['fte']}; a post's full-time equivalent is more than "
+                "0 and at most 10, e.g. 1.00 or 0.50",
+            )
         if p["grant"] and p["grant"] not in grant_index:
             c.problem(
                 f"{path}.grant", f"{p['grant']!r} is not the code of a grant in this document"
