@@ -24,6 +24,15 @@ from .factories import load, staffed_document
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; the German ones are translations of them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def forecast_json(*args):
     out, err = StringIO(), StringIO()
     try:

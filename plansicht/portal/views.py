@@ -63,14 +63,6 @@ def _tree(measures):
     return ordered
 
 
-def _health_counts(items, attr=lambda m: m.forecast.health if hasattr(m, "forecast") else None):
-    counts = dict.fromkeys(HEALTHS, 0)
-    counts["none"] = 0
-    for item in items:
-        counts[attr(item) or "none"] += 1
-    return counts
-
-
 def _versions(programme):
     forecast = getattr(programme, "forecast", None)
     if forecast is None:
@@ -96,12 +88,13 @@ def overview(request, slug):
         field.tree = [m for m in tree if m.field_of_action_id == field.pk]
     fields = [f for f in fields if f.tree]
     current, original = _versions(programme)
-    milestone_health = _health_counts(
-        Milestone.objects.filter(programme=programme)
-        .public()
-        .values_list("forecast__health", flat=True),
-        attr=lambda h: h,
-    )
+    forecast = getattr(programme, "forecast", None)
+    counts = forecast.health_counts if forecast is not None else {}
+    from plansicht.staffing.models import Position
+
+    vacant_posts = Position.objects.filter(
+        programme=programme, grant__isnull=False, forecast__vacant=True
+    ).count()
     recent = Event.objects.for_programme(programme).public().select_related("unit")[:5]
     return render(
         request,
@@ -109,8 +102,9 @@ def overview(request, slug):
         {
             "programme": programme,
             "fields": fields,
-            "measure_health": _health_counts(measures),
-            "milestone_health": milestone_health,
+            "measure_health": counts.get("measures", {}),
+            "milestone_health": counts.get("milestones", {}),
+            "vacant_posts": vacant_posts,
             "measure_count": len(measures),
             "current_version": current,
             "original_version": original,

@@ -26,9 +26,10 @@ def _may_edit_positions(actor: Actor, programme):
 def _public(changes: dict, was_public: bool, is_public: bool) -> dict:
     """A holder's name reaches the public history only where it was or is entered as public:
     the old name only if it was public, the new one only if it is."""
-    if "holder" in changes:
-        old, new = changes["holder"]
-        changes = {**changes, "holder": [old if was_public else "…", new if is_public else "…"]}
+    for key in ("holder", "contract_end"):  # the contract end belongs to the person too
+        if key in changes:
+            old, new = changes[key]
+            changes = {**changes, key: [old if was_public else "…", new if is_public else "…"]}
     return changes
 
 

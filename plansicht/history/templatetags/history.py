@@ -96,11 +96,34 @@ def _value(value):
     return str(value)
 
 
+def _choices():
+    """Stored codes (a hiring step, a stand-in kind, a cost category) in words."""
+    from plansicht.funding.models import CostLine
+    from plansicht.plan.models import Dependency
+    from plansicht.staffing.models import STEP_CHOICES, Position
+
+    return {
+        "step": dict(STEP_CHOICES),
+        "cover": dict(Position.COVERS),
+        "category": dict(CostLine.CATEGORIES),
+        "type": dict(Dependency.TYPES),
+    }
+
+
+def _in_words(key, value, choices):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key in choices and value in choices[key]:
+        return choices[key][value]
+    return _value(value)
+
+
 @register.filter
 def change_rows(event):
     """[(what, old, new)] in words, in a stable order."""
+    choices = _choices()
     return [
-        (FIELDS.get(key, key), _value(old), _value(new))
+        (FIELDS.get(key, key), _in_words(key, old, choices), _in_words(key, new, choices))
         for key, (old, new) in event.changes.items()
     ]
 
