@@ -1,6 +1,7 @@
 """Shared test set-up: a frozen clock and small programme documents built by plain functions."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import settings
@@ -42,10 +43,7 @@ def personas(db, today):
             StaffRole.objects.create(user=u, organisation=organisation, role=role, unit=unit)
         return u
 
-    class Personas:
-        pass
-
-    p = Personas()
+    p = SimpleNamespace()
     p.programme = programme
     p.outsider = user("outsider")
     p.viewer = user("viewer", StaffRole.VIEWER)

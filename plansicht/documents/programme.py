@@ -9,6 +9,7 @@ The format is described in ``docs/programme-document.md`` and ``docs/programme.s
 
 import json
 import re
+from contextlib import suppress
 from datetime import date
 
 from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
@@ -139,10 +140,8 @@ class _Checker:
                 self.problem(where, f"is missing; {DATE_HINT}")
             return None
         if isinstance(value, str) and DATE_RE.match(value):
-            try:
+            with suppress(ValueError):  # e.g. 2025-02-30: reported below
                 return date.fromisoformat(value)
-            except ValueError:
-                pass
         self.problem(where, f"{json.dumps(value, ensure_ascii=False)} is not a date; {DATE_HINT}")
         return None
 
