@@ -441,3 +441,47 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args, posts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = [("", "—"), *posts]
+
+
+class HiringSettingsForm(forms.Form):
+    """Typical days per hiring step, onboarding days and the alert thresholds."""
+
+    onboarding_days = forms.IntegerField(
+        label=_("Onboarding days after a post is filled"), min_value=0, max_value=3650
+    )
+    alert_not_in_establishment_plan = forms.IntegerField(
+        label=_(
+            "Alert when a funded post is not in the establishment plan after (days from "
+            "the grant notice)"
+        ),
+        min_value=0,
+        max_value=3650,
+    )
+    alert_not_advertised = forms.IntegerField(
+        label=_("Alert when a funded post is not advertised after (days from the grant notice)"),
+        min_value=0,
+        max_value=3650,
+    )
+    alert_contract_ending = forms.IntegerField(
+        label=_("Alert when a contract ends within (days) and no successor is sought"),
+        min_value=0,
+        max_value=3650,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published with the change. Needed when fill dates move later."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from plansicht.staffing.models import STEP_CHOICES
+
+        super().__init__(*args, **kwargs)
+        for step, label in STEP_CHOICES[:-1]:
+            self.fields[f"days_{step}"] = forms.IntegerField(
+                label=_("Typical days: %(step)s") % {"step": label}, min_value=0, max_value=3650
+            )
+        order = [f"days_{s}" for s, _l in STEP_CHOICES[:-1]]
+        self.order_fields(order + ["onboarding_days"])

@@ -513,3 +513,61 @@ def _grant_rows(planned, assumed):
         "assumed": cents(total_after),
         "saved": cents(total_before - total_after),
     }
+
+
+@login_required
+def hiring_settings(request, slug):
+    """The programme's typical days per hiring step, onboarding days and alert thresholds:
+    every office role reads them, HR officers and administrators change them."""
+    from plansicht.documents.staffing import ALERT_FIELDS
+    from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
+
+    from .forms import HiringSettingsForm
+
+    programme = get_programme_for_user(request, slug)
+    may_edit = can_edit_positions(request.user, programme)
+    days = {**DEFAULT_HIRING_DAYS, **programme.hiring_days}
+    initial = {f"days_{step}": value for step, value in days.items()}
+    initial["onboarding_days"] = programme.onboarding_days
+    initial.update(
+        {f"alert_{key}": getattr(programme, field) for key, field in ALERT_FIELDS.items()}
+    )
+    form = HiringSettingsForm(initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        form = HiringSettingsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                staffing_service.save_hiring_settings(
+                    programme,
+                    actor=_actor(request, programme),
+                    hiring_days={s: data[f"days_{s}"] for s in DEFAULT_HIRING_DAYS},
+                    onboarding_days=data["onboarding_days"],
+                    alert_days={key: data[f"alert_{key}"] for key in ALERT_FIELDS},
+                    reason=data["reason"],
+                )
+                messages.success(request, _("The settings were saved and the forecast updated."))
+                return redirect("office:hiring_settings", programme.slug)
+            except ServiceError as e:
+                field = (
+                    (e.field or "")
+                    .replace("hiring_days.", "days_")
+                    .replace("alert_days.", "alert_")
+                )
+                form.add_error(field if field in form.fields else None, e.message)
+        status = 400
+    return render(
+        request,
+        "office/hiring_settings.html",
+        _staffing_context(
+            request,
+            programme,
+            "positions",
+            form=form,
+            may_edit=may_edit,
+        ),
+        status=status,
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/milestones/<path:code>/", views.milestone_edit, name="milestone"),
     path("<slug:slug>/plan-versions/", views.plan_versions, name="plan_versions"),
     path("<slug:slug>/positions/", staffing.positions, name="positions"),
+    path("<slug:slug>/hiring-settings/", staffing.hiring_settings, name="hiring_settings"),
     path("<slug:slug>/positions/<path:code>/", staffing.position, name="position"),
     path("<slug:slug>/what-if/", staffing.what_if, name="what_if"),
     path("<slug:slug>/finance/", finance.finance, name="finance"),

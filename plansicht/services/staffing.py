@@ -189,3 +189,55 @@ def replace_staffing_state(programme, organisation, document: dict):
             HiringStep(position=position, step=s["step"], on=s["on"]) for s in item["steps"]
         )
         position.required_by.set(waiting.get(position.code, []))
+
+
+def save_hiring_settings(
+    programme, *, actor: Actor, hiring_days: dict, onboarding_days: int, alert_days: dict, reason=""
+) -> None:
+    """Change the typical days per hiring step, the onboarding days and the alert thresholds.
+    Longer steps move fill dates and milestones later, which needs a reason."""
+    from plansicht.documents.staffing import ALERT_FIELDS
+
+    _may_edit_positions(actor, programme)
+    values = {f"hiring_days.{k}": v for k, v in hiring_days.items()}
+    values["onboarding_days"] = onboarding_days
+    values.update({f"alert_days.{k}": v for k, v in alert_days.items()})
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+            raise ServiceError(_("Enter a whole number of days from 0 to 3650."), field=key)
+    unknown = (set(hiring_days) - set(STEPS[:-1])) | (set(alert_days) - set(ALERT_FIELDS))
+    if unknown:
+        raise ServiceError(_("Unknown setting: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    old = {f"hiring_days.{k}": programme.hiring_days.get(k) for k in hiring_days}
+    old["onboarding_days"] = programme.onboarding_days
+    old.update({f"alert_days.{k}": getattr(programme, ALERT_FIELDS[k]) for k in alert_days})
+    changes = {k: [old[k], v] for k, v in values.items() if old[k] != v}
+    if not changes:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+    saved = (
+        dict(programme.hiring_days),
+        programme.onboarding_days,
+        {f: getattr(programme, f) for f in ALERT_FIELDS.values()},
+    )
+
+    def apply():
+        programme.hiring_days = {**programme.hiring_days, **hiring_days}
+        programme.onboarding_days = onboarding_days
+        for key, value in alert_days.items():
+            setattr(programme, ALERT_FIELDS[key], value)
+        programme.save()
+
+    def undo():
+        programme.hiring_days, programme.onboarding_days = saved[0], saved[1]
+        for field, value in saved[2].items():
+            setattr(programme, field, value)
+
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="programme.hiring_settings",
+        apply=apply,
+        undo=undo,
+        event={"subject": programme, "public": True, "label": programme.title, "changes": changes},
+    )
