@@ -187,17 +187,9 @@ def _year_segments(start: int, end: int) -> list[tuple[int, int, int]]:
 def spread_by_year(start: int, end: int, lo: int, hi: int):
     """For the window [start, end) (ordinals, end > start), yield (year, days within
     [lo, hi), days outside it) for each year the window touches."""
-    year = date.fromordinal(start).year
-    while True:
-        y0, y1 = _jan1(year), _jan1(year + 1)
-        if y0 >= end:
-            return
-        a = start if start > y0 else y0
-        b = end if end < y1 else y1
-        if b > a:
-            inside = _overlap(a, b, lo, hi)
-            yield year, inside, (b - a) - inside
-        year += 1
+    for year, a, b in _year_segments(start, end):
+        inside = _overlap(a, b, lo, hi)
+        yield year, inside, (b - a) - inside
 
 
 def funding(

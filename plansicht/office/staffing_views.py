@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from plansicht.engine.money import cents
 from plansicht.forecast import run
@@ -37,7 +37,6 @@ from .forms import PositionForm, StepForm, WhatIfForm
 from .views import _actor, _context, get_programme_for_user
 
 STEP_LABELS = dict(STEP_CHOICES)
-COVER_LABELS = dict(Position.COVERS)
 DETAIL_FIELDS = (
     "title",
     "unit",
@@ -50,24 +49,6 @@ DETAIL_FIELDS = (
     "holder_public",
     "contract_end",
 )
-ACTIONS = {
-    "position.step": gettext_lazy("Hiring step entered"),
-    "position.changed": gettext_lazy("Details changed"),
-}
-FIELD_LABELS = {
-    "step": gettext_lazy("hiring step"),
-    "on": gettext_lazy("entered on"),
-    "title": gettext_lazy("title"),
-    "unit": gettext_lazy("unit"),
-    "fte": gettext_lazy("full-time equivalent"),
-    "pay_grade": gettext_lazy("pay grade"),
-    "grant": gettext_lazy("funded by"),
-    "cover": gettext_lazy("stand-in"),
-    "expected_fill": gettext_lazy("expected fill date"),
-    "holder": gettext_lazy("holder"),
-    "holder_public": gettext_lazy("holder named publicly"),
-    "contract_end": gettext_lazy("contract end"),
-}
 
 
 def _staffing_context(request, programme, nav, **extra):
@@ -238,44 +219,11 @@ def _initial(post) -> dict:
     return {name: getattr(post, name) for name in DETAIL_FIELDS}
 
 
-def _history_value(key, value):
-    if value is None or value == "":
-        return "–"
-    if key == "step":
-        return STEP_LABELS.get(value, value)
-    if key == "cover":
-        return COVER_LABELS.get(value, value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return _short(date.fromisoformat(value))
-        except ValueError:
-            return value
-    return str(value)
-
-
 def _history(post):
-    events = Event.objects.filter(
+    """The post's events; their wording comes from the shared history filters."""
+    return Event.objects.filter(
         subject_type=ContentType.objects.get_for_model(Position), subject_id=post.pk
     ).select_related("unit")[:50]
-    rows = []
-    for event in events:
-        rows.append(
-            {
-                "event": event,
-                "action": ACTIONS.get(event.action, event.action),
-                "changes": [
-                    (
-                        FIELD_LABELS.get(key, key),
-                        _history_value(key, old),
-                        _history_value(key, new),
-                    )
-                    for key, (old, new) in event.changes.items()
-                ],
-            }
-        )
-    return rows
 
 
 @login_required

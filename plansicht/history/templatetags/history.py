@@ -29,8 +29,8 @@ ACTIONS = {
     "drawdown_plan.removed": _("Drawdown plan entry removed"),
     "drawdown.saved": _("Drawdown recorded"),
     "drawdown.removed": _("Drawdown removed"),
-    "position.step": _("Hiring step"),
-    "position.changed": _("Post changed"),
+    "position.step": _("Hiring step entered"),
+    "position.changed": _("Details changed"),
 }
 
 FIELDS = {
@@ -50,7 +50,7 @@ FIELDS = {
     "measures": _("published measures"),
     "milestones": _("published milestones"),
     "amount": _("amount"),
-    "on": _("date"),
+    "on": _("date"),  # of a payment, a drawdown plan entry or a hiring step
     "eligible": _("eligible"),
     "grant": _("grant"),
     "milestone": _("milestone"),
@@ -66,7 +66,7 @@ FIELDS = {
     "received_on": _("received on"),
     "amount_received": _("amount received"),
     "cost_line": _("cost line"),
-    "step": _("step"),
+    "step": _("hiring step"),
     "cover": _("stand-in"),
     "expected_fill": _("expected fill date"),
     "holder": _("holder"),
