@@ -44,6 +44,7 @@ demo: migrate assets
 
 test: install-dev assets
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY=$${TMPDIR:-/tmp}/plansicht-hypothesis \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
