@@ -1,12 +1,15 @@
 """Benchmarks for the plan engine and the forecast store (``make bench``).
 
 1. The engine on N milestones / ~3N dependencies against a bare forward pass over the same
-   graph, measured in the same run (target: at most twice the bare loop).
+   input, measured in turns in the same run under the same garbage-collector setting
+   (target: at most 1.5 times the bare pass).
 2. The full recompute-and-store after one change through the service (target: under 1 s).
 3. Peak memory of ``manage.py forecast synthetic-N --json`` as a whole process (target: 250 MB).
 4. Server time of the public overview and measure pages at 5,000 milestones (target: median
    under 50 ms), and the HTML size of the measure list at 400 measures (target: under 150 kB).
-5. The money engine on N milestones with 2N cost lines (target: under 100 ms).
+5. The money engine on N milestones with 2N cost lines, against the schedule engine on the
+   same plan in the same run (target: at most 4 times the schedule engine), so the verdict
+   does not depend on how busy the machine is.
 
 The database is var/bench/bench.sqlite3 unless DATABASE_URL is set; the synthetic programme is
 created once and reused.
@@ -68,9 +71,10 @@ def engine_inputs(size):
 
 
 def bare_forward_pass(milestones, deps):
-    """The baseline: the least a forward pass over this graph must do, and nothing more —
-    index the milestones, list each one's successors, and walk them in topological order with
-    start = max(planned start, predecessor finish + lag) and finish = start + duration."""
+    """The baseline: the least a forecast must do with the same input, and nothing more —
+    index the milestones, link the dependencies (each one's successors), and one forward pass
+    in topological order with start = max(planned start, predecessor finish + lag) and
+    finish = start + duration."""
     index = {m.key: i for i, m in enumerate(milestones)}
     n = len(milestones)
     start = [m.planned_start.toordinal() for m in milestones]
@@ -120,12 +124,13 @@ def bench_engine(size, repeat):
     print(f"engine: {len(milestones)} milestones, {len(deps)} dependencies, {repeat} runs each")
     print(f"  bare forward pass  median {bare * 1000:7.1f} ms  (min {bare_min * 1000:.1f})")
     print(f"  forecast engine    median {full * 1000:7.1f} ms  (min {full_min * 1000:.1f})")
-    print(f"  ratio {ratio:.2f}  (target <= 2.00)  {'OK' if ratio <= 2 else 'MISSED'}")
-    return ratio <= 2
+    print(f"  ratio {ratio:.2f}  (target <= 1.50)  {'OK' if ratio <= 1.5 else 'MISSED'}")
+    return ratio <= 1.5, full
 
 
-def bench_funding(size, repeat):
-    """The money engine on ``size`` milestones with two cost lines each (target: < 100 ms)."""
+def bench_funding(size, repeat, schedule_time):
+    """The money engine on ``size`` milestones with two cost lines each, against the schedule
+    engine's median on the same plan (``schedule_time``, same run): at most 4 times it."""
     import random
     from decimal import Decimal
 
@@ -173,14 +178,15 @@ def bench_funding(size, repeat):
         )
 
     median, best = timed(run, repeat)
-    ok = median < 0.1
+    ratio = median / schedule_time
+    ok = ratio <= 4
     print(
         f"funding: {len(milestones)} milestones, {len(lines)} cost lines, "
         f"{len(expenditures)} expenditures ({repeat} runs)"
     )
     print(
-        f"  money engine  median {median * 1000:6.1f} ms  (min {best * 1000:.1f})"
-        f"  target < 100 ms  {'OK' if ok else 'MISSED'}"
+        f"  money engine  median {median * 1000:6.1f} ms  (min {best * 1000:.1f}); "
+        f"{ratio:.2f} times the schedule engine  (target <= 4.00)  {'OK' if ok else 'MISSED'}"
     )
     return ok
 
@@ -328,7 +334,8 @@ def main():
         f"Plansicht benchmarks, {date.today()}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs"
     )
-    results = [bench_engine(args.size, args.repeat), bench_funding(args.size, args.repeat)]
+    engine_ok, schedule_time = bench_engine(args.size, args.repeat)
+    results = [engine_ok, bench_funding(args.size, args.repeat, schedule_time)]
     setup_django()
     results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
     results.append(bench_memory(args.size))
