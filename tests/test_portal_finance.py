@@ -54,3 +54,19 @@ def test_the_methodology_page_states_the_money_rules(client, today):
     programme = load()
     text = client.get(reverse("portal:methodology", args=[programme.slug])).content.decode()
     assert "Eigenanteil" in text or "own share" in text
+
+
+def test_spending_outside_the_eligibility_period_does_not_lower_the_public_own_share_gap(
+    client, today
+):
+    doc = funded_document()
+    # Marked eligible, but dated before G1's period (1.1.2021 to 31.8.2025) began.
+    doc["expenditures"].append(
+        {"cost_line": "K2", "on": "2020-11-20", "amount": "600.00", "eligible": True}
+    )
+    programme = load(doc)
+    page = client.get(reverse("portal:finance", args=[programme.slug])).content.decode()
+    # The 2025 gap stays 0.1 * (1500 + 2500 + 6200) + 2800 - 1000 = 2820; counted as eligible,
+    # the 600 would have cut K2's rest to 1900 and the gap to 2760.
+    assert "2.820,00 €" in page and "2.760,00 €" not in page
+    assert "2.100,00 €" not in page  # spent (eligible) stays 1.500,00 €
