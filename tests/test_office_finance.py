@@ -502,3 +502,13 @@ def test_saving_an_expenditure_within_the_period_gives_no_warning(client, people
     response = post_expenditure(client)
     page = client.get(response["Location"]).content.decode()
     assert "außerhalb des Förderzeitraums" not in page
+
+
+def test_the_dashboard_names_cost_at_risk_and_grant_at_risk_as_the_portal_does(client, people):
+    client.force_login(people.viewer)
+    page = client.get(reverse("office:dashboard", args=[SLUG])).content.decode()
+    # K1 on D: 28 of 90 days after the grant's end: 2800 cost at risk, 90 % of it grant at risk.
+    assert "Gefährdete Kosten: 2.800,00 € · gefährdete Fördermittel: 2.520,00 €" in page
+    finance = client.get(url("finance")).content.decode()
+    assert "Gefährdete Kosten: 2.800,00 €, gefährdete Fördermittel: 2.520,00 €" in finance
+    assert "Mittel gefährden" not in finance and "Gefährdete Mittel" not in finance
