@@ -161,7 +161,7 @@ def test_the_money_pages_explain_the_kfp_where_it_appears(client, today):
         reverse("portal:measure_finance", args=[programme.slug, "M1"]),
     ):
         page = client.get(url).content.decode()
-        assert "ist der Kosten- und Finanzierungsplan (KFP) je Jahr" in page
+        assert "Die geplanten Ausgaben sind der Kosten- und Finanzierungsplan (KFP) je Jahr" in page
     page = client.get(reverse("portal:measure_finance", args=[programme.slug, "M1"]))
     text = page.content.decode()
     assert "Kosten- und Finanzierungsplan (KFP)</h2>" in text
