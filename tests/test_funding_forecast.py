@@ -138,3 +138,111 @@ def test_the_kfp_splits_a_line_into_whole_cents_that_add_up():
         (2026, 33),
         (2027, 33),
     ]
+
+
+# -- spending outside the grant's eligibility period (G1: 1.1.2021 to 31.8.2025) ---------------
+
+
+def outside_period_document():
+    """The funded document with two payments marked eligible but dated outside G1's period:
+    600 before it began and 250 after it ended (the latter after the status date, too)."""
+    doc = funded_document()
+    doc["expenditures"] += [
+        {"cost_line": "K2", "on": "2020-11-20", "amount": "600.00", "eligible": True},
+        {"cost_line": "K2", "on": "2026-11-20", "amount": "250.00", "eligible": True},
+    ]
+    return doc
+
+
+def test_the_loader_warns_about_spending_outside_the_eligibility_period():
+    from plansicht.documents.programme import parse
+
+    doc = outside_period_document()
+    doc["expenditures"].append(
+        {"cost_line": "K2", "on": "2026-12-01", "amount": "5.00", "eligible": False}
+    )
+    _document, warnings = parse(doc)
+    assert warnings == [
+        (
+            "expenditures[4].on",
+            "2020-11-20 lies outside the eligibility period of grant G1 "
+            "(2021-01-01 to 2025-08-31); it counts as not eligible",
+        ),
+        (
+            "expenditures[5].on",
+            "2026-11-20 lies outside the eligibility period of grant G1 "
+            "(2021-01-01 to 2025-08-31); it counts as not eligible",
+        ),
+    ]  # the one marked not eligible already needs no warning
+
+
+def test_the_load_command_prints_the_warning_and_stores_the_document(tmp_path, today):
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(outside_period_document()), encoding="utf-8")
+    err = StringIO()
+    call_command("load_programme", str(path), stdout=StringIO(), stderr=err)
+    assert (
+        "expenditures[5].on: 2026-11-20 lies outside the eligibility period of grant G1 "
+        "(2021-01-01 to 2025-08-31); it counts as not eligible"
+    ) in err.getvalue()
+    assert GrantForecast.objects.filter(grant__code="G1").exists()
+
+
+def test_spending_outside_the_period_counts_as_not_eligible_in_the_stored_forecast(today):
+    load(outside_period_document())
+    g = GrantForecast.objects.get(grant__code="G1")
+    # Unchanged from the funded document: the 600 of 20.11.2020 is not eligible (counted as
+    # eligible it would have made spent 2100 and lowered the 2025 gap to 2760).
+    assert g.spent == Decimal("1500.00")
+    assert g.ineligible_spent == Decimal("700.00")  # 100 marked not eligible + 600 outside
+    assert g.remaining == Decimal("11500.00")  # K1 9000 + K2 3000 - 500 + K3 1000 - 1000
+    assert [(y["year"], y["own_share_gap"]) for y in g.years] == [(2025, "2820.00")]
+
+
+def test_the_dump_keeps_the_eligible_flag_of_spending_outside_the_period(today):
+    load(outside_period_document())
+    out = StringIO()
+    call_command("dump_programme", "testprogramm", stdout=out)
+    expenditures = json.loads(out.getvalue())["expenditures"]
+    assert {"cost_line": "K2", "on": "2020-11-20", "amount": "600.00", "eligible": True} in (
+        expenditures
+    )
+    assert {"cost_line": "K2", "on": "2026-11-20", "amount": "250.00", "eligible": True} in (
+        expenditures
+    )
+
+
+# -- the stored cost and financing plan follows the plan version the forecast uses -------------
+
+
+def test_a_frozen_plan_version_moves_the_stored_kfp_at_once(today):
+    from datetime import date
+
+    from plansicht.plan.models import Milestone
+    from plansicht.services import Actor
+    from plansicht.services import plan as plan_service
+
+    programme = load(funded_document())
+    office = Actor(name="Programmbüro")
+    plan_service.reschedule(
+        Milestone.objects.get(code="D"),
+        actor=office,
+        planned_start=date(2025, 12, 1),
+        duration_days=62,
+        reason="Vergabe verschoben",
+    )
+    # Still approved (version 2): D from 1.7. to 29.9.2025, so K1's 9000 all in 2025.
+    assert ProgrammeForecast.objects.get(programme=programme).kfp["M2"] == {
+        "2025": {"staff": "9000.00"}
+    }
+    plan_service.freeze_plan_version(
+        programme,
+        actor=office,
+        label="Änderungsplan 2025",
+        approved_on=today,
+        decision_ref="Ratsbeschluss 3/2025",
+    )
+    # Version 3 holds D's forecast, 1.12.2025 to 1.2.2026: 31 of its 62 days in each year.
+    stored = ProgrammeForecast.objects.get(programme=programme)
+    assert stored.current_version == 3
+    assert stored.kfp["M2"] == {"2025": {"staff": "4500.00"}, "2026": {"staff": "4500.00"}}

@@ -448,3 +448,67 @@ def test_money_is_shown_german_style(value, text):
 
     with translation.override("de"):
         assert euro(value) == text
+
+
+# -- spending outside the grant's eligibility period (G1: 1.1.2021 to 31.8.2025) ---------------
+
+
+def add_outside_spending():
+    """Two payments on K2 marked eligible but dated outside G1's period: 600 before, 250 after."""
+    line = CostLine.objects.get(code="K2")
+    Expenditure.objects.create(cost_line=line, on="2020-11-20", amount=Decimal("600.00"))
+    Expenditure.objects.create(cost_line=line, on="2026-11-20", amount=Decimal("250.00"))
+
+
+def test_the_cost_line_list_counts_spending_outside_the_period_as_not_eligible(client, people):
+    add_outside_spending()
+    client.force_login(people.viewer)
+    response = client.get(url("cost_lines"))
+    k2 = next(line for line in response.context["lines"] if line.code == "K2")
+    # K2: 500 (15.5.) + 200 (1.7.) eligible; 100 marked not eligible + 600 + 250 outside.
+    assert (k2.spent, k2.ineligible) == (Decimal("700.00"), Decimal("950.00"))
+    # All lines: 700 + K3's 1000 eligible.
+    assert response.context["total_spent"] == Decimal("1700.00")
+    assert response.context["total_ineligible"] == Decimal("950.00")
+    page = response.content.decode()
+    assert "1.700,00 €" in page and "950,00 €" in page
+
+
+def test_the_expenditure_list_marks_spending_outside_the_period(client, people):
+    add_outside_spending()
+    client.force_login(people.viewer)
+    response = client.get(url("expenditures"))
+    assert response.context["total_eligible"] == Decimal("1700.00")
+    assert response.context["total_ineligible"] == Decimal("950.00")
+    page = response.content.decode()
+    assert page.count("zählt als nicht förderfähig: außerhalb des Förderzeitraums") == 2
+    assert "01.01.2021–31.08.2025" in page
+
+
+def test_saving_an_expenditure_outside_the_period_warns_and_saves(client, people):
+    client.force_login(people.finance)
+    response = post_expenditure(client, on="2026-11-20", document_ref="RE-2026-1")
+    assert response.status_code == 302
+    assert Expenditure.objects.get(document_ref="RE-2026-1").eligible is True  # flag kept
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Das Datum 20.11.2026 liegt außerhalb des Förderzeitraums der Zuwendung G1 "
+        "(01.01.2021–31.08.2025): Der Betrag zählt als nicht förderfähig."
+    ) in page
+
+
+def test_saving_an_expenditure_within_the_period_gives_no_warning(client, people):
+    client.force_login(people.finance)
+    response = post_expenditure(client)
+    page = client.get(response["Location"]).content.decode()
+    assert "außerhalb des Förderzeitraums" not in page
+
+
+def test_the_dashboard_names_cost_at_risk_and_grant_at_risk_as_the_portal_does(client, people):
+    client.force_login(people.viewer)
+    page = client.get(reverse("office:dashboard", args=[SLUG])).content.decode()
+    # K1 on D: 28 of 90 days after the grant's end: 2800 cost at risk, 90 % of it grant at risk.
+    assert "Gefährdete Kosten: 2.800,00 € · gefährdete Fördermittel: 2.520,00 €" in page
+    finance = client.get(url("finance")).content.decode()
+    assert "Gefährdete Kosten: 2.800,00 €, gefährdete Fördermittel: 2.520,00 €" in finance
+    assert "Mittel gefährden" not in finance and "Gefährdete Mittel" not in finance

@@ -1,4 +1,5 @@
-"""Money by year as grouped bars: planned (approved plan), forecast and actual spending.
+"""Money by year as grouped bars: planned (approved plan), forecast and actual spending, for
+every year from the first to the last (a year without money shows as zeros, not skipped).
 
 Pure: standard library only. The page shows the same figures in a table next to the chart;
 the SVG carries a title and a one-sentence summary for screen readers.
@@ -33,6 +34,19 @@ class MoneyLabels:
     summary: str  # one sentence: what the chart shows
 
 
+def every_year(rows: Sequence[YearRow]) -> list[YearRow]:
+    """The rows in year order with every year from the first to the last: a year without
+    money gets a row of zeros instead of being skipped."""
+    by_year = {row.year: row for row in rows}
+    if not by_year:
+        return []
+    zero = Decimal(0)
+    return [
+        by_year.get(year) or YearRow(year, zero, zero, zero)
+        for year in range(min(by_year), max(by_year) + 1)
+    ]
+
+
 def money_by_year_svg(
     rows: Sequence[YearRow],
     *,
@@ -42,6 +56,7 @@ def money_by_year_svg(
 ) -> str:
     if not id_prefix.replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"bad id prefix {id_prefix!r}")
+    rows = every_year(rows)
     height = TOP + BAR_AREA + 40
     biggest = max([max(r.planned, r.forecast, r.actual) for r in rows] + [Decimal(1)])
     kinds = ("planned", "forecast", "actual")

@@ -153,16 +153,16 @@ def parse(c, doc, milestone_index) -> dict:
             )
         if "eligible" not in item:
             c.problem(f"{path}.eligible", "is missing; say true or false")
-        expenditures.append(
-            {
-                "cost_line": code,
-                "on": c.date(item, "on", path, required=True),
-                "amount": decimal(c, item, "amount", path),
-                "eligible": c.boolean(item, "eligible", path),
-                "note": c.text(item, "note", path, required=False),
-                "document_ref": c.text(item, "document_ref", path, required=False, max_length=100),
-            }
-        )
+        e = {
+            "cost_line": code,
+            "on": c.date(item, "on", path, required=True),
+            "amount": decimal(c, item, "amount", path),
+            "eligible": c.boolean(item, "eligible", path),
+            "note": c.text(item, "note", path, required=False),
+            "document_ref": c.text(item, "document_ref", path, required=False, max_length=100),
+        }
+        _warn_outside_period(c, e, path, lines, line_index, grants, grant_index)
+        expenditures.append(e)
     out["expenditures"] = expenditures
 
     budget_lines = []
@@ -227,6 +227,25 @@ def parse(c, doc, milestone_index) -> dict:
         drawdowns.append(d)
     out["drawdowns"] = drawdowns
     return out
+
+
+def _warn_outside_period(c, e, path, lines, line_index, grants, grant_index):
+    """Spending marked eligible but dated outside its grant's eligibility period is kept as
+    written and counts as not eligible: say so (a warning, not an error)."""
+    if not e["eligible"] or e["on"] is None or e["cost_line"] not in line_index:
+        return
+    code = lines[line_index[e["cost_line"]]].get("grant")
+    grant = grants[grant_index[code]] if code in grant_index else {}
+    start, end = grant.get("eligible_from"), grant.get("eligible_until")
+    if start is None or end is None or start <= e["on"] <= end:
+        return
+    c.warnings.append(
+        (
+            f"{path}.on",
+            f"{e['on']} lies outside the eligibility period of grant {code} "
+            f"({start} to {end}); it counts as not eligible",
+        )
+    )
 
 
 def money(value: Decimal | None) -> str | None:

@@ -3,7 +3,9 @@
 The rules (published on the methodology page), for a status date ``as_of``:
 
 - ``spent(line)`` is the sum of the line's eligible expenditures dated on or before ``as_of``;
-  ``remaining(line) = max(amount - spent, 0)``.
+  ``remaining(line) = max(amount - spent, 0)``. An expenditure dated before the grant's
+  ``eligible_from`` or after its ``eligible_until`` is never eligible, whatever its flag: it
+  counts exactly as one marked not eligible.
 - The remaining amount is spread evenly per day over the milestone's forecast window
   ``[max(forecast_start, as_of), forecast_finish)``; if that window is empty, all of it falls on
   the day ``max(forecast_finish, as_of)``.
@@ -216,7 +218,10 @@ def funding(
         if line is None or e.on > as_of:
             continue
         amount = to_cents(e.amount)
-        if e.eligible:
+        grant = grants[line.grant]
+        # Outside the grant's eligibility period (both days included) nothing is eligible,
+        # whatever the stored flag says.
+        if e.eligible and grant.eligible_from <= e.on <= grant.eligible_until:
             spent_cents[e.line] += amount
             spent_year[line.grant, e.on.year] += amount
         else:

@@ -105,7 +105,7 @@ def compute(programme, forecast, *, measure_of: dict, parent_of: dict) -> MoneyR
         if on <= as_of and line in line_measure:
             for m in [*up(line_measure[line]), None]:
                 actual[m, on.year] += Fraction(amount)
-    planned_num, kfp_num = _planned(programme, lines, measure_of, up)
+    planned_num, kfp_num = _planned(programme, forecast.current_version, lines, measure_of, up)
     planned = money.sum_numerators(planned_num, lambda k: [k[:2]])
     kfp = money.sum_numerators(kfp_num, lambda k: [k[:3]])
 
@@ -132,19 +132,20 @@ def compute(programme, forecast, *, measure_of: dict, parent_of: dict) -> MoneyR
     )
 
 
-def _planned(programme, lines, measure_of, up):
-    """Planned cost by year from the baseline dates (the current plan version's, else the
-    milestone's own planned dates), as numerators: for subtrees and for the KFP table."""
+def _planned(programme, current_version, lines, measure_of, up):
+    """Planned cost by year from the baseline dates (those of ``current_version``, the plan
+    version the schedule engine chose just now, else the milestone's own planned dates), as
+    numerators: for subtrees and for the KFP table. Never from the stored forecast, which is
+    the result of the previous run."""
     from plansicht.plan.models import Milestone
 
     version_dates = {}
-    forecast_version = getattr(getattr(programme, "forecast", None), "current_version", None)
-    if forecast_version is not None:
+    if current_version is not None:
         version_dates = {
             pk: (start, finish)
             for pk, start, finish in PlanVersionEntry.objects.filter(
                 version__programme=programme,
-                version__number=forecast_version,
+                version__number=current_version,
             ).values_list("milestone_id", "start", "finish")
         }
     own = {

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.fields import InternalCharField
@@ -90,8 +91,56 @@ class CostLine(models.Model):
         return f"{self.code} ({self.get_category_display()})"
 
 
+class ExpenditureQuerySet(models.QuerySet):
+    def counting(self):
+        """Each expenditure with ``outside_period`` (dated before its grant's
+        ``eligible_from`` or after its ``eligible_until``) and ``counts_eligible``: marked
+        eligible and dated within the period, both days included. Spending outside the period
+        is never eligible, whatever its flag; the money engine counts it the same way."""
+        inside = Q(
+            on__gte=F("cost_line__grant__eligible_from"),
+            on__lte=F("cost_line__grant__eligible_until"),
+        )
+        if "counts_eligible" in self.query.annotations:
+            return self
+        return self.annotate(
+            outside_period=ExpressionWrapper(~inside, output_field=models.BooleanField()),
+            counts_eligible=ExpressionWrapper(
+                Q(eligible=True) & inside, output_field=models.BooleanField()
+            ),
+        )
+
+    def totals(self) -> dict:
+        """{"eligible": what counts as eligible, "ineligible": the rest}, zero when none."""
+        sums = self.counting().aggregate(
+            eligible=Sum("amount", filter=Q(counts_eligible=True)),
+            ineligible=Sum("amount", filter=Q(counts_eligible=False)),
+        )
+        return {key: value or Decimal("0.00") for key, value in sums.items()}
+
+    def totals_by_line(self) -> dict:
+        """{cost line id: {"eligible", "ineligible"}} as :meth:`totals` counts them."""
+        rows = (
+            self.counting()
+            .order_by()
+            .values("cost_line_id")
+            .annotate(
+                eligible=Sum("amount", filter=Q(counts_eligible=True)),
+                ineligible=Sum("amount", filter=Q(counts_eligible=False)),
+            )
+        )
+        return {
+            row["cost_line_id"]: {
+                "eligible": row["eligible"] or Decimal("0.00"),
+                "ineligible": row["ineligible"] or Decimal("0.00"),
+            }
+            for row in rows
+        }
+
+
 class Expenditure(models.Model):
-    """Actual spending (Ist) on a cost line, eligible or not."""
+    """Actual spending (Ist) on a cost line, eligible or not. Spending dated outside the
+    grant's eligibility period counts as not eligible, whatever ``eligible`` says."""
 
     cost_line = models.ForeignKey(
         CostLine, on_delete=models.PROTECT, related_name="expenditures", verbose_name=_("cost line")
@@ -103,6 +152,8 @@ class Expenditure(models.Model):
     note = InternalCharField(_("note"), max_length=300)
     document_ref = InternalCharField(_("document reference"), max_length=100)
 
+    objects = ExpenditureQuerySet.as_manager()
+
     class Meta:
         ordering = ["on", "id"]
         verbose_name = _("expenditure")
@@ -110,6 +161,11 @@ class Expenditure(models.Model):
 
     def __str__(self):
         return f"{self.cost_line.code} {self.on} {self.amount}"
+
+    def lies_outside_period(self) -> bool:
+        """Dated outside its grant's eligibility period: it counts as not eligible."""
+        grant = self.cost_line.grant
+        return not grant.eligible_from <= self.on <= grant.eligible_until
 
 
 class BudgetLine(models.Model):

@@ -6,21 +6,18 @@ The pages read the stored forecast and compute nothing heavy; every change goes 
 money (``can_edit_money``: finance officers and administrators) may open a form or post one.
 """
 
-import re
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plansicht.forecast import run
-from plansicht.forecast.models import MilestoneForecast
+from plansicht.forecast import run, summaries
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -30,7 +27,7 @@ from plansicht.funding.models import (
     Grant,
 )
 from plansicht.funding.templatetags.funding import euro
-from plansicht.plan.models import Measure, Milestone, PlanVersion
+from plansicht.plan.models import Milestone
 from plansicht.services import ServiceError
 from plansicht.services import funding as funding_service
 from plansicht.services.permissions import can_edit_milestone, can_edit_money
@@ -47,7 +44,6 @@ from .forms import (
 from .views import _actor, _context, get_programme_for_user
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 EXPENDITURES_PER_PAGE = 100
 MONEY_BY_YEAR = ("planned", "forecast", "actual")
 
@@ -79,11 +75,6 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else ZERO
 
 
-def _natural(code: str):
-    """M2 before M10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
-
-
 def _public_milestone_ids(programme) -> set:
     return set(Milestone.objects.filter(programme=programme).public().values_list("pk", flat=True))
 
@@ -95,23 +86,10 @@ def _public_milestone_ids(programme) -> set:
 def finance(request, slug):
     programme = get_programme_for_user(request, slug)
     forecast = _forecast(programme)
-    public = _public_milestone_ids(programme)
-    lines = list(
-        CostLine.objects.filter(programme=programme).values_list(
-            "grant_id", "milestone_id", "amount"
-        )
-    )
-    at_risk = list(
-        MilestoneForecast.objects.filter(milestone__programme=programme, cost_at_risk__gt=0)
-        .select_related("milestone", "milestone__measure", "milestone__programme")
-        .order_by("-cost_at_risk", "milestone__code")
-    )
+    at_risk = summaries.milestones_at_risk(programme)
     for row in at_risk:
         row.editable = can_edit_milestone(request.user, row.milestone)
-    grants = [
-        _grant_summary(grant, lines, public, at_risk)
-        for grant in Grant.objects.filter(programme=programme).select_related("forecast")
-    ]
+    grants = summaries.grant_summaries(programme, at_risk)
     by_year = [
         {"year": row["year"], **{key: _decimal(row.get(key)) for key in MONEY_BY_YEAR}}
         for row in (forecast.money_by_year if forecast else [])
@@ -131,87 +109,13 @@ def finance(request, slug):
     )
 
 
-def _grant_summary(grant, lines, public, at_risk) -> dict:
-    """What the dashboard says about one grant, from its stored forecast and its cost plan."""
-    mine = [(milestone, amount) for g, milestone, amount in lines if g == grant.pk]
-    total = sum((amount for _m, amount in mine), ZERO)
-    draft_total = sum((amount for m, amount in mine if m not in public), ZERO)
-    requested = (grant.rate * total).quantize(CENT)
-    excess = None
-    if grant.max_amount is not None and requested > grant.max_amount:
-        excess = requested - grant.max_amount
-    stored = getattr(grant, "forecast", None)
-    years = []
-    for row in stored.years if stored else []:
-        figures = {key: _decimal(value) for key, value in row.items() if key != "year"}
-        years.append({"year": row["year"], **figures})
-    milestones = {m for m, _amount in mine}
-    summary = {
-        "grant": grant,
-        "rate_percent": grant.rate * 100,
-        "forecast": stored,
-        "cost_plan_total": total,
-        "draft_total": draft_total,
-        "requested": requested,
-        "excess": excess,
-        "years": years,
-        "gap_years": [row for row in years if row.get("own_share_gap", ZERO) > 0],
-        "at_risk": [row for row in at_risk if row.milestone_id in milestones],
-    }
-    if stored is not None:
-        lag = stored.drawdown_planned - stored.drawdown_received
-        summary["lag"] = lag
-        summary["lead"] = -lag
-        summary["outstanding"] = stored.drawdown_requested - stored.drawdown_received
-    return summary
-
-
 # -- the cost and financing plan (KFP) --------------------------------------------------------
 
 
 @login_required
 def kfp(request, slug):
     programme = get_programme_for_user(request, slug)
-    forecast = _forecast(programme)
-    stored = forecast.kfp if forecast else {}
-    categories = [key for key, _label in CostLine.CATEGORIES]
-    titles = dict(
-        Measure.objects.filter(programme=programme, code__in=list(stored)).values_list(
-            "code", "title"
-        )
-    )
-    years = sorted({int(year) for by_year in stored.values() for year in by_year})
-    by_category = dict.fromkeys(categories, ZERO)
-    by_year = {year: dict.fromkeys(categories, ZERO) for year in years}
-    measures = []
-    for code in sorted(stored, key=_natural):
-        measure_totals = dict.fromkeys(categories, ZERO)
-        rows = []
-        for year in sorted(stored[code], key=int):
-            cells = stored[code][year]
-            amounts = [_decimal(cells[c]) if c in cells else None for c in categories]
-            for category, amount in zip(categories, amounts, strict=True):
-                if amount is not None:
-                    measure_totals[category] += amount
-                    by_year[int(year)][category] += amount
-                    by_category[category] += amount
-            rows.append(
-                {"year": int(year), "amounts": amounts, "total": sum(filter(None, amounts), ZERO)}
-            )
-        measures.append(
-            {
-                "code": code,
-                "title": titles.get(code, ""),
-                "rows": rows,
-                "totals": [measure_totals[c] for c in categories],
-                "total": sum(measure_totals.values(), ZERO),
-            }
-        )
-    version = None
-    if forecast is not None and forecast.current_version is not None:
-        version = PlanVersion.objects.filter(
-            programme=programme, number=forecast.current_version
-        ).first()
+    table = summaries.kfp_table(programme)
     return render(
         request,
         "office/kfp.html",
@@ -219,20 +123,13 @@ def kfp(request, slug):
             request,
             programme,
             "kfp",
-            forecast=forecast,
-            version=version,
+            forecast=table["forecast"],
+            version=table["version"],
             category_labels=[label for _key, label in CostLine.CATEGORIES],
-            measures=measures,
-            year_totals=[
-                {
-                    "year": year,
-                    "amounts": [by_year[year][c] for c in categories],
-                    "total": sum(by_year[year].values(), ZERO),
-                }
-                for year in years
-            ],
-            totals=[by_category[c] for c in categories],
-            total=sum(by_category.values(), ZERO),
+            measures=table["measures"],
+            year_totals=table["year_totals"],
+            totals=table["totals"],
+            total=table["total"],
         ),
     )
 
@@ -313,14 +210,13 @@ def cost_lines(request, slug):
     lines = list(
         CostLine.objects.filter(programme=programme)
         .select_related("grant", "milestone")
-        .annotate(
-            spent=Sum("expenditures__amount", filter=Q(expenditures__eligible=True)),
-            ineligible=Sum("expenditures__amount", filter=Q(expenditures__eligible=False)),
-        )
         .order_by("code")
     )
+    sums = Expenditure.objects.filter(cost_line__programme=programme).totals_by_line()
     for line in lines:
         line.is_public = line.milestone_id in public
+        line.spent = sums.get(line.pk, {}).get("eligible", ZERO)
+        line.ineligible = sums.get(line.pk, {}).get("ineligible", ZERO)
     return render(
         request,
         "office/cost_lines.html",
@@ -409,13 +305,11 @@ def expenditures(request, slug):
     programme = get_programme_for_user(request, slug)
     rows = (
         Expenditure.objects.filter(cost_line__programme=programme)
-        .select_related("cost_line")
+        .counting()
+        .select_related("cost_line", "cost_line__grant")
         .order_by("-on", "-id")
     )
-    totals = rows.aggregate(
-        eligible_total=Sum("amount", filter=Q(eligible=True)),
-        ineligible_total=Sum("amount", filter=Q(eligible=False)),
-    )
+    totals = rows.totals()
     page = Paginator(rows, EXPENDITURES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -425,8 +319,8 @@ def expenditures(request, slug):
             programme,
             "expenditures",
             page=page,
-            total_eligible=totals["eligible_total"] or ZERO,
-            total_ineligible=totals["ineligible_total"] or ZERO,
+            total_eligible=totals["eligible"],
+            total_ineligible=totals["ineligible"],
             as_of=run.today(),
         ),
     )
@@ -453,12 +347,27 @@ def expenditure_edit(request, slug, pk=None):
     form = ExpenditureForm(_data(request), programme=programme, initial=initial)
 
     def save(data):
-        funding_service.save_expenditure(
+        saved = funding_service.save_expenditure(
             data.pop("cost_line"),
             actor=_actor(request, programme),
             expenditure=expenditure,
             **data,
         )
+        if saved.eligible and saved.lies_outside_period():
+            grant = saved.cost_line.grant
+            messages.warning(
+                request,
+                _(
+                    "The date %(on)s lies outside the eligibility period of grant %(code)s "
+                    "(%(start)s–%(end)s): the amount counts as not eligible."
+                )
+                % {
+                    "on": date_format(saved.on, "SHORT_DATE_FORMAT"),
+                    "code": grant.code,
+                    "start": date_format(grant.eligible_from, "SHORT_DATE_FORMAT"),
+                    "end": date_format(grant.eligible_until, "SHORT_DATE_FORMAT"),
+                },
+            )
         return _("The expenditure was saved and the forecast updated.")
 
     return _form_page(
@@ -479,7 +388,9 @@ def expenditure_edit(request, slug, pk=None):
 def expenditure_remove(request, slug, pk):
     programme = get_programme_for_money(request, slug)
     expenditure = get_object_or_404(
-        Expenditure.objects.select_related("cost_line"), pk=pk, cost_line__programme=programme
+        Expenditure.objects.select_related("cost_line", "cost_line__grant"),
+        pk=pk,
+        cost_line__programme=programme,
     )
 
     def remove(reason):
@@ -499,7 +410,12 @@ def expenditure_remove(request, slug, pk):
             (_("Cost line"), expenditure.cost_line.code),
             (_("Date"), date_format(expenditure.on, "SHORT_DATE_FORMAT")),
             (_("Amount"), euro(expenditure.amount)),
-            (_("Eligible for the grant"), _("yes") if expenditure.eligible else _("no")),
+            (
+                _("Eligible for the grant"),
+                _("yes")
+                if expenditure.eligible and not expenditure.lies_outside_period()
+                else _("no"),
+            ),
             (_("Note"), expenditure.note or "–"),
         ],
         back=reverse("office:expenditure", args=[programme.slug, pk]),

@@ -363,11 +363,15 @@ def _at_risk_with_reasons(programme, measure_ids=None):
 
 
 def finance(request, slug):
-    from plansicht.funding.models import Drawdown, DrawdownPlanEntry, Grant
+    from plansicht.forecast.summaries import drawdown_tables
+    from plansicht.funding.models import Grant
 
     programme = _programme(slug)
     forecast = getattr(programme, "forecast", None)
     grants = list(Grant.objects.filter(programme=programme).select_related("forecast"))
+    tables = drawdown_tables(programme, forecast.as_of if forecast else None)
+    for grant in grants:
+        grant.drawdown_table = tables.get(grant.pk)
     rows = forecast.money_by_year if forecast else []
     return render(
         request,
@@ -377,13 +381,8 @@ def finance(request, slug):
             "grants": grants,
             "years": rows,
             "chart": _money_chart(rows, _("Spending of the programme by year"), "money-programme"),
+            "chart_id": "money-programme",
             "at_risk": _at_risk_with_reasons(programme),
-            "drawdown_plan": DrawdownPlanEntry.objects.filter(
-                grant__programme=programme
-            ).select_related("grant"),
-            "drawdowns": Drawdown.objects.filter(grant__programme=programme).select_related(
-                "grant"
-            ),
             "nav": "finance",
         },
     )
@@ -425,6 +424,7 @@ def measure_finance(request, slug, code):
                 _("Spending of measure %(code)s by year") % {"code": measure.code},
                 f"money-{measure.pk}",
             ),
+            "chart_id": f"money-{measure.pk}",
             "at_risk": _at_risk_with_reasons(programme, subtree),
             "lines": lines,
             "nav": "finance",

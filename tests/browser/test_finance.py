@@ -160,7 +160,7 @@ def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_mone
     follow(page.locator(f".site-nav a[href='{url('portal:finance', SLUG)}']"))
     expect(page).to_have_url(re.compile(re.escape(url("portal:finance", SLUG)) + "$"))
     assert_sound(page, "money page")
-    expect(page.locator("h1")).to_have_text(gettext_de("Grants, costs and money at risk"))
+    expect(page.locator("h1")).to_have_text(gettext_de("Grants, cost at risk and grant at risk"))
 
     # The grant money at risk, in German figures, as the stored forecast has it.
     summary = page.locator("main p.kern-body--large").first
@@ -169,7 +169,7 @@ def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_mone
 
     # Every milestone causing it, most at risk first, each with its reason (or that none is
     # recorded yet) and its own grant money at risk.
-    risk = table_captioned(page, gettext_de("Milestones whose delay puts money at risk"))
+    risk = table_captioned(page, gettext_de("Milestones with cost at risk"))
     rows = risk.locator("tbody tr")
     expect(rows.locator("th a")).to_have_text([f"{m.code} {m.title}" for m in at_risk])
     expect(rows.locator(":scope > :nth-child(4)")).to_have_text(
@@ -233,7 +233,7 @@ def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_mone
     subtree = public_subtree(measure)
     mine = milestones_putting_money_at_risk(demo, subtree)
     assert milestone in mine
-    risk = table_captioned(page, gettext_de("Milestones whose delay puts money at risk"))
+    risk = table_captioned(page, gettext_de("Milestones with cost at risk"))
     expect(risk.locator("tbody tr th a")).to_have_text([f"{m.code} {m.title}" for m in mine])
     row = risk.locator("tbody tr").filter(
         has=page.get_by_role("link", name=f"{milestone.code} {milestone.title}", exact=True)

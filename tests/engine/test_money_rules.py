@@ -196,3 +196,62 @@ def test_the_exact_spread_sums_to_the_remaining_amount_and_later_never_lowers_ri
     assert total == Fraction(amount, 100)
     # eligible_from lies before as_of, where every window starts: later means more at risk.
     assert after.grants["G"].cost_at_risk >= before.grants["G"].cost_at_risk
+
+
+# -- spending outside the grant's eligibility period ------------------------------------------
+
+ENDED = GrantIn("G", Decimal("0.90"), D("2021-01-01"), D("2022-06-30"))
+LATE = D("2026-12-01")
+
+
+def outside_period(flag):
+    """A line of 5000 on a grant that ended on 30.6.2022; two payments on the period's first and
+    last day, two after its end, all with the flag ``flag`` but the first two."""
+    return run(
+        [CostLineIn("L", "G", "M", Decimal("5000.00"))],
+        {"M": (D("2026-12-01"), D("2026-12-11"))},
+        expenditures=[
+            ExpenditureIn("L", D("2021-01-01"), Decimal("500.00")),  # first day: eligible
+            ExpenditureIn("L", D("2022-06-30"), Decimal("1000.00")),  # last day: eligible
+            ExpenditureIn("L", D("2022-07-01"), Decimal("300.00"), eligible=flag),
+            ExpenditureIn("L", D("2026-11-20"), Decimal("2000.00"), eligible=flag),
+        ],
+        as_of=LATE,
+        grants=[ENDED],
+    )
+
+
+def test_spending_after_the_eligibility_period_is_never_eligible_whatever_its_flag():
+    r = outside_period(True)
+    g = r.grants["G"]
+    # Spent: 500 + 1000 within the period; 300 + 2000 outside it count as not eligible.
+    assert cents(g.spent) == Decimal("1500.00")
+    assert g.ineligible_by_year == {2022: Fraction(300), 2026: Fraction(2000)}
+    # Remaining 5000 - 1500 = 3500 falls in December 2026, after the grant's end: all at risk.
+    assert cents(g.remaining) == Decimal("3500.00")
+    assert cents(g.cost_at_risk) == Decimal("3500.00")
+    assert cents(g.grant_at_risk) == Decimal("3150.00")
+    y = years(r)
+    assert list(y) == [2021, 2022, 2026]
+    assert cents(y[2021].own_share_needed) == Decimal("50.00")  # 10 % of 500
+    assert cents(y[2022].own_share_needed) == Decimal("100.00")  # 10 % of 1000
+    # 2026: nothing eligible spent, 3500 falling outside the period: the city pays it all
+    # (counted as eligible, the 2000 would have made it 0.1 * 2000 + 1200 = 1400).
+    assert cents(y[2026].spent) == Decimal("0.00")
+    assert cents(y[2026].own_share_needed) == Decimal("3500.00")
+
+
+def test_spending_outside_the_period_counts_exactly_as_spending_marked_not_eligible():
+    assert outside_period(True) == outside_period(False)
+
+
+def test_spending_before_the_eligibility_period_is_not_eligible_either():
+    r = run(
+        [CostLineIn("L", "G", "M", Decimal("1000.00"))],
+        {"M": (D("2025-12-02"), D("2026-01-01"))},
+        expenditures=[ExpenditureIn("L", D("2020-12-31"), Decimal("400.00"))],
+    )
+    g = r.grants["G"]
+    assert cents(g.spent) == Decimal("0.00")
+    assert g.ineligible_by_year == {2020: Fraction(400)}
+    assert cents(g.remaining) == Decimal("1000.00")
