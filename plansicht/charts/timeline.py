@@ -76,11 +76,13 @@ def _fit(s: str, size: int, room: float) -> str:
     return s[: max(1, int(room / (size * 0.58)) - 1)].rstrip() + "…"
 
 
-def _svg(id_prefix: str, height: float, labels: Labels, desc: str, body: list[str]) -> str:
+def _svg(
+    id_prefix: str, height: float, labels: Labels, desc: str, body: list[str], width: int = WIDTH
+) -> str:
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-            f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" viewBox="0 0 {WIDTH} '
+            f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" viewBox="0 0 {width} '
             f'{height:g}" width="100%" preserveAspectRatio="xMinYMin meet" {FONT} '
             f'font-size="{SMALL_SIZE}" fill="{TEXT}">',
             f'<title id="{id_prefix}-title">{_text(labels.title)}</title>',
@@ -109,6 +111,7 @@ def timeline_svg(
     labels: Labels,
     format_date: Callable[[date], str],
     id_prefix: str = "tl",
+    width: int = WIDTH,
 ) -> str:
     """Draw rows as a timeline SVG (a string of markup, every text escaped).
 
@@ -119,6 +122,11 @@ def timeline_svg(
     A running actual (finish None) is drawn up to today. Links other than http(s) or relative
     ones are dropped.
 
+    ``width`` is the drawing's width in viewBox units: the browser scales it to its container,
+    so a narrow drawing (say 360) keeps the text readable on a phone where the 720 one would be
+    shrunk to half; the time range is the same, from the first date (or today) to the last
+    date (or today), whatever the width. The legend shows only the kinds of strip drawn.
+
     With no rows the result is still a (small) SVG: the title, and ``labels.summary(0, "", "", 0)``
     as description and as its only visible text, so a template needs no special case.
     """
@@ -127,7 +135,7 @@ def timeline_svg(
     if not rows:
         desc = labels.summary(0, "", "", 0)
         line = f'<text x="{MARGIN}" y="22">{_text(desc)}</text>'
-        return _svg(id_prefix, 32, labels, desc, [line])
+        return _svg(id_prefix, 32, labels, desc, [line], width)
 
     def actual_span(row: Row) -> tuple[date, date] | None:
         if row.actual is None:
@@ -151,7 +159,7 @@ def timeline_svg(
     lo, hi = min(first, today).toordinal(), max(last, today).toordinal()
     pad = max(hi - lo, 30) * 0.02  # a one-day range still gets some room around it
     lo, hi = lo - pad, hi + pad
-    plot = WIDTH - 2 * MARGIN
+    plot = width - 2 * MARGIN
 
     def x(d: date) -> float:
         return MARGIN + (d.toordinal() - lo) / (hi - lo) * plot
@@ -160,14 +168,19 @@ def timeline_svg(
     # Legend: swatches and words, wrapped onto a new line when a translation runs long.
     y, lx = 4, MARGIN
     swatches = [
-        (labels.baseline, _bar(0, 26, 5, 7, f'fill="#ffffff" stroke="{PLAN_STROKE}"')),
+        (labels.baseline, _bar(0, 26, 5, 7, f'fill="#ffffff" stroke="{PLAN_STROKE}"'))
+        if any(row.baseline for row in rows)
+        else None,
         (labels.forecast, _bar(0, 26, 3, 10, f'fill="{HEALTH_COLOURS[None]}"')),
-        (labels.actual, _bar(0, 26, 5, 5, f'fill="{ACTUAL_FILL}"')),
+        (labels.actual, _bar(0, 26, 5, 5, f'fill="{ACTUAL_FILL}"'))
+        if any(row.actual for row in rows)
+        else None,
         (labels.today, f'<line x1="13" y1="0" x2="13" y2="16" {TODAY_STYLE}/>'),
     ]
+    swatches = [s for s in swatches if s is not None]
     for word, mark in swatches:
         item = 34 + _width(word, SMALL_SIZE)
-        if lx > MARGIN and lx + item > WIDTH - MARGIN:
+        if lx > MARGIN and lx + item > width - MARGIN:
             y, lx = y + 24, MARGIN
         body.append(f'<g transform="translate({lx:.1f},{y})">{mark}')
         body.append(f'<text x="32" y="13">{_text(word)}</text></g>')
@@ -180,9 +193,10 @@ def timeline_svg(
     first_year, last_year = date.fromordinal(int(lo)).year, date.fromordinal(int(hi)).year
     years = [date(yr, 1, 1) for yr in range(first_year, last_year + 1)]
     years = [d for d in years if lo <= d.toordinal() <= hi]
-    years = years[:: max(1, -(-len(years) // 12))]  # at most a dozen labelled years
+    most = max(2, width // 60)  # at most a dozen labelled years in the 720 drawing, fewer if narrow
+    years = years[:: max(1, -(-len(years) // most))]
     body.append(
-        f'<line x1="{MARGIN}" y1="{top}" x2="{WIDTH - MARGIN}" y2="{top}" stroke="{AXIS}"/>'
+        f'<line x1="{MARGIN}" y1="{top}" x2="{width - MARGIN}" y2="{top}" stroke="{AXIS}"/>'
     )
     year_width = _width("0000", SMALL_SIZE)
     free = MARGIN  # where the axis has room for the next year label
@@ -197,7 +211,7 @@ def timeline_svg(
             f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{top + 8}" stroke="{AXIS}"/>'
         )
         # The year stands right of its tick; at the right edge left of it, if that is free.
-        if tx + 4 + year_width <= WIDTH:
+        if tx + 4 + year_width <= width:
             label_x, anchor, free = tx + 4, "start", tx + 4 + year_width
         elif tx - 4 - year_width >= free + 4:
             label_x, anchor, free = tx - 4, "end", tx - 4
@@ -215,7 +229,7 @@ def timeline_svg(
         f'y2="{bottom + 4}" {TODAY_STYLE}/>'
     )
     half = _width(labels.today, SMALL_SIZE) / 2
-    label_x = min(max(tx, MARGIN + half), WIDTH - MARGIN - half)
+    label_x = min(max(tx, MARGIN + half), width - MARGIN - half)
     body.append(
         f'<text x="{label_x:.1f}" y="{bottom + 22}" text-anchor="middle">'
         f"{_text(labels.today)}</text>"
@@ -251,7 +265,7 @@ def timeline_svg(
         )
         if word:
             body.append(
-                f'<text x="{WIDTH - MARGIN}" y="{lane + 18}" text-anchor="end" fill="{colour}" '
+                f'<text x="{width - MARGIN}" y="{lane + 18}" text-anchor="end" fill="{colour}" '
                 f'font-weight="bold" {HALO}>{_text(word)}</text>'
             )
         strips = [
@@ -263,4 +277,4 @@ def timeline_svg(
             if span is not None:
                 body.append(_bar(x(span[0]), x(span[1]), lane + dy, h, style))
         body.append("</g>")
-    return _svg(id_prefix, bottom + 30, labels, desc, body)
+    return _svg(id_prefix, bottom + 30, labels, desc, body, width)

@@ -7,7 +7,7 @@ view, and the number of queries of a page does not grow with the size of the pro
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -28,6 +28,8 @@ from plansicht.plan.models import (
 from . import timeline
 
 HEALTHS = ("red", "amber", "green")
+# The overview's timeline has a lane per published measure up to this many, else per top one.
+TIMELINE_ALL_MEASURES_UP_TO = 12
 
 
 def _programme(slug):
@@ -74,6 +76,39 @@ def _versions(programme):
     return versions.get(forecast.current_version), versions.get(forecast.original_version)
 
 
+def _set_starts(programme, tree):
+    """Set ``first_forecast_start`` (earliest forecast start) and ``first_plan_start``
+    (earliest start in the approved plan) on each measure of ``tree``, over the published
+    milestones of its subtree.
+
+    One aggregate query, whatever the number of measures: stored forecasts only.
+    """
+    forecast = getattr(programme, "forecast", None)
+    number = forecast.current_version if forecast is not None else None
+    in_plan = Q(plan_entries__version__programme=programme, plan_entries__version__number=number)
+    own = {
+        row["measure_id"]: (row["start"], row["planned"])
+        for row in Milestone.objects.filter(programme=programme)
+        .public()
+        .order_by()
+        .values("measure_id")
+        .annotate(start=Min("forecast__start"), planned=Min("plan_entries__start", filter=in_plan))
+    }
+
+    def earliest(*dates):
+        dates = [d for d in dates if d is not None]
+        return min(dates) if dates else None
+
+    children = {}
+    for m in tree:
+        children.setdefault(m.parent_id, []).append(m)
+    for m in reversed(tree):  # children come after their parent in tree order
+        start, planned = own.get(m.pk, (None, None))
+        below = children.get(m.pk, [])
+        m.first_forecast_start = earliest(start, *(c.first_forecast_start for c in below))
+        m.first_plan_start = earliest(planned, *(c.first_plan_start for c in below))
+
+
 def index(request):
     programmes = Programme.objects.select_related("forecast", "organisation").order_by("title")
     return render(request, "portal/index.html", {"programmes": programmes})
@@ -90,6 +125,11 @@ def overview(request, slug):
     current, original = _versions(programme)
     forecast = getattr(programme, "forecast", None)
     counts = forecast.health_counts if forecast is not None else {}
+    _set_starts(programme, tree)
+    lanes = tree
+    if len(tree) > TIMELINE_ALL_MEASURES_UP_TO:
+        lanes = [m for m in tree if m.depth == 0]
+    lanes = timeline.measure_rows(lanes)
     from plansicht.staffing.models import Position
 
     vacant_posts = Position.objects.filter(
@@ -109,6 +149,8 @@ def overview(request, slug):
             "current_version": current,
             "original_version": original,
             "recent": recent,
+            "lanes": lanes,
+            "timeline": timeline.for_measures(programme, lanes),
             "nav": "overview",
         },
     )
@@ -261,6 +303,7 @@ def milestone_detail(request, slug, code):
         .select_related("unit")[:50]
     )
     baseline = _baseline_dates(programme, [milestone]).get(milestone.pk)
+    current_version, _original = _versions(programme)
     return render(
         request,
         "portal/milestone_detail.html",
@@ -272,6 +315,7 @@ def milestone_detail(request, slug, code):
             "successors": successors,
             "history": history,
             "baseline": baseline,
+            "current_version": current_version,
             "nav": "measures",
         },
     )

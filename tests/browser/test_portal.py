@@ -18,7 +18,7 @@ from plansicht.forecast.templatetags.forecast import health_label, slip
 from plansicht.history.models import Event
 from plansicht.plan.models import Measure, Milestone
 
-from .conftest import DESKTOP, SLUG, VIEWPORTS, assert_sound, follow, short_date, url
+from .conftest import DESKTOP, PHONE, SLUG, VIEWPORTS, assert_sound, follow, short_date, url
 
 
 def slip_text(days, language="de"):
@@ -167,3 +167,84 @@ def test_the_pages_are_styled_by_kern_with_its_fira_sans_font(demo, open_page):
         "() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
     assert any("Fira Sans" in family for family in loaded), loaded
+
+
+def german(text):
+    with translation.override("de"):
+        return translation.gettext(text)
+
+
+# Per page: the column headings a reader on a phone must see without scrolling a table.
+KEY_COLUMNS = {
+    "overview": ("portal:overview", (), ["Forecast finish", "Complete", "Forecast"]),
+    "measures": ("portal:measures", (), ["Status", "Forecast finish", "Complete"]),
+    "measure": ("portal:measure", ("M6.1",), ["Approved plan", "Forecast"]),
+    "money": ("portal:finance", (), ["Gap"]),
+}
+REGION_NAMES = """() => [...document.querySelectorAll('main [role=region]')].map(r =>
+    r.getAttribute('aria-label') || r.getAttribute('aria-labelledby').split(' ')
+        .map(id => document.getElementById(id).textContent.trim()).join(' '))"""
+
+
+def test_on_a_phone_key_columns_today_and_the_forecast_are_on_screen(demo, open_page):
+    page = open_page(PHONE)
+    width = PHONE["width"]
+    for label, (name, args, headings) in KEY_COLUMNS.items():
+        page.goto(url(name, SLUG, *args))
+        assert_sound(page, f"{label} on a phone")
+        # Every scroll region has a name of its own, the one a screen reader announces.
+        names = page.evaluate(REGION_NAMES)
+        assert names and len(set(names)) == len(names), f"{label}: {names}"
+        for region_name in names:
+            expect(page.get_by_role("region", name=region_name, exact=True)).to_have_count(1)
+        for heading in headings:
+            cells = page.locator("main [role=region] thead th").filter(
+                has_text=re.compile(f"^{re.escape(german(heading))}$")
+            )
+            assert cells.count(), f"{label}: no column {german(heading)!r}"
+            for i in range(cells.count()):
+                box = cells.nth(i).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (label, heading, box)
+        scrolled = page.evaluate(
+            "() => [...document.querySelectorAll('main [role=region]')].map(r => r.scrollLeft)"
+        )
+        assert set(scrolled) <= {0}
+
+    # The timelines on a phone: the narrow drawing, with today and the latest forecast in it.
+    for name, args, prefix in [
+        ("portal:overview", (), "tl-measures"),
+        ("portal:measure", ("M6.1",), None),
+    ]:
+        page.goto(url(name, SLUG, *args))
+        chart = page.locator("main .timeline__narrow svg")
+        expect(chart).to_be_visible()
+        expect(page.locator("main .timeline__wide svg")).to_be_hidden()
+        today = chart.locator("line[class$='-today']")
+        expect(today).to_have_count(1)
+        if prefix:
+            expect(today).to_have_class(f"{prefix}-phone-today")
+        box, line = chart.bounding_box(), today.bounding_box()
+        assert box["x"] + box["width"] <= width
+        assert box["x"] < line["x"] < box["x"] + box["width"]
+        # No bar ends beyond the drawing: the latest forecast finish is on screen too.
+        right = max(
+            r.bounding_box()["x"] + r.bounding_box()["width"] for r in chart.locator("rect").all()
+        )
+        assert right <= box["x"] + box["width"] + 0.5
+
+
+def test_a_scroll_region_shows_a_focus_ring_when_reached_by_keyboard(demo, open_page):
+    page = open_page(DESKTOP)
+    page.goto(url("portal:measures", SLUG))
+    region = page.locator("main [role=region]").first
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if region.evaluate("r => r === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the table's scroll region is never reached by Tab")
+    style = region.evaluate(
+        "r => { const s = getComputedStyle(r); "
+        "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    assert style == ["solid", "3px", "rgb(69, 75, 107)"]  # #454b6b: 9:1 on white

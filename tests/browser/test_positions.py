@@ -231,7 +231,7 @@ def test_a_citizen_reads_where_the_cdo_post_stands_and_what_its_vacancy_costs(
     status = term(card, gettext_de("Status"))
     expect(status.locator("strong")).to_have_text(gettext_de("vacant"))
     expect(status).to_contain_text(step_since(stored.current_step, stored.current_since))
-    expect(term(card, gettext_de("Expected to be filled"))).to_have_text(short_date(stored.fill))
+    expect(term(card, gettext_de("Forecast fill date"))).to_have_text(short_date(stored.fill))
     with translation.override("de"):
         cover = str(cdo.get_cover_display())
     assert cdo.cover == Position.HONORARY
@@ -369,7 +369,7 @@ def test_murat_asks_what_filling_the_cdo_post_would_change_and_enters_a_hiring_s
     assert_sound(public, "public posts page after the new step")
     card = public_post_card(public, cdo)
     expect(term(card, gettext_de("Status"))).to_contain_text(step_since(STEP, STEP_ON))
-    expect(term(card, gettext_de("Expected to be filled"))).to_have_text(short_date(stored.fill))
+    expect(term(card, gettext_de("Forecast fill date"))).to_have_text(short_date(stored.fill))
     expect(term(card, gettext_de("Grant money at risk because of the vacancy"))).to_have_text(
         euro(stored.vacancy_cost)
     )

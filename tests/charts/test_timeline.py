@@ -251,3 +251,36 @@ def test_the_module_does_not_import_django():
         for alias in node.names
     }
     assert imported <= sys.stdlib_module_names
+
+
+def test_a_phone_drawing_spans_the_same_range_with_today_and_the_last_finish_inside():
+    # Everything lies in the past but one forecast years ahead: the range must reach both.
+    rows = [
+        Row("old", (d("2020-10-01"), d("2021-03-31")), baseline=(d("2020-10-01"), d("2021-01-31"))),
+        Row("late", (d("2021-01-01"), d("2028-03-14")), health="red"),
+    ]
+    for width in (720, 360):
+        root = parse(draw(rows, width=width))
+        assert root.get("viewBox").startswith(f"0 0 {width} ")
+        (line,) = root.findall(f"{NS}line[@class='tl-today']")
+        assert 0 < float(line.get("x1")) < width
+        _old, late = lanes(root)
+        start, end = forecast_rect(late)
+        assert float(line.get("x1")) < end <= width - timeline.MARGIN
+        for el in root.iter(f"{NS}text"):
+            assert float(el.get("x", 0)) <= width
+
+
+def test_the_legend_names_only_the_strips_that_are_drawn():
+    def legend(rows):
+        root = parse(draw(rows))
+        return [t.text for t in root.findall(f"{NS}g[@transform]/{NS}text")]
+
+    bare = [Row("a", (d("2025-01-01"), d("2025-02-01")))]
+    assert legend(bare) == ["Prognose", "Heute"]
+    full = [
+        Row(
+            "a", (d("2025-01-01"), d("2025-02-01")), (d("2025-01-01"),) * 2, (d("2025-01-02"), None)
+        )
+    ]
+    assert legend(full) == ["Plan (aktueller Planstand)", "Prognose", "Ist", "Heute"]

@@ -1,0 +1,57 @@
+"""The overview's picture after the numbers: approved plan against forecast for each measure."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from .factories import document, load
+
+pytestmark = pytest.mark.django_db
+
+
+def timeline_rows(client, slug="testprogramm"):
+    """{row header: [cell texts]} of the table that goes with the overview's timeline."""
+    html = client.get(reverse("portal:overview", args=[slug])).content.decode()
+    table = html.split('id="timeline-caption"', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        cells = [
+            re.sub(r"<[^>]+>|\s+", " ", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        rows[cells[0]] = cells[1:]
+    return html, rows
+
+
+def test_the_overview_draws_each_published_measure_from_its_first_to_its_last_date(client, today):
+    load()
+    html, rows = timeline_rows(client)
+    # Drafts (M9, and the draft milestone X that would start M2 earlier) stay out.
+    assert list(rows) == [
+        "M1 Datenplattform",
+        "M1.1 Sensorik",
+        "M1.1.1 Gateways",
+        "M2 Radverkehr",
+    ]
+    # M1 starts with its own milestone A (started 05.01.2025, planned 01.01.2025), a measure
+    # above covers its sub-measures' milestones: M1.1's B started on 15.02.2025.
+    assert rows["M1 Datenplattform"][0].startswith("05.01.2025 – ")
+    assert rows["M1 Datenplattform"][1].startswith("01.01.2025 – ")
+    assert rows["M1.1 Sensorik"][0].startswith("15.02.2025 – ")
+    assert rows["M1.1 Sensorik"][1].startswith("01.02.2025 – ")
+    assert rows["M2 Radverkehr"][1] == "01.07.2025 – 29.09.2025"
+    # The picture comes after the figures, with a today line in both drawings.
+    assert html.index('id="status-heading"') < html.index('id="timeline-heading"')
+    assert 'class="tl-measures-today"' in html and 'class="tl-measures-phone-today"' in html
+
+
+def test_with_many_measures_the_overview_draws_only_the_top_ones(client, today):
+    doc = document()
+    doc["measures"] += [
+        {"code": f"M2.{i}", "title": f"Teil {i}", "field_of_action": "F2", "parent": "M2"}
+        for i in range(1, 10)
+    ]
+    load(doc)
+    _html, rows = timeline_rows(client)
+    assert list(rows) == ["M1 Datenplattform", "M2 Radverkehr"]
