@@ -50,8 +50,7 @@ def get_milestone_for_editor(request, programme, code) -> Milestone:
 
 
 def _actor(request, programme):
-    role = role_for(request.user, programme)
-    return Actor.for_user(request.user, unit=role.unit if role and role.unit_id else None)
+    return Actor.for_user(request.user, programme)
 
 
 def _context(request, programme, **extra):
