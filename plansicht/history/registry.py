@@ -17,7 +17,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 PLAN, MONEY, POSTS = "plan", "money", "posts"
-KINDS = {PLAN: _("plan"), MONEY: _("money"), POSTS: _("posts")}
+KINDS = {PLAN: _("Plan"), MONEY: _("Money"), POSTS: _("Posts")}
 EMPTY = "–"
 
 

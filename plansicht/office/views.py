@@ -225,9 +225,7 @@ def milestone_edit(request, slug, code):
         .select_related("successor")
         .order_by("successor__code")
     )
-    history = Event.objects.filter(
-        subject_type__model="milestone", subject_id=milestone.pk
-    ).select_related("unit")[:30]
+    history = Event.objects.about(milestone).select_related("unit")[:30]
     return render(
         request,
         "office/milestone_edit.html",
