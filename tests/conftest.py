@@ -35,9 +35,10 @@ def personas(db, today):
     organisation = programme.organisation
     lead = Unit.objects.get(organisation=organisation, name="Stabsstelle Digitalisierung")
     other = Unit.objects.create(organisation=organisation, name="Tiefbauamt")
+    office = Unit.objects.create(organisation=organisation, name="Programmbüro")
     User = get_user_model()
 
-    def user(name, role=None, unit=None):
+    def user(name, role=None, unit=office):
         u = User.objects.create_user(name, password="pw-" + name)
         if role:
             StaffRole.objects.create(user=u, organisation=organisation, role=role, unit=unit)
@@ -45,6 +46,7 @@ def personas(db, today):
 
     p = SimpleNamespace()
     p.programme = programme
+    p.office = office
     p.outsider = user("outsider")
     p.viewer = user("viewer", StaffRole.VIEWER)
     p.other_unit_editor = user("other", StaffRole.UNIT_EDITOR, other)

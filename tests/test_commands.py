@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from plansicht.accounts.models import Organisation, Unit
+from plansicht.accounts.models import Organisation, StaffRole, Unit
 from plansicht.history.models import Event
 from plansicht.plan.models import Measure, Milestone, Programme
 
@@ -307,6 +307,16 @@ def test_seed_demo_twice_does_not_duplicate(monkeypatch):
     demo = Programme.objects.get(slug="musterstadt")
     assert demo.measures.count() >= 8
     assert Event.objects.filter(programme=demo).exclude(reason="").count() >= 5
+    assert dict(StaffRole.objects.values_list("user__username", "unit__name")) == {
+        "admin": "Programmbüro",
+        "buero": "Programmbüro",
+        "tiefbau": "Tiefbauamt",
+        "kaemmerei": "Kämmerei",
+        "personal": "Personalamt",
+        "rat": "Ratsbüro",
+    }
+    changed = Event.objects.filter(programme=demo).exclude(reason="").exclude(reason="Demo data")
+    assert {e.unit.name for e in changed} == {"Programmbüro"}
 
 
 def test_commands_exit_with_status_1_as_a_process(tmp_path):

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from plansicht.accounts.models import StaffRole
+from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import GrantForecast
 from plansicht.funding.models import (
     BudgetLine,
@@ -36,7 +36,10 @@ def people(personas):
     load(funded_document(), replace=True, reason="funding for the tests")
     user = get_user_model().objects.create_user("finance", password="pw-finance")
     StaffRole.objects.create(
-        user=user, organisation=personas.programme.organisation, role=StaffRole.FINANCE
+        user=user,
+        organisation=personas.programme.organisation,
+        role=StaffRole.FINANCE,
+        unit=Unit.objects.create(organisation=personas.programme.organisation, name="Kämmerei"),
     )
     personas.finance = user
     return personas

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from plansicht.accounts.models import StaffRole
+from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import MilestoneForecast, PositionForecast
 from plansicht.history.models import Event
 
@@ -22,7 +22,8 @@ def programme(today):
 
 def user_with(django_user_model, programme, role):
     user = django_user_model.objects.create_user(role)
-    StaffRole.objects.create(user=user, organisation=programme.organisation, role=role)
+    unit = Unit.objects.get_or_create(organisation=programme.organisation, name="Personalamt")[0]
+    StaffRole.objects.create(user=user, organisation=programme.organisation, role=role, unit=unit)
     return user
 
 

@@ -44,9 +44,13 @@ def people(personas):
     """The personas on the staffed document, plus a finance officer and an HR officer."""
     load(staffed_document(), replace=True, reason="posts for the tests")
     organisation = personas.programme.organisation
-    for name, role in (("finance", StaffRole.FINANCE), ("hr", StaffRole.HR)):
+    for name, role, unit in (
+        ("finance", StaffRole.FINANCE, "Kämmerei"),
+        ("hr", StaffRole.HR, "Personalamt"),
+    ):
         user = get_user_model().objects.create_user(name, password="pw-" + name)
-        StaffRole.objects.create(user=user, organisation=organisation, role=role)
+        unit = Unit.objects.create(organisation=organisation, name=unit)
+        StaffRole.objects.create(user=user, organisation=organisation, role=role, unit=unit)
         setattr(personas, name, user)
     return personas
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from plansicht.accounts.models import StaffRole
+from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import GrantForecast
 from plansicht.funding.models import CostLine, Drawdown, Expenditure, Grant
 from plansicht.history.models import Event
@@ -132,8 +132,11 @@ def test_a_cost_line_with_spending_cannot_be_removed(programme):
 def test_the_finance_officer_edits_money_but_not_the_plan(programme, django_user_model):
     def actor(role):
         user = django_user_model.objects.create_user(role)
-        StaffRole.objects.create(user=user, organisation=programme.organisation, role=role)
-        return Actor.for_user(user)
+        unit = Unit.objects.create(organisation=programme.organisation, name=role)
+        StaffRole.objects.create(
+            user=user, organisation=programme.organisation, role=role, unit=unit
+        )
+        return Actor.for_user(user, programme)
 
     finance, editor = actor(StaffRole.FINANCE), actor(StaffRole.EDITOR)
     line = CostLine.objects.get(code="K1")

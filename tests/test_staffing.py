@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plansicht.accounts.models import StaffRole
+from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import MilestoneForecast, PositionForecast
 from plansicht.history.models import Event
 from plansicht.services import Actor, ServiceError
@@ -128,11 +128,18 @@ def test_positions_round_trip(today, tmp_path):
     assert second.getvalue() == first.getvalue()
 
 
+def personalamt():
+    organisation = Position.objects.get(code="CDO").programme.organisation
+    return Unit.objects.get_or_create(organisation=organisation, name="Personalamt")[0]
+
+
 def test_hr_records_a_step_and_the_forecast_follows(today, django_user_model):
     programme = load(staffed_document())
     user = django_user_model.objects.create_user("hr")
-    StaffRole.objects.create(user=user, organisation=programme.organisation, role=StaffRole.HR)
-    hr = Actor.for_user(user)
+    StaffRole.objects.create(
+        user=user, organisation=programme.organisation, role=StaffRole.HR, unit=personalamt()
+    )
+    hr = Actor.for_user(user, programme)
     cdo = Position.objects.get(code="CDO")
     svc.record_step(cdo, "filled", date(2025, 5, 15), actor=hr, reason="Besetzt")
     assert PositionForecast.objects.get(position=cdo).vacant is False
@@ -151,8 +158,10 @@ def test_hr_may_edit_posts_but_not_plans_or_money(today, django_user_model):
 
     programme = load(staffed_document())
     user = django_user_model.objects.create_user("hr")
-    StaffRole.objects.create(user=user, organisation=programme.organisation, role=StaffRole.HR)
-    hr = Actor.for_user(user)
+    StaffRole.objects.create(
+        user=user, organisation=programme.organisation, role=StaffRole.HR, unit=personalamt()
+    )
+    hr = Actor.for_user(user, programme)
     svc.save_position(Position.objects.get(code="CDO"), actor=hr, cover="interim")
     with pytest.raises(PermissionDenied):
         plan_svc.set_progress(Milestone.objects.get(code="D"), 5, actor=hr)
@@ -166,11 +175,13 @@ def test_hr_may_edit_posts_but_not_plans_or_money(today, django_user_model):
         )
     editor = django_user_model.objects.create_user("editor")
     StaffRole.objects.create(
-        user=editor, organisation=programme.organisation, role=StaffRole.EDITOR
+        user=editor, organisation=programme.organisation, role=StaffRole.EDITOR, unit=personalamt()
     )
     with pytest.raises(PermissionDenied):
         svc.save_position(
-            Position.objects.get(code="CDO"), actor=Actor.for_user(editor), cover="none"
+            Position.objects.get(code="CDO"),
+            actor=Actor.for_user(editor, programme),
+            cover="none",
         )
 
 

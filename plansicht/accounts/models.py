@@ -41,7 +41,8 @@ class Unit(models.Model):
 
 
 class StaffRole(models.Model):
-    """What a staff user may do in the office for the programmes of one organisation."""
+    """What a staff user may do in the office for the programmes of one organisation, and the
+    unit they work in there."""
 
     ADMIN = "admin"
     EDITOR = "editor"
@@ -73,12 +74,13 @@ class StaffRole(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=ROLES)
     unit = models.ForeignKey(
         Unit,
-        null=True,
-        blank=True,
         on_delete=models.CASCADE,
         related_name="staff_roles",
         verbose_name=_("unit"),
-        help_text=_("Required for editors of one unit."),
+        help_text=_(
+            "The unit the person works in: the history names it with every change they make. "
+            "An editor of one unit may change that unit's measures."
+        ),
     )
 
     class Meta:
@@ -86,10 +88,6 @@ class StaffRole(models.Model):
         verbose_name_plural = _("staff roles")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="staff_role_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(role="unit_editor") | models.Q(unit__isnull=False),
-                name="staff_role_unit_editor_has_unit",
-            ),
         ]
 
     def __str__(self):

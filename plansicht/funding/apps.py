@@ -5,3 +5,8 @@ class FundingConfig(AppConfig):
     name = "plansicht.funding"
     label = "funding"
     verbose_name = "Funding"
+
+    def ready(self):
+        from . import history
+
+        history.register()

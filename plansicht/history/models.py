@@ -13,10 +13,30 @@ from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.models import Unit
 
+from . import registry
+
 
 class EventQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(public=True)
+        """Events written public whose subject is public now: not about a draft measure or
+        milestone, nor about one that lies in a draft measure at any depth."""
+        from plansicht.plan.models import hidden_measure_ids  # plan stands on history
+
+        hidden = hidden_measure_ids()
+        return (
+            self.filter(public=True)
+            .exclude(measure_id__in=hidden)
+            .exclude(milestone__draft=True)
+            .exclude(milestone__measure_id__in=hidden)
+        )
+
+    def about(self, obj):
+        """The events whose subject is ``obj``."""
+        return self.filter(subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk)
+
+    def of_kind(self, kind):
+        """Events of one kind of the registry: plan, money or posts."""
+        return self.filter(action__in=registry.actions_of_kind(kind))
 
     def for_programme(self, programme):
         return self.filter(programme=programme)
@@ -33,6 +53,11 @@ class Event(models.Model):
     # The measure an event belongs to (its own or its milestone's), for a measure's history.
     measure = models.ForeignKey(
         "plan.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    # The milestone an event is about (its own, its cost line's, a dependency's successor):
+    # an event about a draft milestone never reaches a public page.
+    milestone = models.ForeignKey(
+        "plan.Milestone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     subject_id = models.BigIntegerField(null=True, blank=True)
@@ -73,6 +98,7 @@ def record(
     subject=None,
     programme=None,
     measure=None,
+    milestone=None,
     changes=None,
     reason="",
     public=True,
@@ -82,11 +108,15 @@ def record(
     label=None,
 ) -> Event:
     """Write one event. Called by the service functions, once per operation, inside their
-    transaction, so the event exists exactly when the change does."""
+    transaction, so the event exists exactly when the change does.
+
+    The action and every key of ``changes`` must have a label in the registry (ValueError)."""
+    registry.check(action, changes or {})
     return Event.objects.create(
         action=action,
         programme=programme,
         measure=measure,
+        milestone=milestone,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
         subject_label=label

@@ -14,7 +14,6 @@ from fractions import Fraction
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -221,9 +220,7 @@ def _initial(post) -> dict:
 
 def _history(post):
     """The post's events; their wording comes from the shared history filters."""
-    return Event.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Position), subject_id=post.pk
-    ).select_related("unit")[:50]
+    return Event.objects.about(post).select_related("unit")[:50]
 
 
 @login_required

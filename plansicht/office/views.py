@@ -50,8 +50,7 @@ def get_milestone_for_editor(request, programme, code) -> Milestone:
 
 
 def _actor(request, programme):
-    role = role_for(request.user, programme)
-    return Actor.for_user(request.user, unit=role.unit if role and role.unit_id else None)
+    return Actor.for_user(request.user, programme)
 
 
 def _context(request, programme, **extra):
@@ -226,9 +225,7 @@ def milestone_edit(request, slug, code):
         .select_related("successor")
         .order_by("successor__code")
     )
-    history = Event.objects.filter(
-        subject_type__model="milestone", subject_id=milestone.pk
-    ).select_related("unit")[:30]
+    history = Event.objects.about(milestone).select_related("unit")[:30]
     return render(
         request,
         "office/milestone_edit.html",

@@ -5,3 +5,8 @@ class PlanConfig(AppConfig):
     name = "plansicht.plan"
     label = "plan"
     verbose_name = "Plan"
+
+    def ready(self):
+        from . import history
+
+        history.register()

@@ -5,6 +5,8 @@ any depth of the measure tree, never a field declared internal. Nothing is compu
 view, and the number of queries of a page does not grow with the size of the programme.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Min, Prefetch, Q
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from plansicht.content.models import Page
 from plansicht.history.models import Event
+from plansicht.history.registry import PLAN
 from plansicht.plan.models import (
     Dependency,
     FieldOfAction,
@@ -26,6 +29,7 @@ from plansicht.plan.models import (
 )
 
 from . import timeline
+from .forms import HistoryFilter
 
 HEALTHS = ("red", "amber", "green")
 # The overview's timeline has a lane per published measure up to this many, else per top one.
@@ -135,7 +139,14 @@ def overview(request, slug):
     vacant_posts = Position.objects.filter(
         programme=programme, grant__isnull=False, forecast__vacant=True
     ).count()
-    recent = Event.objects.for_programme(programme).public().select_related("unit")[:5]
+    recent = _with_subjects(
+        programme,
+        Event.objects.for_programme(programme)
+        .public()
+        .of_kind(PLAN)
+        .exclude(reason="")
+        .select_related("unit")[:5],
+    )
     return render(
         request,
         "portal/overview.html",
@@ -243,7 +254,9 @@ def measure_detail(request, slug, code):
         .distinct()
         .order_by("code")
     )
-    history = Event.objects.for_measure(measure).public().select_related("unit")[:50]
+    history = _with_subjects(
+        programme, Event.objects.for_measure(measure).public().select_related("unit")[:50]
+    )
     chart = timeline.for_milestones(programme, milestones, baseline, measure)
     return render(
         request,
@@ -297,11 +310,7 @@ def milestone_detail(request, slug, code):
         .select_related("successor", "successor__forecast")
         .order_by("successor__code")
     )
-    history = (
-        Event.objects.public()
-        .filter(subject_type=ContentType.objects.get_for_model(Milestone), subject_id=milestone.pk)
-        .select_related("unit")[:50]
-    )
+    history = Event.objects.public().about(milestone).select_related("unit")[:50]
     baseline = _baseline_dates(programme, [milestone]).get(milestone.pk)
     current_version, _original = _versions(programme)
     return render(
@@ -322,12 +331,136 @@ def milestone_detail(request, slug, code):
 
 
 def history(request, slug):
+    """Every public change, newest first, 50 a page; filtered by kind, measure (with its
+    sub-measures) and dates. A filter that is not understood says so and is left out."""
     programme = _programme(slug)
+    measures = _tree(list(_public_measures(programme)))
+    form = HistoryFilter(request.GET, measures=measures)
+    status = 200 if form.is_valid() else 400
+    chosen = form.cleaned_data  # the valid filters only
     events = Event.objects.for_programme(programme).public().select_related("unit")
+    if chosen.get("kind"):
+        events = events.of_kind(chosen["kind"])
+    if chosen.get("measure"):
+        events = events.filter(measure_id__in=_subtree(measures, chosen["measure"]))
+    if chosen.get("date_from"):
+        events = events.filter(at__date__gte=chosen["date_from"])
+    if chosen.get("date_until"):
+        events = events.filter(at__date__lte=chosen["date_until"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = _with_subjects(programme, page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "portal/history.html", {"programme": programme, "page": page, "nav": "history"}
+        request,
+        "portal/history.html",
+        {
+            "programme": programme,
+            "page": page,
+            "form": form,
+            "filtered": any(chosen.get(k) for k in form.fields),
+            "query": query.urlencode(),
+            "nav": "history",
+        },
+        status=status,
     )
+
+
+def _subtree(measures, code) -> list[int]:
+    """The ids of the (public) measure ``code`` and every public measure below it."""
+    children = {}
+    for m in measures:
+        children.setdefault(m.parent_id, []).append(m.pk)
+    todo = [m.pk for m in measures if m.code == code]
+    found = []
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return found
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an event is about, as the public may see it: its title and its public page
+    (``page``: milestone, measure, positions, overview, or "" for none) by ``code``."""
+
+    text: str
+    page: str = ""
+    code: str = ""
+
+
+def _with_subjects(programme, events) -> list:
+    """The events, each with ``shown``: its subject's title and public page, when the subject
+    exists and is public now; else its stored label. A fixed number of queries per page."""
+    from plansicht.funding.models import CostLine, Expenditure
+    from plansicht.staffing.models import Position
+
+    events = list(events)
+    types = {
+        model: t.pk
+        for model, t in ContentType.objects.get_for_models(
+            Milestone, Measure, CostLine, Expenditure, Position, Programme
+        ).items()
+    }
+
+    def ids(*models):
+        wanted = {types[m] for m in models}
+        return {e.subject_id for e in events if e.subject_type_id in wanted and e.subject_id}
+
+    def fetch(queryset, pks):
+        return {o.pk: o for o in queryset.filter(pk__in=pks)} if pks else {}
+
+    public_milestones = Milestone.objects.filter(programme=programme).public()
+    money = ids(CostLine, Expenditure)
+    milestones = fetch(
+        public_milestones.only("pk", "code", "title"),
+        ids(Milestone) | {e.milestone_id for e in events if e.subject_id in money},
+    )
+    measures = fetch(
+        Measure.objects.filter(programme=programme).public().only("pk", "code", "title"),
+        ids(Measure),
+    )
+    lines = set(fetch(CostLine.objects.filter(programme=programme).only("pk"), ids(CostLine)))
+    spent = set(
+        fetch(
+            Expenditure.objects.filter(cost_line__programme=programme).only("pk"),
+            ids(Expenditure),
+        )
+    )
+    posts = fetch(  # the posts the public positions page shows
+        Position.objects.filter(programme=programme)
+        .filter(Q(grant__isnull=False) | Q(required_by__in=public_milestones))
+        .distinct()
+        .only("pk", "code", "title"),
+        ids(Position),
+    )
+    for e in events:
+        e.shown = _subject(e, types, programme, milestones, measures, lines, spent, posts)
+    return events
+
+
+def _subject(e, types, programme, milestones, measures, lines, spent, posts):
+    from plansicht.funding.models import CostLine, Expenditure
+    from plansicht.staffing.models import Position
+
+    kind, pk = e.subject_type_id, e.subject_id
+    if kind == types[Milestone] and pk in milestones:
+        m = milestones[pk]
+        return Subject(f"{m.code} {m.title}", "milestone", m.code)
+    if kind == types[Measure] and pk in measures:
+        m = measures[pk]
+        return Subject(f"{m.code} {m.title}", "measure", m.code)
+    if (kind == types[CostLine] and pk in lines) or (kind == types[Expenditure] and pk in spent):
+        m = milestones.get(e.milestone_id)
+        if m is not None:
+            return Subject(f"{e.subject_label} – {m.code} {m.title}", "milestone", m.code)
+    if kind == types[Position] and pk in posts:
+        p = posts[pk]
+        return Subject(f"{p.code} {p.title}", "positions", p.code)
+    if kind == types[Programme] and pk == programme.pk:
+        return Subject(programme.title, "overview")
+    return Subject(e.subject_label) if e.subject_label else None
 
 
 def methodology(request, slug):

@@ -35,8 +35,16 @@ class Actor:
     unit: object = None
 
     @classmethod
-    def for_user(cls, user, unit=None):
+    def for_user(cls, user, programme=None):
+        """A signed-in user; the unit is the one their staff role names for ``programme``
+        (a superuser without a role: the first unit they belong to)."""
+        from .permissions import role_for
+
         name = (user.get_full_name() or user.get_username()) if user is not None else ""
+        unit = None
+        if user is not None and programme is not None:
+            role = role_for(user, programme)
+            unit = role.unit if role is not None and role.unit_id else None
         if unit is None and user is not None:
             unit = user.units.order_by("name").first()
         return cls(user=user, name=name, unit=unit)

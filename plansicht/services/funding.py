@@ -100,8 +100,12 @@ def _save(
     public=True,
     needs_reason=False,
     extra=None,
+    milestone_of=None,
 ):
-    """Create ``model`` from ``new`` or update ``obj`` with it, through the one commit path."""
+    """Create ``model`` from ``new`` or update ``obj`` with it, through the one commit path.
+
+    ``milestone_of(obj)`` names the milestone a cost line or an expenditure belongs to: the
+    event is about it, and is public only if it (before and after the change) is public."""
     changes = _changes(obj, new)
     if obj is not None and not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
@@ -111,6 +115,7 @@ def _save(
         )
     holder = {"obj": obj}
     old = {key: getattr(obj, key) for key in new} if obj is not None else {}
+    before = milestone_of(obj) if milestone_of is not None and obj is not None else None
 
     def apply():
         target = holder["obj"] or model(**(extra or {}))
@@ -129,6 +134,7 @@ def _save(
             "public": public,
             "label": label(holder["obj"]),
             "changes": _public_changes(model, changes),
+            **_about_milestone(milestone_of and milestone_of(holder["obj"]), before),
         }
 
     commit(
@@ -144,7 +150,17 @@ def _save(
 
 
 def _remove(
-    obj, *, programme, actor, reason, action, label, fields, public=True, needs_reason=False
+    obj,
+    *,
+    programme,
+    actor,
+    reason,
+    action,
+    label,
+    fields,
+    public=True,
+    needs_reason=False,
+    milestone_of=None,
 ):
     if needs_reason and not (reason or "").strip():
         raise ReasonRequired(
@@ -158,8 +174,26 @@ def _remove(
         reason=reason,
         action=action,
         apply=obj.delete,
-        event={"subject": None, "public": public, "label": text, "changes": changes},
+        event={
+            "subject": None,
+            "public": public,
+            "label": text,
+            "changes": changes,
+            **_about_milestone(milestone_of and milestone_of(obj)),
+        },
     )
+
+
+def _about_milestone(milestone, before=None) -> dict:
+    """The event's milestone and measure; an event about a draft milestone (or one in a draft
+    measure) is written internal, and stays so."""
+    if milestone is None:
+        return {}
+    event = {"milestone": milestone, "measure": milestone.measure}
+    involved = {m.pk for m in (milestone, before) if m is not None}
+    if Milestone.objects.public().filter(pk__in=involved).count() < len(involved):
+        event["public"] = False
+    return event
 
 
 def _plain(value):
@@ -219,6 +253,7 @@ def save_cost_line(
         label=lambda o: o.code,
         needs_reason=amount_changes,
         extra={"programme": programme},
+        milestone_of=lambda o: o.milestone,
     )
 
 
@@ -235,6 +270,7 @@ def remove_cost_line(line: CostLine, *, actor: Actor, reason=""):
         label=lambda o: o.code,
         fields=["grant", "milestone", "category", "amount"],
         needs_reason=True,
+        milestone_of=lambda o: o.milestone,
     )
 
 
@@ -273,6 +309,7 @@ def save_expenditure(
         reason=reason,
         action="expenditure.saved",
         label=lambda o: o.cost_line.code,
+        milestone_of=lambda o: o.cost_line.milestone,
     )
 
 
@@ -287,6 +324,7 @@ def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason=""):
         action="expenditure.removed",
         label=lambda o: o.cost_line.code,
         fields=["on", "amount", "eligible"],
+        milestone_of=lambda o: o.cost_line.milestone,
     )
 
 

@@ -56,6 +56,7 @@ def _milestone_event(milestone, changes, **extra):
     return {
         "subject": milestone,
         "measure": milestone.measure,
+        "milestone": milestone,
         "public": _is_public(milestone),
         "changes": changes,
         "forecast_of": milestone.pk,

@@ -5,3 +5,8 @@ class StaffingConfig(AppConfig):
     name = "plansicht.staffing"
     label = "staffing"
     verbose_name = "Staffing"
+
+    def ready(self):
+        from . import history
+
+        history.register()

@@ -115,6 +115,15 @@ def test_anna_reads_the_programme_and_follows_a_red_measure_to_its_reasons(
     follow(nav_link(page, "portal:history"))
     assert_sound(page, "history")
     expect(page.locator("main")).to_contain_text(event.reason)
+    # Only the changes to this measure's plan, chosen with the form (no JavaScript needed).
+    page.get_by_label("Art der Änderung").select_option("plan")
+    page.locator("#id_measure").select_option(measure.code)
+    follow(page.locator("form[role=search] button[type=submit]"))
+    expect(page).to_have_url(re.compile(rf"[?&]kind=plan&measure={re.escape(measure.code)}\b"))
+    assert_sound(page, "history filtered to the plan of one measure")
+    expect(page.locator("main")).to_contain_text(event.reason)
+    subject = page.get_by_role("link", name=f"{milestone.code} {milestone.title}")
+    expect(subject.first).to_be_visible()
 
     follow(nav_link(page, "portal:methodology"))
     assert_sound(page, "methodology")

@@ -16,14 +16,15 @@ from plansicht.services import plan as plan_service
 from plansicht.services.programme import load_programme
 
 DEMO = Path(__file__).resolve().parents[3] / "demo"
-# username, role, limited to the unit "Tiefbauamt", Django-admin superuser
+OFFICE = "Programmbüro"
+# username, role, the unit the person works in (named with their changes), Django-admin superuser
 DEMO_USERS = [
-    ("admin", StaffRole.ADMIN, False, True),
-    ("buero", StaffRole.EDITOR, False, False),
-    ("tiefbau", StaffRole.UNIT_EDITOR, True, False),
-    ("kaemmerei", StaffRole.FINANCE, False, False),
-    ("personal", StaffRole.HR, False, False),
-    ("rat", StaffRole.VIEWER, False, False),
+    ("admin", StaffRole.ADMIN, OFFICE, True),
+    ("buero", StaffRole.EDITOR, OFFICE, False),
+    ("tiefbau", StaffRole.UNIT_EDITOR, "Tiefbauamt", False),
+    ("kaemmerei", StaffRole.FINANCE, "Kämmerei", False),
+    ("personal", StaffRole.HR, "Personalamt", False),
+    ("rat", StaffRole.VIEWER, "Ratsbüro", False),
 ]
 
 
@@ -66,7 +67,10 @@ class Command(BaseCommand):
             programme = self.load(json.load(f), "seed_demo")
         with open(DEMO / "musterstadt_changes.json", encoding="utf-8") as f:
             changes = json.load(f)
-        office = Actor(name="Programmbüro Musterstadt (Demo)")
+        unit, _created = Unit.objects.get_or_create(
+            organisation=programme.organisation, name=OFFICE
+        )
+        office = Actor(name="Programmbüro Musterstadt (Demo)", unit=unit)
         for i, change in enumerate(changes):
             milestone = Milestone.objects.get(programme=programme, code=change["milestone"])
             reason = change.get("reason", "")
@@ -82,21 +86,19 @@ class Command(BaseCommand):
     def create_demo_users(self, programme):
         """One person per role, password "demo" — for trying the office on a laptop only."""
         User = get_user_model()
-        unit = Unit.objects.get(organisation=programme.organisation, name="Tiefbauamt")
-        for username, role, role_unit, superuser in DEMO_USERS:
+        for username, role, unit_name, superuser in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue
             user = User(username=username, is_staff=superuser, is_superuser=superuser)
             user.set_password("demo")
             user.save()
-            StaffRole.objects.create(
-                user=user,
-                organisation=programme.organisation,
-                role=role,
-                unit=unit if role_unit else None,
+            unit, _created = Unit.objects.get_or_create(
+                organisation=programme.organisation, name=unit_name
             )
-            if role_unit:
-                unit.members.add(user)
+            StaffRole.objects.create(
+                user=user, organisation=programme.organisation, role=role, unit=unit
+            )
+            unit.members.add(user)
         self.stdout.write("Demo users (password: demo): " + ", ".join(u[0] for u in DEMO_USERS))
 
     @staticmethod

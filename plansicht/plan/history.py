@@ -1,0 +1,43 @@
+"""How the plan's history events read: actions and change keys, registered in ``ready()``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.history import registry
+from plansicht.history.registry import PLAN, Key, as_date, choice, number
+
+
+def register():
+    from .models import Dependency
+
+    registry.register(
+        "plan",
+        actions={
+            "programme.loaded": (_("Plan loaded"), PLAN),
+            "programme.replaced": (_("Plan replaced"), PLAN),
+            "milestone.rescheduled": (_("Dates changed"), PLAN),
+            "milestone.started": (_("Started"), PLAN),
+            "milestone.finished": (_("Finished"), PLAN),
+            "milestone.actuals_corrected": (_("Actual dates corrected"), PLAN),
+            "milestone.progress": (_("Progress updated"), PLAN),
+            "dependency.added": (_("Dependency added"), PLAN),
+            "dependency.removed": (_("Dependency removed"), PLAN),
+            "plan_version.frozen": (_("Plan version approved"), PLAN),
+        },
+        keys={
+            "planned_start": Key(_("planned start"), as_date),
+            "duration_days": Key(_("duration in days"), number),
+            "expected_finish": Key(_("expected finish"), as_date),
+            "actual_start": Key(_("actual start"), as_date),
+            "actual_finish": Key(_("actual finish"), as_date),
+            "progress": Key(_("progress in percent"), number),
+            "forecast_finish": Key(_("forecast finish"), as_date),
+            "predecessor": Key(_("waits for")),
+            "type": Key(_("type"), choice(Dependency.TYPES)),
+            "lag_days": Key(_("lag in days"), number),
+            "number": Key(_("number"), number),
+            "approved_on": Key(_("approved on"), as_date),
+            "decision_ref": Key(_("decision")),
+            "measures": Key(_("published measures"), number),
+            "milestones": Key(_("published milestones"), number),
+        },
+    )
