@@ -16,7 +16,7 @@ from plansicht.accounts.models import StaffRole
 from plansicht.forecast.run import today
 from plansicht.history.models import Event
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
-from plansicht.services import Actor, ServiceError
+from plansicht.services import Actor, ChangedMeanwhile, ServiceError
 from plansicht.services import plan as plan_service
 from plansicht.services.permissions import (
     can_edit_milestone,
@@ -26,6 +26,7 @@ from plansicht.services.permissions import (
     role_for,
 )
 
+from .conflicts import show_changed_meanwhile
 from .forms import ActualsForm, DatesForm, DependencyForm, PlanVersionForm, ProgressForm
 
 
@@ -174,6 +175,7 @@ def milestone_edit(request, slug, code):
                 "planned_start": milestone.planned_start,
                 "duration_days": milestone.duration_days,
                 "expected_finish": milestone.expected_finish,
+                "version": milestone.version,
             },
             prefix="dates",
         ),
@@ -181,10 +183,14 @@ def milestone_edit(request, slug, code):
             initial={
                 "actual_start": milestone.actual_start,
                 "actual_finish": milestone.actual_finish,
+                "version": milestone.version,
             },
             prefix="actuals",
         ),
-        "progress": ProgressForm(initial={"progress": milestone.progress}, prefix="progress"),
+        "progress": ProgressForm(
+            initial={"progress": milestone.progress, "version": milestone.version},
+            prefix="progress",
+        ),
     }
     others = (
         Milestone.objects.filter(programme=programme)
@@ -204,7 +210,9 @@ def milestone_edit(request, slug, code):
             done = _apply(request, op, milestone, forms, choices, actor)
         except ServiceError as e:
             form = forms.get(op)
-            if form is not None and e.field in form.fields:
+            if form is not None and isinstance(e, ChangedMeanwhile):
+                show_changed_meanwhile(form, e)
+            elif form is not None and e.field in form.fields:
                 form.add_error(e.field, e.message)
             elif form is not None:
                 form.add_error(None, e.message)
@@ -277,6 +285,7 @@ def _apply(request, op, milestone, forms, choices, actor):
             planned_start=data["planned_start"],
             duration_days=data["duration_days"],
             expected_finish=data["expected_finish"],
+            expected_version=data["version"],
         )
         return _("The dates were saved and the forecast updated.")
     if op == "actuals":
@@ -286,10 +295,17 @@ def _apply(request, op, milestone, forms, choices, actor):
             reason=data["reason"],
             actual_start=data["actual_start"],
             actual_finish=data["actual_finish"],
+            expected_version=data["version"],
         )
         return _("The actual dates were saved and the forecast updated.")
     if op == "progress":
-        plan_service.set_progress(milestone, data["progress"], actor=actor, reason=data["reason"])
+        plan_service.set_progress(
+            milestone,
+            data["progress"],
+            actor=actor,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
         return _("The progress was saved.")
     predecessor = get_object_or_404(
         Milestone, pk=data["predecessor"], programme=milestone.programme

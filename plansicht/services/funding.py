@@ -100,6 +100,7 @@ def _save(
     public=True,
     needs_reason=False,
     extra=None,
+    expected_version=None,
 ):
     """Create ``model`` from ``new`` or update ``obj`` with it, through the one commit path."""
     changes = _changes(obj, new)
@@ -139,12 +140,24 @@ def _save(
         apply=apply,
         event=event,
         undo=undo if obj is not None else None,
+        versioned=obj,
+        expected_version=expected_version,
     )
     return holder["obj"]
 
 
 def _remove(
-    obj, *, programme, actor, reason, action, label, fields, public=True, needs_reason=False
+    obj,
+    *,
+    programme,
+    actor,
+    reason,
+    action,
+    label,
+    fields,
+    public=True,
+    needs_reason=False,
+    expected_version=None,
 ):
     if needs_reason and not (reason or "").strip():
         raise ReasonRequired(
@@ -159,6 +172,8 @@ def _remove(
         action=action,
         apply=obj.delete,
         event={"subject": None, "public": public, "label": text, "changes": changes},
+        versioned=obj,
+        expected_version=expected_version,
     )
 
 
@@ -185,6 +200,7 @@ def save_cost_line(
     amount,
     reason="",
     line: CostLine | None = None,
+    expected_version: int | None = None,
 ) -> CostLine:
     """Add a cost line, or change one; planned amounts change only with a reason."""
     _may_edit_money(actor, programme)
@@ -219,10 +235,11 @@ def save_cost_line(
         label=lambda o: o.code,
         needs_reason=amount_changes,
         extra={"programme": programme},
+        expected_version=expected_version,
     )
 
 
-def remove_cost_line(line: CostLine, *, actor: Actor, reason=""):
+def remove_cost_line(line: CostLine, *, actor: Actor, reason="", expected_version=None):
     _may_edit_money(actor, line.programme)
     if line.expenditures.exists():
         raise ServiceError(_("This cost line has expenditures. Move or remove them first."))
@@ -235,6 +252,7 @@ def remove_cost_line(line: CostLine, *, actor: Actor, reason=""):
         label=lambda o: o.code,
         fields=["grant", "milestone", "category", "amount"],
         needs_reason=True,
+        expected_version=expected_version,
     )
 
 
@@ -252,6 +270,7 @@ def save_expenditure(
     document_ref="",
     reason="",
     expenditure: Expenditure | None = None,
+    expected_version: int | None = None,
 ):
     """Record actual spending on a cost line, or correct a recorded one."""
     programme = line.programme
@@ -273,10 +292,11 @@ def save_expenditure(
         reason=reason,
         action="expenditure.saved",
         label=lambda o: o.cost_line.code,
+        expected_version=expected_version,
     )
 
 
-def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason=""):
+def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason="", expected_version=None):
     programme = expenditure.cost_line.programme
     _may_edit_money(actor, programme)
     _remove(
@@ -287,6 +307,7 @@ def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason=""):
         action="expenditure.removed",
         label=lambda o: o.cost_line.code,
         fields=["on", "amount", "eligible"],
+        expected_version=expected_version,
     )
 
 
@@ -304,6 +325,7 @@ def save_budget_line(
     commitment_authorisation=None,
     reason="",
     budget_line=None,
+    expected_version: int | None = None,
 ):
     _may_edit_money(actor, grant.programme)
     if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
@@ -328,10 +350,11 @@ def save_budget_line(
         action="budget_line.saved",
         label=lambda o: f"{o.year} {o.product}",
         needs_reason=budget_line is not None and "own_share" in _changes(budget_line, new),
+        expected_version=expected_version,
     )
 
 
-def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
+def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason="", expected_version=None):
     _may_edit_money(actor, budget_line.grant.programme)
     _remove(
         budget_line,
@@ -341,13 +364,16 @@ def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
         action="budget_line.removed",
         label=lambda o: f"{o.year} {o.product}",
         fields=["year", "product", "own_share"],
+        expected_version=expected_version,
     )
 
 
 # -- the drawdown plan and drawdowns ----------------------------------------------------------
 
 
-def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="", entry=None):
+def save_drawdown_plan_entry(
+    grant: Grant, *, actor: Actor, on, amount, reason="", entry=None, expected_version=None
+):
     """The drawdown plan is binding: changing a planned date or amount needs a reason."""
     _may_edit_money(actor, grant.programme)
     new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
@@ -361,6 +387,7 @@ def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="
         action="drawdown_plan.saved",
         label=lambda o: o.grant.code,
         needs_reason=entry is not None and bool(_changes(entry, new)),
+        expected_version=expected_version,
     )
 
 
@@ -374,6 +401,7 @@ def save_drawdown(
     amount_received=None,
     reason="",
     drawdown=None,
+    expected_version: int | None = None,
 ):
     _may_edit_money(actor, grant.programme)
     new = {
@@ -401,10 +429,13 @@ def save_drawdown(
         reason=reason,
         action="drawdown.saved",
         label=lambda o: o.grant.code,
+        expected_version=expected_version,
     )
 
 
-def remove_drawdown_plan_entry(entry: DrawdownPlanEntry, *, actor: Actor, reason=""):
+def remove_drawdown_plan_entry(
+    entry: DrawdownPlanEntry, *, actor: Actor, reason="", expected_version=None
+):
     _may_edit_money(actor, entry.grant.programme)
     _remove(
         entry,
@@ -415,10 +446,11 @@ def remove_drawdown_plan_entry(entry: DrawdownPlanEntry, *, actor: Actor, reason
         label=lambda o: o.grant.code,
         fields=["on", "amount"],
         needs_reason=True,
+        expected_version=expected_version,
     )
 
 
-def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason=""):
+def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason="", expected_version=None):
     _may_edit_money(actor, drawdown.grant.programme)
     _remove(
         drawdown,
@@ -428,6 +460,7 @@ def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason=""):
         action="drawdown.removed",
         label=lambda o: o.grant.code,
         fields=["requested_on", "amount_requested", "received_on", "amount_received"],
+        expected_version=expected_version,
     )
 
 
@@ -472,7 +505,11 @@ def replace_funding_state(programme, document: dict):
     lines = {}
     existing = {line.code: line for line in CostLine.objects.filter(programme=programme)}
     for item in document.get("cost_plan", []):
-        line = existing.get(item["code"]) or CostLine(programme=programme, code=item["code"])
+        line = existing.get(item["code"])
+        if line is None:
+            line = CostLine(programme=programme, code=item["code"])
+        else:  # a form opened before the load must not overwrite it
+            line.version += 1
         line.grant = grants[item["grant"]]
         line.milestone_id = milestones[item["milestone"]]
         line.category = item["category"]
