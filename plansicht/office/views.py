@@ -65,6 +65,34 @@ def _context(request, programme, **extra):
     }
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """The page django-axes shows instead of a login once a user name or address is locked
+    (settings: AXES_LOCKOUT_CALLABLE), at the office's and the admin's login alike."""
+    import math
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.cache import add_never_cache_headers
+
+    from plansicht.accounts.throttle import locked_until
+
+    until = locked_until(request, credentials)
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    response = render(
+        request,
+        "office/locked_out.html",
+        {
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "cool_off": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "until": timezone.localtime(until),
+            "minutes": minutes,
+        },
+        status=429,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
 @login_required
 def index(request):
     programmes = [
