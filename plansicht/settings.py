@@ -5,6 +5,7 @@ must set explicitly are required and the server refuses to start without them.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling (below, "Login throttling")
     # domain, from the floor up
     "plansicht.accounts",
     "plansicht.history",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "plansicht.urls"
@@ -149,6 +152,32 @@ STORAGES = {
 if not DEBUG:
     # Production serves the collected static files itself (python manage.py collectstatic).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+# Login throttling (django-axes), for the office's and the admin's login alike: after 5 failed
+# attempts for one user name, or 5 from one address, that user name or address is locked for
+# 15 minutes. Only failures count; attempts while locked do not extend the lock. Administrators
+# unlock earlier in Django's admin (Access attempts) or with `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # keep no record of successful logins
+AXES_LOCKOUT_CALLABLE = "plansicht.office.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "plansicht.accounts.throttle.client_ip"
+# Reverse proxies in front of Plansicht that append the client's address to X-Forwarded-For;
+# 0: the connection's own address is the client's.
+try:
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "PROXY_COUNT must be a whole number: how many reverse proxies stand in front of "
+        "Plansicht (0 if none)."
+    ) from None
 
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:index"

@@ -75,6 +75,8 @@ class CostLine(models.Model):
     code = models.CharField(_("code"), max_length=CODE_LENGTH)
     category = models.CharField(_("category"), max_length=20, choices=CATEGORIES)
     amount = models.DecimalField(_("planned amount"), validators=[MinValueValidator(0)], **MONEY)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -151,6 +153,8 @@ class Expenditure(models.Model):
     # Internal: invoices and staff-cost notes may name people.
     note = InternalCharField(_("note"), max_length=300)
     document_ref = InternalCharField(_("document reference"), max_length=100)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ExpenditureQuerySet.as_manager()
 
@@ -181,6 +185,8 @@ class BudgetLine(models.Model):
     commitment_authorisation = models.DecimalField(
         _("commitment authorisation (VE)"), null=True, blank=True, **MONEY
     )
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["year", "product"]
@@ -199,6 +205,8 @@ class DrawdownPlanEntry(models.Model):
     )
     on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), **MONEY)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["on", "id"]
@@ -219,6 +227,8 @@ class Drawdown(models.Model):
     amount_requested = models.DecimalField(_("amount requested"), **MONEY)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     amount_received = models.DecimalField(_("amount received"), null=True, blank=True, **MONEY)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["requested_on", "id"]

@@ -28,10 +28,11 @@ from plansicht.funding.models import (
 )
 from plansicht.funding.templatetags.funding import euro
 from plansicht.plan.models import Milestone
-from plansicht.services import ServiceError
+from plansicht.services import ChangedMeanwhile, ServiceError
 from plansicht.services import funding as funding_service
 from plansicht.services.permissions import can_edit_milestone, can_edit_money
 
+from .conflicts import show_changed_meanwhile
 from .forms import (
     BudgetLineForm,
     CostLineForm,
@@ -139,12 +140,18 @@ def kfp(request, slug):
 
 def _form_page(request, programme, section, *, form, save, title, back, remove_url=None):
     """Show ``form``; on POST validate it and call ``save(cleaned_data)`` (a service call that
-    returns the success message). A ServiceError goes onto its field, else onto the form."""
+    returns the success message). A ServiceError goes onto its field, else onto the form; the
+    form's hidden version reaches the service as ``expected_version``."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            if "version" in data:
+                data["expected_version"] = data.pop("version")
             try:
-                done = save(form.cleaned_data)
+                done = save(data)
+            except ChangedMeanwhile as e:
+                show_changed_meanwhile(form, e)
             except ServiceError as e:
                 form.add_error(e.field if e.field in form.fields else None, e.message)
             else:
@@ -244,6 +251,7 @@ def cost_line_edit(request, slug, code=None):
             "milestone": line.milestone_id,
             "category": line.category,
             "amount": line.amount,
+            "version": line.version,
         }
     else:
         initial = {"grant": _only_grant(programme)}
@@ -341,6 +349,7 @@ def expenditure_edit(request, slug, pk=None):
             "eligible": expenditure.eligible,
             "note": expenditure.note,
             "document_ref": expenditure.document_ref,
+            "version": expenditure.version,
         }
     else:
         initial = {"on": run.today(), "eligible": True}
@@ -459,6 +468,7 @@ def budget_line_edit(request, slug, pk=None):
             "title": budget_line.title,
             "own_share": budget_line.own_share,
             "commitment_authorisation": budget_line.commitment_authorisation,
+            "version": budget_line.version,
         }
     else:
         initial = {"grant": _only_grant(programme), "year": run.today().year}
@@ -551,7 +561,12 @@ def drawdown_plan_entry_edit(request, slug, pk=None):
     entry = None
     if pk is not None:
         entry = get_object_or_404(DrawdownPlanEntry, pk=pk, grant__programme=programme)
-        initial = {"grant": entry.grant_id, "on": entry.on, "amount": entry.amount}
+        initial = {
+            "grant": entry.grant_id,
+            "on": entry.on,
+            "amount": entry.amount,
+            "version": entry.version,
+        }
     else:
         initial = {"grant": _only_grant(programme)}
     form = DrawdownPlanEntryForm(_data(request), programme=programme, initial=initial)
@@ -639,6 +654,7 @@ def drawdown_edit(request, slug, pk=None):
             "amount_requested": drawdown.amount_requested,
             "received_on": drawdown.received_on,
             "amount_received": drawdown.amount_received,
+            "version": drawdown.version,
         }
     else:
         initial = {"grant": _only_grant(programme), "requested_on": run.today()}

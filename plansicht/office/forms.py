@@ -43,6 +43,12 @@ def reason_field(required=False, help_text=None):
     )
 
 
+def version_field():
+    """The version of the object when the form was opened: saving over a newer one is refused
+    (``plansicht.services.ChangedMeanwhile``) instead of silently overwriting it."""
+    return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class DatesForm(forms.Form):
     planned_start = date_field(_("Planned start"), required=True)
     duration_days = forms.IntegerField(label=_("Duration in days"), min_value=0, max_value=36500)
@@ -54,17 +60,20 @@ class DatesForm(forms.Form):
         ),
     )
     reason = reason_field()
+    version = version_field()
 
 
 class ActualsForm(forms.Form):
     actual_start = date_field(_("Actual start"))
     actual_finish = date_field(_("Actual finish"))
     reason = reason_field()
+    version = version_field()
 
 
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress in percent"), min_value=0, max_value=100)
     reason = reason_field()
+    version = version_field()
 
 
 class DependencyForm(forms.Form):
@@ -236,6 +245,7 @@ class CostLineForm(MoneyForm):
             "Published with the change in the history."
         )
     )
+    version = version_field()
 
 
 class ExpenditureForm(MoneyForm):
@@ -264,6 +274,7 @@ class ExpenditureForm(MoneyForm):
         help_text=_("For example the invoice or booking number. Internal, never published."),
     )
     reason = reason_field(help_text=REASON)
+    version = version_field()
 
 
 class BudgetLineForm(MoneyForm):
@@ -281,6 +292,7 @@ class BudgetLineForm(MoneyForm):
         help_text=_("Verpflichtungsermächtigung for later years, in euros."),
     )
     reason = reason_field(help_text=REASON)
+    version = version_field()
 
 
 class DrawdownPlanEntryForm(MoneyForm):
@@ -288,6 +300,7 @@ class DrawdownPlanEntryForm(MoneyForm):
     on = date_field(_("Planned for"), required=True)
     amount = AmountField(label=_("Amount to request"))
     reason = reason_field(help_text=PLANNED_REASON)
+    version = version_field()
 
 
 class DrawdownForm(MoneyForm):
@@ -297,6 +310,7 @@ class DrawdownForm(MoneyForm):
     received_on = date_field(_("Received on"), help_text=_("Leave empty until the money arrives."))
     amount_received = AmountField(label=_("Amount received"), required=False)
     reason = reason_field(help_text=REASON)
+    version = version_field()
 
 
 class RemoveForm(forms.Form):
@@ -403,6 +417,7 @@ class PositionForm(forms.Form):
         help_text=_("Leave empty for a permanent contract."),
     )
     reason = reason_field(help_text=REASON)
+    version = version_field()
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -474,6 +489,7 @@ class HiringSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with the change. Needed when fill dates move later."),
     )
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         from plansicht.staffing.models import STEP_CHOICES

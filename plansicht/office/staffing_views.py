@@ -27,11 +27,12 @@ from plansicht.forecast.models import PositionForecast
 from plansicht.funding.models import Grant
 from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
-from plansicht.services import ServiceError
+from plansicht.services import ChangedMeanwhile, ServiceError
 from plansicht.services import staffing as staffing_service
 from plansicht.services.permissions import can_edit_milestone, can_edit_positions
 from plansicht.staffing.models import STEP_CHOICES, Position
 
+from .conflicts import show_changed_meanwhile
 from .forms import PositionForm, StepForm, WhatIfForm
 from .views import _actor, _context, get_programme_for_user
 
@@ -215,7 +216,7 @@ def positions(request, slug):
 
 
 def _initial(post) -> dict:
-    return {name: getattr(post, name) for name in DETAIL_FIELDS}
+    return {**{name: getattr(post, name) for name in DETAIL_FIELDS}, "version": post.version}
 
 
 def _history(post):
@@ -281,6 +282,7 @@ def _save(request, programme, post, op, forms):
         return False
     data = dict(form.cleaned_data)
     reason = data.pop("reason")
+    version = data.pop("version", None)
     actor = _actor(request, programme)
     try:
         if op == "step":
@@ -290,10 +292,15 @@ def _save(request, programme, post, op, forms):
             ) % {"step": STEP_LABELS[data["step"]], "date": _short(data["on"])}
         data["pay_grade"] = data["pay_grade"] or ""
         data["holder"] = data["holder"] or ""
-        staffing_service.save_position(post, actor=actor, reason=reason, **data)
+        staffing_service.save_position(
+            post, actor=actor, reason=reason, expected_version=version, **data
+        )
         return _("The details of post %(code)s were saved and the forecast updated.") % {
             "code": post.code
         }
+    except ChangedMeanwhile as e:
+        show_changed_meanwhile(form, e)
+        return False
     except ServiceError as e:
         form.add_error(e.field if e.field in form.fields else None, e.message)
         return False
@@ -471,13 +478,7 @@ def hiring_settings(request, slug):
 
     programme = get_programme_for_user(request, slug)
     may_edit = can_edit_positions(request.user, programme)
-    days = {**DEFAULT_HIRING_DAYS, **programme.hiring_days}
-    initial = {f"days_{step}": value for step, value in days.items()}
-    initial["onboarding_days"] = programme.onboarding_days
-    initial.update(
-        {f"alert_{key}": getattr(programme, field) for key, field in ALERT_FIELDS.items()}
-    )
-    form = HiringSettingsForm(initial=initial)
+    form = HiringSettingsForm(initial={**_settings(programme), "version": programme.version})
     status = 200
     if request.method == "POST":
         if not may_edit:
@@ -493,9 +494,12 @@ def hiring_settings(request, slug):
                     onboarding_days=data["onboarding_days"],
                     alert_days={key: data[f"alert_{key}"] for key in ALERT_FIELDS},
                     reason=data["reason"],
+                    expected_version=data["version"],
                 )
                 messages.success(request, _("The settings were saved and the forecast updated."))
                 return redirect("office:hiring_settings", programme.slug)
+            except ChangedMeanwhile as e:
+                show_changed_meanwhile(form, e, stored=_settings(e.current))
             except ServiceError as e:
                 field = (
                     (e.field or "")
@@ -516,3 +520,15 @@ def hiring_settings(request, slug):
         ),
         status=status,
     )
+
+
+def _settings(programme) -> dict:
+    """The hiring settings as the form's fields name them."""
+    from plansicht.documents.staffing import ALERT_FIELDS
+    from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
+
+    days = {**DEFAULT_HIRING_DAYS, **programme.hiring_days}
+    values = {f"days_{step}": value for step, value in days.items()}
+    values["onboarding_days"] = programme.onboarding_days
+    values.update({f"alert_{key}": getattr(programme, f) for key, f in ALERT_FIELDS.items()})
+    return values

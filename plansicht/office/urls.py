@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from . import finance_views as finance
 from . import staffing_views as staffing
@@ -85,3 +86,8 @@ urlpatterns = [
     path("<slug:slug>/finance/drawdowns/new/", finance.drawdown_edit, name="drawdown_new"),
     path("<slug:slug>/finance/drawdowns/<int:pk>/", finance.drawdown_edit, name="drawdown"),
 ]
+
+# Office pages show internal data: no browser or proxy may keep a copy (Cache-Control: no-store),
+# so the back button after logging out shows nothing. Keep this after the last pattern.
+for pattern in urlpatterns:
+    pattern.callback = never_cache(pattern.callback)

@@ -16,7 +16,7 @@ from plansicht.accounts.models import StaffRole
 from plansicht.forecast.run import today
 from plansicht.history.models import Event
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
-from plansicht.services import Actor, ServiceError
+from plansicht.services import Actor, ChangedMeanwhile, ServiceError
 from plansicht.services import plan as plan_service
 from plansicht.services.permissions import (
     can_edit_milestone,
@@ -26,6 +26,7 @@ from plansicht.services.permissions import (
     role_for,
 )
 
+from .conflicts import show_changed_meanwhile
 from .forms import ActualsForm, DatesForm, DependencyForm, PlanVersionForm, ProgressForm
 
 
@@ -61,6 +62,34 @@ def _context(request, programme, **extra):
         "can_edit_plan": can_edit_plan(request.user, programme),
         **extra,
     }
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page django-axes shows instead of a login once a user name or address is locked
+    (settings: AXES_LOCKOUT_CALLABLE), at the office's and the admin's login alike."""
+    import math
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.cache import add_never_cache_headers
+
+    from plansicht.accounts.throttle import locked_until
+
+    until = locked_until(request, credentials)
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    response = render(
+        request,
+        "office/locked_out.html",
+        {
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "cool_off": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "until": timezone.localtime(until),
+            "minutes": minutes,
+        },
+        status=429,
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
@@ -173,6 +202,7 @@ def milestone_edit(request, slug, code):
                 "planned_start": milestone.planned_start,
                 "duration_days": milestone.duration_days,
                 "expected_finish": milestone.expected_finish,
+                "version": milestone.version,
             },
             prefix="dates",
         ),
@@ -180,10 +210,14 @@ def milestone_edit(request, slug, code):
             initial={
                 "actual_start": milestone.actual_start,
                 "actual_finish": milestone.actual_finish,
+                "version": milestone.version,
             },
             prefix="actuals",
         ),
-        "progress": ProgressForm(initial={"progress": milestone.progress}, prefix="progress"),
+        "progress": ProgressForm(
+            initial={"progress": milestone.progress, "version": milestone.version},
+            prefix="progress",
+        ),
     }
     others = (
         Milestone.objects.filter(programme=programme)
@@ -203,7 +237,9 @@ def milestone_edit(request, slug, code):
             done = _apply(request, op, milestone, forms, choices, actor)
         except ServiceError as e:
             form = forms.get(op)
-            if form is not None and e.field in form.fields:
+            if form is not None and isinstance(e, ChangedMeanwhile):
+                show_changed_meanwhile(form, e)
+            elif form is not None and e.field in form.fields:
                 form.add_error(e.field, e.message)
             elif form is not None:
                 form.add_error(None, e.message)
@@ -274,6 +310,7 @@ def _apply(request, op, milestone, forms, choices, actor):
             planned_start=data["planned_start"],
             duration_days=data["duration_days"],
             expected_finish=data["expected_finish"],
+            expected_version=data["version"],
         )
         return _("The dates were saved and the forecast updated.")
     if op == "actuals":
@@ -283,10 +320,17 @@ def _apply(request, op, milestone, forms, choices, actor):
             reason=data["reason"],
             actual_start=data["actual_start"],
             actual_finish=data["actual_finish"],
+            expected_version=data["version"],
         )
         return _("The actual dates were saved and the forecast updated.")
     if op == "progress":
-        plan_service.set_progress(milestone, data["progress"], actor=actor, reason=data["reason"])
+        plan_service.set_progress(
+            milestone,
+            data["progress"],
+            actor=actor,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
         return _("The progress was saved.")
     predecessor = get_object_or_404(
         Milestone, pk=data["predecessor"], programme=milestone.programme

@@ -49,6 +49,8 @@ class Programme(models.Model):
     alert_contract_days = models.PositiveIntegerField(
         _("alert: contract ends within (days) with no successor sought"), default=90
     )
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["title"]
@@ -184,6 +186,8 @@ class Milestone(models.Model):
         _("draft"), default=False, help_text=_("Drafts are not public and not in any figure.")
     )
     internal_note = InternalTextField(_("internal note"))
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = MilestoneQuerySet.as_manager()
 

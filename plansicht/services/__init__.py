@@ -26,6 +26,20 @@ class ReasonRequired(ServiceError):
     """The change moves a finish later, which cannot be saved without a reason."""
 
 
+class ChangedMeanwhile(ServiceError):
+    """Someone changed the object after the form was opened at ``expected_version``: saving
+    would silently overwrite their change. Nothing was stored.
+
+    ``event`` is the latest event about the object (who changed it, and when; None if no
+    event names it), ``current`` the object as it is stored now.
+    """
+
+    def __init__(self, message, *, event=None, current=None):
+        super().__init__(message)
+        self.event = event
+        self.current = current
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who makes a change: a signed-in user, or a named process such as a command."""

@@ -4,7 +4,10 @@ reason, and write exactly one history event — all in one transaction."""
 
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,7 +16,7 @@ from plansicht.forecast import run
 from plansicht.history.models import Event, record
 from plansicht.plan.models import Programme
 
-from . import Actor, ReasonRequired
+from . import Actor, ChangedMeanwhile, ReasonRequired, ServiceError
 
 
 def commit(
@@ -26,20 +29,42 @@ def commit(
     event,
     planned_later: bool = False,
     undo=None,
+    versioned=None,
+    expected_version: int | None = None,
 ) -> Event:
+    """``versioned``: the stored object this change edits or removes (one with a ``version``).
+    Its version is checked against ``expected_version`` (the version the form was opened at;
+    None: no check) and bumped with the change."""
     reason = (reason or "").strip()
+    version = getattr(versioned, "version", None)
     try:
-        return _commit_atomic(programme, actor, reason, action, apply, event, planned_later)
+        return _commit_atomic(
+            programme,
+            actor,
+            reason,
+            action,
+            apply,
+            event,
+            planned_later,
+            versioned,
+            expected_version,
+        )
     except Exception:
+        if versioned is not None:
+            versioned.version = version
         if undo is not None:
             undo()
         raise
 
 
-def _commit_atomic(programme, actor, reason, action, apply, event, planned_later) -> Event:
+def _commit_atomic(
+    programme, actor, reason, action, apply, event, planned_later, versioned, expected_version
+) -> Event:
     with transaction.atomic():
         # One writer per programme at a time: the forecast is a function of the whole plan.
         Programme.objects.select_for_update().filter(pk=programme.pk).exists()
+        if versioned is not None:
+            _next_version(programme, versioned, expected_version)
         as_of = run.today()
         before = run.compute(programme, as_of)
         apply()
@@ -66,6 +91,58 @@ def _commit_atomic(programme, actor, reason, action, apply, event, planned_later
             unit=actor.unit,
             **event,
         )
+
+
+def _next_version(programme, obj, expected_version):
+    """Refuse the change if ``obj`` changed since ``expected_version``, else take the next
+    version. The version is read from the database, inside the transaction; the update only
+    succeeds from the version read, so a writer that got in between is caught even where the
+    programme lock is not available (SQLite)."""
+    rows = type(obj).objects.filter(pk=obj.pk)
+    current = rows.values_list("version", flat=True).first()
+    if current is None:
+        raise ServiceError(_("This entry was removed meanwhile. Nothing was saved."))
+    if expected_version is None:
+        rows.update(version=F("version") + 1)
+        obj.version = rows.values_list("version", flat=True).get()
+        return
+    if current != expected_version or not rows.filter(version=current).update(version=current + 1):
+        raise _changed_meanwhile(programme, obj)
+    obj.version = current + 1
+
+
+# Events about an object that do not change the object itself (its version stays).
+NOT_VERSIONED = ("dependency.added", "dependency.removed", "position.step")
+
+
+def _changed_meanwhile(programme, obj) -> ChangedMeanwhile:
+    """The refusal, naming who changed ``obj`` last and when."""
+    about = Event.objects.filter(
+        subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
+    ).exclude(action__in=NOT_VERSIONED)
+    # Loading a programme document again changes every object without an event of its own.
+    replaced = Event.objects.filter(programme=programme, action="programme.replaced")
+    # The last one written: events are only ever appended, under the programme lock.
+    latest = (about | replaced).select_related("unit").order_by("-id").first()
+    if latest is None:
+        message = _(
+            "Changed meanwhile by someone else. Your change was not saved, so that theirs is "
+            "not lost."
+        )
+    else:
+        who = latest.actor or _("someone else")
+        if latest.unit is not None:
+            who = f"{who} ({latest.unit})"
+        message = _(
+            "Changed meanwhile by {who} at {when}. Your change was not saved, so that theirs "
+            "is not lost."
+        ).format(
+            who=who,
+            when=date_format(timezone.localtime(latest.at), "SHORT_DATETIME_FORMAT"),
+        )
+    return ChangedMeanwhile(
+        message, event=latest, current=type(obj).objects.filter(pk=obj.pk).first()
+    )
 
 
 def _finishes_moved_later(before: run.Result, after: run.Result) -> list[tuple[str, date, date]]:

@@ -101,6 +101,7 @@ def _save(
     needs_reason=False,
     extra=None,
     milestone_of=None,
+    expected_version=None,
 ):
     """Create ``model`` from ``new`` or update ``obj`` with it, through the one commit path.
 
@@ -145,6 +146,8 @@ def _save(
         apply=apply,
         event=event,
         undo=undo if obj is not None else None,
+        versioned=obj,
+        expected_version=expected_version,
     )
     return holder["obj"]
 
@@ -161,6 +164,7 @@ def _remove(
     public=True,
     needs_reason=False,
     milestone_of=None,
+    expected_version=None,
 ):
     if needs_reason and not (reason or "").strip():
         raise ReasonRequired(
@@ -181,6 +185,8 @@ def _remove(
             "changes": changes,
             **_about_milestone(milestone_of and milestone_of(obj)),
         },
+        versioned=obj,
+        expected_version=expected_version,
     )
 
 
@@ -219,6 +225,7 @@ def save_cost_line(
     amount,
     reason="",
     line: CostLine | None = None,
+    expected_version: int | None = None,
 ) -> CostLine:
     """Add a cost line, or change one; planned amounts change only with a reason."""
     _may_edit_money(actor, programme)
@@ -254,10 +261,11 @@ def save_cost_line(
         needs_reason=amount_changes,
         extra={"programme": programme},
         milestone_of=lambda o: o.milestone,
+        expected_version=expected_version,
     )
 
 
-def remove_cost_line(line: CostLine, *, actor: Actor, reason=""):
+def remove_cost_line(line: CostLine, *, actor: Actor, reason="", expected_version=None):
     _may_edit_money(actor, line.programme)
     if line.expenditures.exists():
         raise ServiceError(_("This cost line has expenditures. Move or remove them first."))
@@ -271,6 +279,7 @@ def remove_cost_line(line: CostLine, *, actor: Actor, reason=""):
         fields=["grant", "milestone", "category", "amount"],
         needs_reason=True,
         milestone_of=lambda o: o.milestone,
+        expected_version=expected_version,
     )
 
 
@@ -288,6 +297,7 @@ def save_expenditure(
     document_ref="",
     reason="",
     expenditure: Expenditure | None = None,
+    expected_version: int | None = None,
 ):
     """Record actual spending on a cost line, or correct a recorded one."""
     programme = line.programme
@@ -310,10 +320,11 @@ def save_expenditure(
         action="expenditure.saved",
         label=lambda o: o.cost_line.code,
         milestone_of=lambda o: o.cost_line.milestone,
+        expected_version=expected_version,
     )
 
 
-def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason=""):
+def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason="", expected_version=None):
     programme = expenditure.cost_line.programme
     _may_edit_money(actor, programme)
     _remove(
@@ -325,6 +336,7 @@ def remove_expenditure(expenditure: Expenditure, *, actor: Actor, reason=""):
         label=lambda o: o.cost_line.code,
         fields=["on", "amount", "eligible"],
         milestone_of=lambda o: o.cost_line.milestone,
+        expected_version=expected_version,
     )
 
 
@@ -342,6 +354,7 @@ def save_budget_line(
     commitment_authorisation=None,
     reason="",
     budget_line=None,
+    expected_version: int | None = None,
 ):
     _may_edit_money(actor, grant.programme)
     if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
@@ -366,10 +379,11 @@ def save_budget_line(
         action="budget_line.saved",
         label=lambda o: f"{o.year} {o.product}",
         needs_reason=budget_line is not None and "own_share" in _changes(budget_line, new),
+        expected_version=expected_version,
     )
 
 
-def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
+def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason="", expected_version=None):
     _may_edit_money(actor, budget_line.grant.programme)
     _remove(
         budget_line,
@@ -379,13 +393,16 @@ def remove_budget_line(budget_line: BudgetLine, *, actor: Actor, reason=""):
         action="budget_line.removed",
         label=lambda o: f"{o.year} {o.product}",
         fields=["year", "product", "own_share"],
+        expected_version=expected_version,
     )
 
 
 # -- the drawdown plan and drawdowns ----------------------------------------------------------
 
 
-def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="", entry=None):
+def save_drawdown_plan_entry(
+    grant: Grant, *, actor: Actor, on, amount, reason="", entry=None, expected_version=None
+):
     """The drawdown plan is binding: changing a planned date or amount needs a reason."""
     _may_edit_money(actor, grant.programme)
     new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
@@ -399,6 +416,7 @@ def save_drawdown_plan_entry(grant: Grant, *, actor: Actor, on, amount, reason="
         action="drawdown_plan.saved",
         label=lambda o: o.grant.code,
         needs_reason=entry is not None and bool(_changes(entry, new)),
+        expected_version=expected_version,
     )
 
 
@@ -412,6 +430,7 @@ def save_drawdown(
     amount_received=None,
     reason="",
     drawdown=None,
+    expected_version: int | None = None,
 ):
     _may_edit_money(actor, grant.programme)
     new = {
@@ -439,10 +458,13 @@ def save_drawdown(
         reason=reason,
         action="drawdown.saved",
         label=lambda o: o.grant.code,
+        expected_version=expected_version,
     )
 
 
-def remove_drawdown_plan_entry(entry: DrawdownPlanEntry, *, actor: Actor, reason=""):
+def remove_drawdown_plan_entry(
+    entry: DrawdownPlanEntry, *, actor: Actor, reason="", expected_version=None
+):
     _may_edit_money(actor, entry.grant.programme)
     _remove(
         entry,
@@ -453,10 +475,11 @@ def remove_drawdown_plan_entry(entry: DrawdownPlanEntry, *, actor: Actor, reason
         label=lambda o: o.grant.code,
         fields=["on", "amount"],
         needs_reason=True,
+        expected_version=expected_version,
     )
 
 
-def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason=""):
+def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason="", expected_version=None):
     _may_edit_money(actor, drawdown.grant.programme)
     _remove(
         drawdown,
@@ -466,6 +489,7 @@ def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason=""):
         action="drawdown.removed",
         label=lambda o: o.grant.code,
         fields=["requested_on", "amount_requested", "received_on", "amount_received"],
+        expected_version=expected_version,
     )
 
 
@@ -510,7 +534,11 @@ def replace_funding_state(programme, document: dict):
     lines = {}
     existing = {line.code: line for line in CostLine.objects.filter(programme=programme)}
     for item in document.get("cost_plan", []):
-        line = existing.get(item["code"]) or CostLine(programme=programme, code=item["code"])
+        line = existing.get(item["code"])
+        if line is None:
+            line = CostLine(programme=programme, code=item["code"])
+        else:  # a form opened before the load must not overwrite it
+            line.version += 1
         line.grant = grants[item["grant"]]
         line.milestone_id = milestones[item["milestone"]]
         line.category = item["category"]

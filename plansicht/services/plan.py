@@ -72,6 +72,7 @@ def reschedule(
     planned_start=UNSET,
     duration_days=UNSET,
     expected_finish=UNSET,
+    expected_version: int | None = None,
 ) -> Event:
     """Change a milestone's planned start, duration or expected finish."""
     _may_edit(actor, milestone)
@@ -114,6 +115,8 @@ def reschedule(
         event=_milestone_event(milestone, changes),
         planned_later=new_target > old_target,
         undo=undo,
+        versioned=milestone,
+        expected_version=expected_version,
     )
 
 
@@ -124,7 +127,13 @@ def _own_finish(planned_start, duration_days, expected_finish) -> date:
 
 
 def record_actual(
-    milestone: Milestone, *, actor: Actor, reason: str = "", actual_start=UNSET, actual_finish=UNSET
+    milestone: Milestone,
+    *,
+    actor: Actor,
+    reason: str = "",
+    actual_start=UNSET,
+    actual_finish=UNSET,
+    expected_version: int | None = None,
 ) -> Event:
     """Record (or correct, or clear with None) a milestone's actual start or finish."""
     _may_edit(actor, milestone)
@@ -179,10 +188,19 @@ def record_actual(
         apply=apply,
         event=_milestone_event(milestone, changes),
         undo=undo,
+        versioned=milestone,
+        expected_version=expected_version,
     )
 
 
-def set_progress(milestone: Milestone, progress: int, *, actor: Actor, reason: str = "") -> Event:
+def set_progress(
+    milestone: Milestone,
+    progress: int,
+    *,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Event:
     _may_edit(actor, milestone)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise ServiceError(_("Progress is a whole number from 0 to 100."), field="progress")
@@ -199,6 +217,8 @@ def set_progress(milestone: Milestone, progress: int, *, actor: Actor, reason: s
         apply=apply,
         event=_milestone_event(milestone, changes),
         undo=undo,
+        versioned=milestone,
+        expected_version=expected_version,
     )
 
 
@@ -482,6 +502,8 @@ def _upsert(model, programme, items, assign) -> dict:
             new.append(obj)
         else:
             changed.append(obj)
+            if hasattr(obj, "version"):  # a form opened before the load must not overwrite it
+                obj.version += 1
         assign(obj, item)
         result[item["code"]] = obj
     if changed:

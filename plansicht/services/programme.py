@@ -45,6 +45,8 @@ def load_programme(
         created = programme is None
         if created:
             programme = Programme(slug=data["slug"])
+        else:  # a form opened before the load must not overwrite it
+            programme.version += 1
         programme.title = data["title"]
         programme.organisation = organisation
         programme.amber_days = data["amber_days"]

@@ -73,7 +73,9 @@ def record_step(position: Position, step: str, on: date, *, actor: Actor, reason
     return holder["step"]
 
 
-def save_position(position: Position, *, actor: Actor, reason="", **fields) -> Position:
+def save_position(
+    position: Position, *, actor: Actor, reason="", expected_version=None, **fields
+) -> Position:
     """Change a post's details: title, unit, FTE, pay grade, grant, stand-in, expected fill
     date, holder (and whether the name is public), contract end."""
     programme = position.programme
@@ -135,6 +137,8 @@ def save_position(position: Position, *, actor: Actor, reason="", **fields) -> P
         action="position.changed",
         apply=apply,
         undo=undo,
+        versioned=position,
+        expected_version=expected_version,
         event=lambda: {
             "subject": position,
             "public": True,
@@ -168,7 +172,11 @@ def replace_staffing_state(programme, organisation, document: dict):
         for position_code in position_codes:
             waiting.setdefault(position_code, []).append(milestones[code])
     for item in items:
-        position = existing.get(item["code"]) or Position(programme=programme, code=item["code"])
+        position = existing.get(item["code"])
+        if position is None:
+            position = Position(programme=programme, code=item["code"])
+        else:  # a form opened before the load must not overwrite it
+            position.version += 1
         position.title = item["title"]
         position.unit = (
             Unit.objects.get_or_create(organisation=organisation, name=item["unit"])[0]
@@ -192,7 +200,14 @@ def replace_staffing_state(programme, organisation, document: dict):
 
 
 def save_hiring_settings(
-    programme, *, actor: Actor, hiring_days: dict, onboarding_days: int, alert_days: dict, reason=""
+    programme,
+    *,
+    actor: Actor,
+    hiring_days: dict,
+    onboarding_days: int,
+    alert_days: dict,
+    reason="",
+    expected_version=None,
 ) -> None:
     """Change the typical days per hiring step, the onboarding days and the alert thresholds.
     Longer steps move fill dates and milestones later, which needs a reason."""
@@ -239,5 +254,7 @@ def save_hiring_settings(
         action="programme.hiring_settings",
         apply=apply,
         undo=undo,
+        versioned=programme,
+        expected_version=expected_version,
         event={"subject": programme, "public": True, "label": programme.title, "changes": changes},
     )

@@ -68,6 +68,8 @@ class Position(models.Model):
         help_text=_("Only for public leadership roles, and only with the holder's consent."),
     )
     contract_end = models.DateField(_("contract end of the holder"), null=True, blank=True)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     required_by = models.ManyToManyField(
         Milestone,
         blank=True,
