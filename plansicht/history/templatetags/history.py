@@ -68,6 +68,7 @@ FIELDS = {
     "cost_line": _("cost line"),
     "step": _("hiring step"),
     "cover": _("stand-in"),
+    "needed_from": _("needed from"),
     "expected_fill": _("expected fill date"),
     "holder": _("holder"),
     "holder_public": _("holder named publicly"),
