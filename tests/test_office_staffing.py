@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from plansicht.accounts.models import StaffRole, Unit
@@ -53,6 +54,12 @@ def people(personas):
         StaffRole.objects.create(user=user, organisation=organisation, role=role, unit=unit)
         setattr(personas, name, user)
     return personas
+
+
+def de(message, **values) -> str:
+    """A message as the German pages show it, filled in."""
+    with translation.override("de"):
+        return escape(translation.gettext(message) % values)
 
 
 def url(name, *args):
@@ -187,8 +194,11 @@ def test_the_list_shows_step_fill_date_stand_in_waiting_milestones_cost_and_aler
     assert url("position", "CDO") in page and url("position", "PL") in page
     assert "01.03.2025" in page  # in the establishment plan since
     assert "07.10.2025" in page  # forecast fill date
-    assert str((date(2025, 6, 1) - date(2020, 10, 1)).days) in page  # days vacant
+    # Never filled: vacant since its first step, not since the grant notice of 2020.
+    assert de("vacant since %(date)s, since the first hiring step", date="01.01.2024") in page
     assert "5.580,00 €" in page  # vacancy cost
+    # Filled on 1.7. instead of 1.6., 2700 € more grant money is at risk (test_staffing).
+    assert de("each month of delay costs %(amount)s grant money", amount="2.700,00 €") in page
     cdo = next(p for p in response.context["posts"] if p.code == "CDO")
     assert len(cdo.alert_texts) == 2  # not advertised, stand-in only
     assert "1704" in cdo.alert_texts[0]  # days since the grant notice
@@ -253,6 +263,40 @@ def test_a_step_in_the_future_is_refused_on_the_date_field(client, people):
     form = response.context["forms"]["step"]
     assert list(form.errors) == ["on"]
     assert not Event.objects.filter(action="position.step").exists()
+
+
+def test_the_same_step_on_the_same_date_is_refused_on_the_step_field(client, people):
+    client.force_login(people.hr)
+    before = stored_state()
+    response = client.post(
+        url("position", "CDO"), step(step="in_establishment_plan", on="2025-03-01")
+    )
+    assert response.status_code == 400
+    form = response.context["forms"]["step"]
+    assert list(form.errors) == ["step"]
+    assert escape(form.errors["step"][0]) in response.content.decode()
+    assert stored_state() == before
+
+
+def test_hr_enters_the_day_a_post_is_needed_from_and_the_vacancy_counts_from_then(client, people):
+    client.force_login(people.hr)
+    response = client.post(
+        url("position", "CDO"), details(needed_from="01.07.2024", reason="Bedarf ab Juli")
+    )
+    assert response.status_code == 302
+    assert Position.objects.get(code="CDO").needed_from == date(2024, 7, 1)
+    stored = PositionForecast.objects.get(position__code="CDO")
+    assert (stored.vacant_since, stored.vacant_basis, stored.days_vacant) == (
+        date(2024, 7, 1),
+        "needed_from",
+        335,
+    )
+    event = Event.objects.get(action="position.changed")
+    assert event.changes == {"needed_from": [None, "2024-07-01"]}
+    page = client.get(url("position", "CDO")).content.decode()
+    assert de("vacant since %(date)s, needed from that day", date="01.07.2024") in page
+    public = client.get(reverse("portal:positions", args=[SLUG])).content.decode()
+    assert de("vacant since %(date)s, needed from that day", date="01.07.2024") in public
 
 
 def test_a_step_without_a_date_is_refused_by_the_form(client, people):
@@ -362,6 +406,85 @@ def test_the_what_if_shows_the_money_a_hire_saves_and_stores_nothing(client, peo
     assert rows["D"]["assumed"].finish < rows["D"]["planned"].finish
     programme = comparison["programme"]
     assert programme["assumed"].forecast_finish < programme["planned"].forecast_finish
+
+
+def test_the_what_if_link_of_a_post_preselects_it_without_an_error(client, people):
+    client.force_login(people.viewer)
+    page = client.get(url("position", "CDO")).content.decode()
+    link = url("what_if") + "?post=CDO"
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert not form.is_bound and not form.errors
+    assert response.context["comparison"] is None
+    assert '<option value="CDO" selected>' in response.content.decode()
+    assert 'class="errorlist' not in response.content.decode()
+
+
+def with_more_posts():
+    """The staffed document plus CUO, vacant, which only the started milestone B waits for,
+    and DS, vacant, which no milestone waits for."""
+    doc = staffed_document()
+    steps = [{"step": "planned", "on": "2024-01-01"}]
+    doc["positions"] += [
+        {"code": "CUO", "title": "Chief Urban Officer", "grant": "G1", "steps": steps},
+        {"code": "DS", "title": "Data Scientist", "grant": "G1", "steps": steps},
+    ]
+    doc["milestones"][1]["requires_positions"] = ["CUO"]  # B, started on 15.2.2025
+    load(doc, replace=True, reason="more posts")
+
+
+@pytest.mark.parametrize(
+    ("code", "effect", "message"),
+    [
+        (
+            "DS",
+            "none_waiting",
+            "No published milestone waits for this post, so no finish date and no money change.",
+        ),
+        (
+            "CUO",
+            "none_moves",
+            "None of the milestones waiting for this post moves: each has started already or "
+            "cannot start earlier for other reasons. So no finish date and no money change.",
+        ),
+    ],
+)
+def test_a_what_if_that_moves_nothing_says_why_and_no_change(client, people, code, effect, message):
+    with_more_posts()
+    client.force_login(people.viewer)
+    response = client.get(url("what_if"), {"post": code, "filled_on": "2025-06-01"})
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    assert comparison["effect"] == effect
+    assert comparison["fill"]["assumed"] < comparison["fill"]["planned"]  # days earlier…
+    page = response.content.decode()
+    assert de(message) in page  # …and the reason nothing follows from it
+    assert de("Grant at risk: no change (%(planned)s).", planned="8.100,00 €") in page
+    same = de(
+        "Grant at risk: %(assumed)s instead of %(planned)s.",
+        assumed="8.100,00 €",
+        planned="8.100,00 €",
+    )
+    assert same not in page
+    saved = page.split(de("Total"))[1]
+    assert de("no change") in saved.split("</tr>")[0]
+
+
+def test_a_what_if_that_moves_the_waiting_milestone_says_nothing_of_the_kind(client, people):
+    client.force_login(people.viewer)
+    response = client.get(url("what_if"), WHAT_IF)
+    assert response.context["comparison"]["effect"] == ""
+    page = response.content.decode()
+    assert (
+        de(
+            "Grant at risk: %(assumed)s instead of %(planned)s.",
+            assumed="2.520,00 €",
+            planned="8.100,00 €",
+        )
+        in page
+    )
 
 
 def test_the_what_if_form_alone_computes_nothing(client, people):

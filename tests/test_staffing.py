@@ -19,7 +19,7 @@ from plansicht.services import Actor, ServiceError
 from plansicht.services import staffing as svc
 from plansicht.staffing.models import Position
 
-from .factories import load, staffed_document
+from .factories import SYSTEM, load, staffed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,23 @@ def test_a_late_hire_delays_the_milestone_and_puts_money_at_risk(today):
     load(staffed_document())
     code, data = forecast_json()
     # CDO: in the establishment plan since 1.3. (+90 = 30.5., before 1.6.): 1.6. + 42 + 56 + 30
+    # Filled today, D could start on 1.7. (planned start; 1.6. + 30 days onboarding): of its
+    # 90 days (100 € a day of K1) 62 fall within the eligibility (to 31.8.) and 28 after it:
+    # 2800 at risk, 2520 grant. Filled on 1.7., D starts on 31.7.: 32 days within, 58 after:
+    # 5800 at risk, 5220 grant. Vacancy cost 8100 - 2520, a month's delay 5220 - 2520.
     assert data["positions"] == [
-        {"code": "CDO", "forecast_fill": "2025-10-07"},
-        {"code": "PL", "forecast_fill": "2023-05-01"},
+        {
+            "code": "CDO",
+            "forecast_fill": "2025-10-07",
+            "vacancy_cost": "5580.00",
+            "month_cost": "2700.00",
+        },
+        {
+            "code": "PL",
+            "forecast_fill": "2023-05-01",
+            "vacancy_cost": "0.00",
+            "month_cost": "0.00",
+        },
     ]
     d = {m["code"]: m for m in data["milestones"]}["D"]
     assert (d["forecast_start"], d["forecast_finish"]) == ("2025-11-06", "2026-02-04")
@@ -105,21 +119,109 @@ def test_the_stored_forecast_keeps_fill_dates_vacancy_cost_and_alerts(today):
         True,
         "in_establishment_plan",
     )
-    assert cdo.days_vacant == (date(2025, 6, 1) - date(2020, 10, 1)).days  # since the notice
+    # Never filled, no date it is needed from: the later of the grant notice (1.10.2020) and
+    # the first step (planned, 1.1.2024); 1.1.2024 to 1.6.2025 is 517 days.
+    assert (cdo.vacant_since, cdo.vacant_basis, cdo.days_vacant) == (
+        date(2024, 1, 1),
+        "first_step",
+        517,
+    )
     assert cdo.vacancy_cost == Decimal("5580.00")  # 8100 now - 2520 if filled today
+    assert cdo.month_cost == Decimal("2700.00")  # 5220 if filled on 1.7. - 2520
     assert cdo.alerts == ["not_advertised", "stand_in_only"]
     pl = PositionForecast.objects.get(position__code="PL")
     assert (pl.vacant, pl.days_vacant, pl.vacancy_cost) == (False, None, Decimal("0.00"))
+    assert (pl.vacant_since, pl.vacant_basis, pl.month_cost) == (None, "", Decimal("0.00"))
     assert pl.alerts == ["contract_ending"]  # ends 15.7.2025, no successor sought
 
 
+def test_a_month_after_the_31st_is_the_last_day_of_a_shorter_month(today):
+    from plansicht.forecast.run import refresh
+
+    programme = load(staffed_document())
+    refresh(programme, date(2025, 5, 31))
+    cdo = PositionForecast.objects.get(position__code="CDO")
+    # Filled on 31.5., D starts on its planned 1.7.: 2520 grant at risk (as above). One month
+    # later is 30.6. (June has no 31st): D starts on 30.7., 33 of its 90 days within the
+    # eligibility, 57 after it: 5700 at risk, 5130 grant; 5130 - 2520 = 2610.
+    assert cdo.month_cost == Decimal("2610.00")
+    assert cdo.days_vacant == 516  # 1.1.2024 to 31.5.2025
+
+
+def test_a_post_only_a_draft_waits_for_costs_nothing(today):
+    doc = staffed_document()
+    del doc["milestones"][3]["requires_positions"]
+    doc["milestones"][4]["requires_positions"] = ["CDO"]  # X, a draft
+    load(doc)
+    cdo = PositionForecast.objects.get(position__code="CDO")
+    assert cdo.vacant
+    assert (cdo.vacancy_cost, cdo.month_cost) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_without_grants_a_vacancy_costs_nothing(today):
+    doc = staffed_document()
+    for key in ("grants", "cost_plan", "expenditures", "budget_lines"):
+        doc.pop(key)
+    doc.pop("drawdown_plan")
+    doc.pop("drawdowns")
+    doc["positions"][0].pop("grant")
+    load(doc)
+    cdo = PositionForecast.objects.get(position__code="CDO")
+    assert cdo.vacant
+    assert (cdo.vacancy_cost, cdo.month_cost) == (Decimal("0.00"), Decimal("0.00"))
+    assert (cdo.vacant_since, cdo.vacant_basis) == (date(2024, 1, 1), "first_step")
+
+
+def test_a_post_is_vacant_from_the_date_hr_says_it_is_needed_from(today):
+    doc = staffed_document()
+    doc["positions"][0]["needed_from"] = "2024-07-01"
+    load(doc)
+    cdo = PositionForecast.objects.get(position__code="CDO")
+    assert (cdo.vacant_since, cdo.vacant_basis, cdo.days_vacant) == (
+        date(2024, 7, 1),
+        "needed_from",
+        335,  # 1.7.2024 to 1.6.2025
+    )
+
+
+def test_a_post_whose_holder_left_is_vacant_since_the_step_after_filled(today):
+    doc = staffed_document()
+    doc["positions"][1]["steps"].append({"step": "advertised", "on": "2025-03-15"})
+    doc["positions"][1]["needed_from"] = "2023-01-01"  # only for a post never filled
+    load(doc)
+    pl = PositionForecast.objects.get(position__code="PL")
+    assert (pl.vacant, pl.vacant_since, pl.vacant_basis, pl.days_vacant) == (
+        True,
+        date(2025, 3, 15),
+        "holder_left",
+        78,  # 15.3. to 1.6.2025
+    )
+
+
+def test_a_grant_notice_after_the_first_step_is_where_the_vacancy_starts(today):
+    doc = staffed_document()
+    doc["grants"][0]["commitment_date"] = "2024-03-01"
+    load(doc)
+    cdo = PositionForecast.objects.get(position__code="CDO")
+    assert (cdo.vacant_since, cdo.vacant_basis, cdo.days_vacant) == (
+        date(2024, 3, 1),
+        "grant_notice",
+        457,  # 1.3.2024 to 1.6.2025
+    )
+
+
 def test_positions_round_trip(today, tmp_path):
-    load(staffed_document())
+    doc = staffed_document()
+    doc["positions"][0]["needed_from"] = "2024-07-01"
+    load(doc)
     first = StringIO()
     call_command("dump_programme", "testprogramm", stdout=first)
     dumped = json.loads(first.getvalue())
     assert dumped["milestones"][3]["requires_positions"] == ["CDO"]
     assert dumped["programme"]["onboarding_days"] == 30
+    cdo = dumped["positions"][0]
+    assert cdo["needed_from"] == "2024-07-01"
+    assert list(cdo).index("needed_from") == list(cdo).index("cover") + 1
     path = tmp_path / "doc.json"
     path.write_text(first.getvalue(), encoding="utf-8")
     call_command("load_programme", str(path), "--replace", stdout=StringIO(), stderr=StringIO())
@@ -148,6 +250,39 @@ def test_hr_records_a_step_and_the_forecast_follows(today, django_user_model):
     assert event.changes == {"step": [None, "filled"], "on": [None, "2025-05-15"]}
     with pytest.raises(ServiceError, match="future"):
         svc.record_step(cdo, "advertised", date(2025, 7, 1), actor=hr)
+
+
+def test_the_same_step_on_the_same_date_is_refused_and_nothing_is_stored(today):
+    load(staffed_document())
+    cdo = Position.objects.get(code="CDO")
+    before = (cdo.steps.count(), Event.objects.count())
+    with pytest.raises(ServiceError) as refused:
+        svc.record_step(cdo, "in_establishment_plan", date(2025, 3, 1), actor=SYSTEM)
+    assert refused.value.field == "step"
+    assert "“in the establishment plan”" in refused.value.message
+    assert "already entered" in refused.value.message
+    assert (cdo.steps.count(), Event.objects.count()) == before
+    # Another step on that date, or the same step on another date, is fine.
+    svc.record_step(cdo, "advertised", date(2025, 3, 1), actor=SYSTEM)
+    svc.record_step(cdo, "in_establishment_plan", date(2025, 3, 2), actor=SYSTEM, reason="x")
+    assert cdo.steps.count() == before[0] + 2
+
+
+def test_the_loader_names_a_step_entered_twice_and_the_earlier_one(tmp_path):
+    from plansicht.plan.models import Programme
+
+    doc = staffed_document()
+    doc["positions"][0]["steps"].append({"step": "in_establishment_plan", "on": "2025-03-01"})
+    file = tmp_path / "doc.json"
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("load_programme", str(file), stdout=StringIO(), stderr=err)
+    lines = [line for line in err.getvalue().splitlines() if line.startswith("positions[")]
+    assert len(lines) == 1
+    assert lines[0].startswith("positions[0].steps[2]: ")
+    assert "positions[0].steps[1]" in lines[0] and "in_establishment_plan" in lines[0]
+    assert not Programme.objects.exists()
 
 
 def test_hr_may_edit_posts_but_not_plans_or_money(today, django_user_model):

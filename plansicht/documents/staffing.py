@@ -18,6 +18,7 @@ KNOWN_KEYS = {
         "pay_grade",
         "grant",
         "cover",
+        "needed_from",
         "expected_fill",
         "holder",
         "holder_public",
@@ -76,6 +77,7 @@ def parse(c, doc, milestones, milestone_index, grant_index) -> dict:
             "pay_grade": c.text(item, "pay_grade", path, required=False, max_length=40),
             "grant": c.code(item, "grant", path, required=False),
             "cover": item.get("cover", "none"),
+            "needed_from": c.date(item, "needed_from", path),
             "expected_fill": c.date(item, "expected_fill", path),
             "holder": c.text(item, "holder", path, required=False, max_length=200),
             "holder_public": c.boolean(item, "holder_public", path),
@@ -105,6 +107,7 @@ def parse(c, doc, milestones, milestone_index, grant_index) -> dict:
                 'needs at least one hiring step, e.g. [{"step": "planned", "on": "2025-01-15"}]',
             )
             steps = []
+        seen = {}
         for j, raw_step in enumerate(steps):
             spath = f"{path}.steps[{j}]"
             step = c.obj(raw_step, spath, "steps")
@@ -117,7 +120,17 @@ def parse(c, doc, milestones, milestone_index, grant_index) -> dict:
                     f"{json.dumps(name, ensure_ascii=False)} is not a hiring step; use one "
                     f"of {', '.join(STEPS)}",
                 )
-            p["steps"].append({"step": name, "on": c.date(step, "on", spath, required=True)})
+            on = c.date(step, "on", spath, required=True)
+            if name in STEPS and on is not None:
+                if (name, on) in seen:
+                    c.problem(
+                        spath,
+                        f"the step {name!r} on {on.isoformat()} is already entered as "
+                        f"{path}.steps[{seen[name, on]}]; a step is entered once per date, "
+                        "so remove one of them",
+                    )
+                seen.setdefault((name, on), j)
+            p["steps"].append({"step": name, "on": on})
         positions.append(p)
     position_index = c.unique(positions, lambda i: f"positions[{i}]", "position")
 
@@ -168,6 +181,7 @@ def dump(programme, put, iso) -> tuple[list, dict]:
         put(item, "pay_grade", p.pay_grade)
         put(item, "grant", p.grant.code if p.grant else None)
         item["cover"] = p.cover
+        put(item, "needed_from", iso(p.needed_from))
         put(item, "expected_fill", iso(p.expected_fill))
         put(item, "holder", p.holder)
         put(item, "holder_public", p.holder_public)

@@ -109,9 +109,27 @@ def fill_dates(
     return results
 
 
-def days_vacant(steps: Sequence[tuple[str, date]], as_of: date, commitment: date | None):
-    """Days a vacant post has been vacant: since the step that left ``filled``, or, for a post
-    never filled, since the grant's commitment date (else its first step). None if filled."""
+HOLDER_LEFT = "holder_left"
+NEEDED_FROM = "needed_from"
+GRANT_NOTICE = "grant_notice"
+FIRST_STEP = "first_step"
+VACANT_BASES = (HOLDER_LEFT, NEEDED_FROM, GRANT_NOTICE, FIRST_STEP)
+
+
+def vacant_since(
+    steps: Sequence[tuple[str, date]],
+    as_of: date,
+    *,
+    needed_from: date | None = None,
+    commitment: date | None = None,
+) -> tuple[date, str] | None:
+    """Since when a post has been vacant, and why that date: ``(date, basis)``.
+
+    Steps dated after ``as_of`` are ignored. A filled post (current step ``filled``) gives
+    None. A post filled before is vacant since the step that followed its last ``filled``
+    step (``holder_left``). A post never filled is vacant from the date HR entered as
+    ``needed_from``; without one, from the later of the grant notice (``commitment``) and
+    its first step (``grant_notice`` or ``first_step``). None if none of these is known."""
     known = sorted((on, ORDER[step], step) for step, on in steps if on <= as_of)
     if known and known[-1][2] == FILLED:
         return None
@@ -119,11 +137,16 @@ def days_vacant(steps: Sequence[tuple[str, date]], as_of: date, commitment: date
     for i, (_on, _order, step) in enumerate(known):
         if step == FILLED and i + 1 < len(known):
             left = known[i + 1][0]
-    if left is None:
-        left = commitment or (known[0][0] if known else None)
-    if left is None:
-        return 0
-    return max((as_of - left).days, 0)
+    if left is not None:
+        return left, HOLDER_LEFT
+    if needed_from is not None:
+        return needed_from, NEEDED_FROM
+    first = known[0][0] if known else None
+    if commitment is not None and (first is None or commitment >= first):
+        return commitment, GRANT_NOTICE
+    if first is not None:
+        return first, FIRST_STEP
+    return None
 
 
 @dataclass(frozen=True, slots=True)

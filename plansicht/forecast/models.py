@@ -5,6 +5,8 @@ rewritten by ``plansicht.forecast.refresh``; drafts have no rows.
 """
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.funding.models import Grant
@@ -146,11 +148,35 @@ class PositionForecast(models.Model):
     current_step = models.CharField(_("current step"), max_length=30, blank=True, default="")
     current_since = models.DateField(_("since"), null=True)
     days_vacant = models.PositiveIntegerField(_("days vacant"), null=True)
+    # Since when the post has been vacant, and on what that date rests (engine.hiring).
+    vacant_since = models.DateField(_("vacant since"), null=True)
+    # holder_left, needed_from, grant_notice or first_step; empty when not vacant
+    vacant_basis = models.CharField(_("vacant since, basis"), max_length=20, blank=True, default="")
     # Grant at risk now minus grant at risk if the post were filled today (a what-if).
     vacancy_cost = models.DecimalField(
         _("grant at risk from the vacancy"), max_digits=14, decimal_places=2, default=0
+    )
+    # Grant at risk if filled one month after today minus grant at risk if filled today.
+    month_cost = models.DecimalField(
+        _("grant at risk per month of delay"), max_digits=14, decimal_places=2, default=0
     )
     alerts = models.JSONField(_("alerts"), default=list)
 
     def __str__(self):
         return f"position {self.position_id}: {self.fill}"
+
+    @property
+    def vacant_since_text(self) -> str:
+        """ "vacant since 01.03.2024, since the holder left", in the active language."""
+        if not self.vacant or self.vacant_since is None:
+            return ""
+        day = {"date": date_format(self.vacant_since, "SHORT_DATE_FORMAT")}
+        if self.vacant_basis == "holder_left":
+            return gettext("vacant since %(date)s, since the holder left") % day
+        if self.vacant_basis == "needed_from":
+            if not self.days_vacant:  # needed from today or a later day
+                return gettext("needed from %(date)s") % day
+            return gettext("vacant since %(date)s, needed from that day") % day
+        if self.vacant_basis == "grant_notice":
+            return gettext("vacant since %(date)s, since the grant notice") % day
+        return gettext("vacant since %(date)s, since the first hiring step") % day

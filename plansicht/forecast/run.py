@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from plansicht.engine import hiring, schedule
+from plansicht.engine.calendar import add_months
 from plansicht.engine.health import RED, Thresholds
 from plansicht.engine.money import cents
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, PlanVersionEntry
@@ -282,8 +283,8 @@ def store(programme, result: Result) -> None:
 
 
 def _store_positions(programme, result: Result) -> None:
-    """Posts' fill dates, days vacant, alerts, and what filling each vacant post today would
-    save in grant money (a what-if per vacant post that a milestone waits for)."""
+    """Posts' fill dates, since when they are vacant, alerts, and what each vacant post costs:
+    what filling it today would save in grant money, and what each month of delay adds."""
     from plansicht.staffing.models import Position
 
     from .models import PositionForecast
@@ -293,7 +294,7 @@ def _store_positions(programme, result: Result) -> None:
     if not posts:
         return
     as_of = result.forecast.as_of
-    at_risk_now = _grant_at_risk(result)
+    costs = position_costs(programme, result)
     rules = hiring.AlertRules(
         programme.alert_establishment_days,
         programme.alert_advertised_days,
@@ -304,17 +305,20 @@ def _store_positions(programme, result: Result) -> None:
         Position.objects.filter(programme=programme)
         .select_related("grant")
         .prefetch_related("steps")
-        .annotate(waiting=models.Count("required_by"))
     ):
         post = posts.get(position.pk)
         if post is None:
             continue
         steps = [(s.step, s.on) for s in position.steps.all()]
         commitment = position.grant.commitment_date if position.grant else None
-        cost = Fraction(0)
-        if post.vacant and position.waiting and result.funds is not None:
-            filled_today = compute(programme, as_of, assume={position.pk: as_of})
-            cost = max(at_risk_now - _grant_at_risk(filled_today), Fraction(0))
+        since = (
+            hiring.vacant_since(
+                steps, as_of, needed_from=position.needed_from, commitment=commitment
+            )
+            if post.vacant
+            else None
+        )
+        cost, month = costs.get(position.pk, (Fraction(0), Fraction(0)))
         rows.append(
             PositionForecast(
                 position=position,
@@ -322,8 +326,11 @@ def _store_positions(programme, result: Result) -> None:
                 vacant=post.vacant,
                 current_step=post.current_step or "",
                 current_since=post.current_since,
-                days_vacant=hiring.days_vacant(steps, as_of, commitment) if post.vacant else None,
+                days_vacant=max((as_of - since[0]).days, 0) if since else None,
+                vacant_since=since[0] if since else None,
+                vacant_basis=since[1] if since else "",
                 vacancy_cost=cents(cost),
+                month_cost=cents(month),
                 alerts=hiring.alerts(
                     steps,
                     as_of,
@@ -336,6 +343,39 @@ def _store_positions(programme, result: Result) -> None:
             )
         )
     PositionForecast.objects.bulk_create(rows)
+
+
+def position_costs(programme, result: Result, assume: dict | None = None) -> dict:
+    """{position id: (vacancy cost, month cost)} for each vacant post that a published
+    milestone waits for, when the programme has funding (other posts cost nothing).
+
+    The vacancy cost is the grant at risk (whole programme) now minus the grant at risk if the
+    post were filled on the status date; the month cost is the grant at risk if it were filled
+    one month later (same day number, or that month's last day) minus the grant at risk if
+    filled on the status date. Neither is below zero. ``assume`` is the what-if the result was
+    computed with: it holds for every other post, and an assumed post costs nothing here."""
+    from plansicht.staffing.models import Position
+
+    if result.funds is None:
+        return {}
+    assume = assume or {}
+    as_of = result.forecast.as_of
+    waited = set(
+        Position.required_by.through.objects.filter(
+            position__programme=programme,
+            milestone__in=Milestone.objects.filter(programme=programme).public(),
+        ).values_list("position_id", flat=True)
+    )
+    at_risk_now = _grant_at_risk(result)
+    zero = Fraction(0)
+    costs = {}
+    for key, post in result.forecast.positions.items():
+        if not post.vacant or post.assumed or key not in waited:
+            continue
+        today_ = _grant_at_risk(compute(programme, as_of, assume={**assume, key: as_of}))
+        later = compute(programme, as_of, assume={**assume, key: add_months(as_of, 1)})
+        costs[key] = (max(at_risk_now - today_, zero), max(_grant_at_risk(later) - today_, zero))
+    return costs
 
 
 def _grant_at_risk(result: Result) -> Fraction:

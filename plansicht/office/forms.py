@@ -393,6 +393,13 @@ class PositionForm(forms.Form):
         choices=Position.COVERS,
         help_text=_("A stand-in does not fill the post: it stays vacant in the forecast."),
     )
+    needed_from = date_field(
+        _("Needed from"),
+        help_text=_(
+            "For a post never filled: the day it is needed from. It counts as vacant from then; "
+            "left empty, from the grant notice or its first hiring step, whichever is later."
+        ),
+    )
     expected_fill = date_field(
         _("Expected fill date"),
         help_text=_(

@@ -44,6 +44,7 @@ DETAIL_FIELDS = (
     "pay_grade",
     "grant",
     "cover",
+    "needed_from",
     "expected_fill",
     "holder",
     "holder_public",
@@ -326,8 +327,11 @@ def what_if(request, slug):
             label = str(post)
         choices.append((post.code, label))
     as_of = run.today()
-    bound = "post" in request.GET or "filled_on" in request.GET
-    form = WhatIfForm(request.GET if bound else None, posts=choices)
+    # The question is asked once a day is sent; a post alone (the link on a post's page)
+    # only preselects it.
+    bound = "filled_on" in request.GET
+    initial = {"post": request.GET["post"]} if "post" in request.GET else {}
+    form = WhatIfForm(request.GET if bound else None, posts=choices, initial=initial)
     comparison = None
     status = 200
     if bound:
@@ -375,12 +379,21 @@ def _compare(request, programme, form, by_code, as_of):
         )
         return None
     assumed = run.compute(programme, as_of, assume={post.pk: on})
+    milestones = _milestone_rows(request, programme, post, planned, assumed)
+    direct = [row for row in milestones["rows"] if row["direct"]]
+    if not direct:
+        effect = "none_waiting"
+    elif not any(row["moved"] for row in direct):
+        effect = "none_moves"
+    else:
+        effect = ""
     return {
         "post": post,
         "filled_on": on,
         "fill": {"planned": now.fill, "assumed": on, "change": _change((on - now.fill).days)},
         "programme": _programme_row(planned, assumed),
-        "milestones": _milestone_rows(request, programme, post, planned, assumed),
+        "milestones": milestones,
+        "effect": effect,
         "grants": _grant_rows(planned, assumed),
         "onboarding": programme.onboarding_days,
     }
@@ -429,6 +442,7 @@ def _milestone_rows(request, programme, post, planned, assumed):
                 "planned": old,
                 "assumed": new,
                 "change": _change((new.finish - old.finish).days),
+                "moved": (new.start, new.finish) != (old.start, old.finish),
             }
         )
     rows.sort(key=lambda row: (not row["direct"], row["milestone"].code))

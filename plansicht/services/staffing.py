@@ -5,13 +5,14 @@ change positions; they may not change the plan or the money."""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from plansicht.accounts.models import Unit
 from plansicht.engine.hiring import STEPS
 from plansicht.funding.models import Grant
 from plansicht.plan.models import Milestone
-from plansicht.staffing.models import HiringStep, Position
+from plansicht.staffing.models import STEP_CHOICES, HiringStep, Position
 
 from . import Actor, ServiceError
 from .common import commit
@@ -52,6 +53,15 @@ def record_step(position: Position, step: str, on: date, *, actor: Actor, reason
             ),
             field="on",
         )
+    if HiringStep.objects.filter(position=position, step=step, on=on).exists():
+        raise ServiceError(
+            _(
+                "The step “%(step)s” on %(date)s is already entered for this post. "
+                "Enter each step once per date."
+            )
+            % {"step": dict(STEP_CHOICES)[step], "date": date_format(on, "SHORT_DATE_FORMAT")},
+            field="step",
+        )
     holder = {}
 
     def apply():
@@ -76,8 +86,8 @@ def record_step(position: Position, step: str, on: date, *, actor: Actor, reason
 def save_position(
     position: Position, *, actor: Actor, reason="", expected_version=None, **fields
 ) -> Position:
-    """Change a post's details: title, unit, FTE, pay grade, grant, stand-in, expected fill
-    date, holder (and whether the name is public), contract end."""
+    """Change a post's details: title, unit, FTE, pay grade, grant, stand-in, the date it is
+    needed from, expected fill date, holder (and whether the name is public), contract end."""
     programme = position.programme
     _may_edit_positions(actor, programme)
     allowed = {
@@ -87,6 +97,7 @@ def save_position(
         "pay_grade",
         "grant",
         "cover",
+        "needed_from",
         "expected_fill",
         "holder",
         "holder_public",
@@ -187,6 +198,7 @@ def replace_staffing_state(programme, organisation, document: dict):
         position.pay_grade = item["pay_grade"]
         position.grant = grants.get(item["grant"]) if item["grant"] else None
         position.cover = item["cover"]
+        position.needed_from = item["needed_from"]
         position.expected_fill = item["expected_fill"]
         position.holder = item["holder"]
         position.holder_public = item["holder_public"]

@@ -38,6 +38,7 @@ def register():
             "pay_grade": Key(_("pay grade")),
             "grant": Key(_("grant")),
             "cover": Key(_("stand-in"), choice(Position.COVERS)),
+            "needed_from": Key(_("needed from"), as_date),
             "expected_fill": Key(_("expected fill date"), as_date),
             "holder": Key(_("holder")),
             "holder_public": Key(_("holder named publicly"), yes_no),

@@ -55,6 +55,15 @@ class Position(models.Model):
         verbose_name=_("funded by"),
     )
     cover = models.CharField(_("stand-in"), max_length=10, choices=COVERS, default=NONE)
+    needed_from = models.DateField(
+        _("needed from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a post never filled: the day it is needed from. It counts as vacant from then; "
+            "without it, from the grant notice or its first hiring step, whichever is later."
+        ),
+    )
     expected_fill = models.DateField(
         _("expected fill date"),
         null=True,

@@ -30,7 +30,17 @@ from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
 from plansicht.staffing.models import STEP_CHOICES, HiringStep, Position
 
-from .conftest import DEMO_TODAY, SLUG, VIEWPORTS, assert_sound, follow, log_in, short_date, url
+from .conftest import (
+    DEMO_TODAY,
+    DESKTOP,
+    SLUG,
+    VIEWPORTS,
+    assert_sound,
+    follow,
+    log_in,
+    short_date,
+    url,
+)
 
 CDO = "CDO"
 FILLED_ON = date(2027, 3, 1)  # Murat's what-if: the CDO post filled on 1 March 2027
@@ -82,6 +92,17 @@ def change_in_days(days) -> str:
     if days > 0:
         return ngettext_de("%(days)d day later", "%(days)d days later", days) % {"days": days}
     return gettext_de("no change")
+
+
+def vacant_since_in_words(stored) -> str:
+    """ "vacant since 01.01.2024, since the first hiring step", from the catalogue."""
+    messages = {
+        "holder_left": "vacant since %(date)s, since the holder left",
+        "needed_from": "vacant since %(date)s, needed from that day",
+        "grant_notice": "vacant since %(date)s, since the grant notice",
+        "first_step": "vacant since %(date)s, since the first hiring step",
+    }
+    return gettext_de(messages[stored.vacant_basis]) % {"date": short_date(stored.vacant_since)}
 
 
 def alert_in_words(position, code, as_of) -> str:
@@ -239,9 +260,15 @@ def test_a_citizen_reads_where_the_cdo_post_stands_and_what_its_vacancy_costs(
     expect(term(card, gettext_de("Grant money at risk because of the vacancy"))).to_have_text(
         euro(stored.vacancy_cost)
     )
+    assert stored.vacant_since is not None and stored.vacant_basis
     expect(term(card, gettext_de("Vacant for"))).to_have_text(
         ngettext_de("%(days)s day", "%(days)s days", stored.days_vacant)
         % {"days": stored.days_vacant}
+        + " · "
+        + vacant_since_in_words(stored)
+    )
+    expect(term(card, gettext_de("Each month of delay costs"))).to_have_text(
+        gettext_de("%(amount)s grant money") % {"amount": euro(stored.month_cost)}
     )
     links = term(card, gettext_de("Milestones waiting for it")).locator("a")
     expect(links).to_have_text([f"{m.code} {m.title}" for m in waiting])
@@ -294,9 +321,28 @@ def test_murat_asks_what_filling_the_cdo_post_would_change_and_enters_a_hiring_s
     expect(row.locator("td").nth(0)).to_contain_text(
         step_since(cdo.forecast.current_step, cdo.forecast.current_since)
     )
+    expect(row.locator("td").nth(0)).to_contain_text(vacant_since_in_words(cdo.forecast))
     expect(row.locator("td").nth(1)).to_have_text(short_date(cdo.forecast.fill))
-    expect(row.locator("td").nth(5)).to_have_text(euro(cdo.forecast.vacancy_cost))
-    expect(row.locator("td").nth(6).locator("li")).to_have_text(alerts)
+    waiting = public_milestones_waiting_for(cdo)
+    expect(row.locator("td").nth(2).locator("li")).to_have_text(
+        [f"{m.code} {m.title}" for m in waiting]
+    )
+    expect(row.locator("td").nth(3)).to_contain_text(euro(cdo.forecast.vacancy_cost))
+    expect(row.locator("td").nth(3)).to_contain_text(
+        gettext_de("each month of delay costs %(amount)s grant money")
+        % {"amount": euro(cdo.forecast.month_cost)}
+    )
+    # The alerts stand in a row of their own below the post's, tied to it by its header.
+    header = row.locator("th").get_attribute("id")
+    expect(page.locator(f"main table td[headers='{header}'] li")).to_have_text(alerts)
+    # No empty rows: every row of the table names a post or holds its alerts.
+    for text in page.locator("main table tbody tr").all_inner_texts():
+        assert text.strip(), "an empty row in the posts table"
+    if viewport == DESKTOP:
+        # At 1280 px the whole table fits: nothing, the alerts included, is off to the side.
+        table = page.locator("main table")
+        widths = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"the posts table is {widths[0]} px in {widths[1]} px"
 
     # The what-if, asked through its form: it shows what changes and stores nothing.
     before = stored_state()
@@ -439,3 +485,12 @@ def test_a_viewer_reads_the_posts_and_the_what_if_but_may_not_enter_a_step(
     assert_sound(page, "a step posted by a viewer", status=403)
     expect(page.locator("h1")).to_have_text(gettext_de("You may not do this"))
     assert stored_state() == before
+
+    # The post page's what-if link opens the what-if with the post chosen and no error yet.
+    page.goto(post_url)
+    what_if = url("office:what_if", SLUG) + f"?post={cdo.code}"
+    follow(page.locator(f"main a[href='{what_if}']"))
+    assert_sound(page, "what-if opened from the CDO post page")
+    expect(page.locator("#id_post")).to_have_value(cdo.code)
+    expect(page.locator("main .kern-error")).to_have_count(0)
+    expect(page.locator("#result-heading")).to_have_count(0)

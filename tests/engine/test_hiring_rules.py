@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from plansicht.engine.hiring import (
     HiringRules,
     PositionIn,
-    days_vacant,
     fill_date,
     fill_dates,
+    vacant_since,
 )
 from plansicht.engine.schedule import DependencyIn, MilestoneIn, forecast
 
@@ -73,13 +73,65 @@ def test_a_holder_leaving_makes_the_post_vacant_again():
         ("filled", D("2022-01-01")),
         ("advertised", D("2025-04-01")),
     ]
-    assert days_vacant(steps, AS_OF, D("2020-10-01")) == (AS_OF - D("2025-04-01")).days
+    assert vacant_since(steps, AS_OF, commitment=D("2020-10-01")) == (
+        D("2025-04-01"),
+        "holder_left",
+    )
 
 
-def test_a_post_never_filled_is_vacant_since_the_grant_commitment():
+def test_a_holder_leaving_counts_from_the_step_after_the_last_filled_step():
+    steps = [
+        ("filled", D("2021-01-01")),
+        ("planned", D("2022-03-01")),
+        ("filled", D("2023-01-01")),
+        ("advertised", D("2024-02-01")),
+        ("selection", D("2024-04-01")),
+    ]
+    # The date HR entered only concerns a post never filled: the departure wins.
+    assert vacant_since(steps, AS_OF, needed_from=D("2020-01-01")) == (
+        D("2024-02-01"),
+        "holder_left",
+    )
+
+
+def test_a_filled_post_is_not_vacant_since_any_date():
+    assert vacant_since([("filled", D("2024-01-01"))], AS_OF, commitment=None) is None
+    steps = [("planned", D("2023-01-01")), ("filled", D("2024-01-01"))]
+    assert vacant_since(steps, AS_OF, needed_from=D("2023-01-01")) is None
+
+
+def test_a_post_never_filled_is_vacant_from_the_date_it_is_needed_from():
     steps = [("planned", D("2024-01-01"))]
-    assert days_vacant(steps, AS_OF, D("2023-06-01")) == (AS_OF - D("2023-06-01")).days
-    assert days_vacant([("filled", D("2024-01-01"))], AS_OF, None) is None
+    assert vacant_since(steps, AS_OF, needed_from=D("2024-07-01"), commitment=D("2020-10-01")) == (
+        D("2024-07-01"),
+        "needed_from",
+    )
+
+
+def test_without_a_needed_from_date_the_later_of_grant_notice_and_first_step_counts():
+    steps = [("planned", D("2024-01-01")), ("in_establishment_plan", D("2025-03-01"))]
+    # The grant notice of 2020 lies before the first step: the post has been vacant since
+    # it was first planned, not for the 1704 days since the notice.
+    assert vacant_since(steps, AS_OF, commitment=D("2020-10-01")) == (
+        D("2024-01-01"),
+        "first_step",
+    )
+    assert vacant_since(steps, AS_OF, commitment=D("2024-05-15")) == (
+        D("2024-05-15"),
+        "grant_notice",
+    )
+    assert vacant_since(steps, AS_OF) == (D("2024-01-01"), "first_step")
+
+
+def test_steps_after_the_status_date_do_not_count_for_the_vacancy():
+    steps = [("filled", D("2024-01-01")), ("advertised", D("2025-07-01"))]
+    assert vacant_since(steps, AS_OF) is None  # still filled as of 1.6.2025
+    later = [("planned", D("2025-06-02"))]
+    assert vacant_since(later, AS_OF, commitment=D("2025-01-10")) == (
+        D("2025-01-10"),
+        "grant_notice",
+    )
+    assert vacant_since(later, AS_OF) is None  # nothing known yet
 
 
 def test_a_milestone_waits_for_its_post_plus_onboarding_and_the_delay_flows_on():

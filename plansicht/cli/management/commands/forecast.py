@@ -17,8 +17,10 @@ def _iso(d):
     return d.isoformat() if d is not None else None
 
 
-def as_json(programme, result: run.Result) -> dict:
+def as_json(programme, result: run.Result, assume: dict | None = None) -> dict:
     fc = result.forecast
+    zero = (0, 0)
+    costs = run.position_costs(programme, result, assume)
     measures = sorted(
         (
             {
@@ -62,7 +64,12 @@ def as_json(programme, result: run.Result) -> dict:
         "funding": {"grants": _grants(result)},
         "positions": sorted(
             (
-                {"code": result.position_codes[key], "forecast_fill": _iso(p.fill)}
+                {
+                    "code": result.position_codes[key],
+                    "forecast_fill": _iso(p.fill),
+                    "vacancy_cost": money_text(costs.get(key, zero)[0]),
+                    "month_cost": money_text(costs.get(key, zero)[1]),
+                }
                 for key, p in fc.positions.items()
             ),
             key=lambda p: p["code"],
@@ -138,7 +145,7 @@ class Command(BaseCommand):
             raise SystemExit(1) from None
         utf8_output(self)
         if json:
-            data = as_json(programme, result)
+            data = as_json(programme, result, {pk: on for pk, _code, on in assumptions})
             data["assumptions"] = [
                 {"code": code, "filled_on": on.isoformat()} for _pk, code, on in assumptions
             ]
