@@ -5,7 +5,7 @@
 import json
 
 from plansicht.engine.hiring import ORDER, STEPS
-from plansicht.staffing.models import Position
+from plansicht.staffing.models import ALERT_FIELDS, Position
 
 from .funding import decimal
 
@@ -31,11 +31,6 @@ KNOWN_KEYS = {
 }
 PROGRAMME_KEYS = {"hiring_days", "onboarding_days", "alert_days"}
 COVERS = [c for c, _label in Position.COVERS]
-ALERT_FIELDS = {
-    "not_in_establishment_plan": "alert_establishment_days",
-    "not_advertised": "alert_advertised_days",
-    "contract_ending": "alert_contract_days",
-}
 
 
 def parse_programme(c, raw: dict, out: dict):

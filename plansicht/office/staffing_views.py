@@ -485,8 +485,8 @@ def _grant_rows(planned, assumed):
 def hiring_settings(request, slug):
     """The programme's typical days per hiring step, onboarding days and alert thresholds:
     every office role reads them, HR officers and administrators change them."""
-    from plansicht.documents.staffing import ALERT_FIELDS
     from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
+    from plansicht.staffing.models import ALERT_FIELDS
 
     from .forms import HiringSettingsForm
 
@@ -538,8 +538,8 @@ def hiring_settings(request, slug):
 
 def _settings(programme) -> dict:
     """The hiring settings as the form's fields name them."""
-    from plansicht.documents.staffing import ALERT_FIELDS
     from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
+    from plansicht.staffing.models import ALERT_FIELDS
 
     days = {**DEFAULT_HIRING_DAYS, **programme.hiring_days}
     values = {f"days_{step}": value for step, value in days.items()}

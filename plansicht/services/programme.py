@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plansicht.accounts.models import Organisation
-from plansicht.documents.staffing import ALERT_FIELDS
 from plansicht.forecast import run
 from plansicht.history.models import record
 from plansicht.plan.models import Programme
+from plansicht.staffing.models import ALERT_FIELDS
 
 from . import Actor, ServiceError
 from .funding import replace_funding_state

@@ -223,7 +223,7 @@ def save_hiring_settings(
 ) -> None:
     """Change the typical days per hiring step, the onboarding days and the alert thresholds.
     Longer steps move fill dates and milestones later, which needs a reason."""
-    from plansicht.documents.staffing import ALERT_FIELDS
+    from plansicht.staffing.models import ALERT_FIELDS
 
     _may_edit_positions(actor, programme)
     values = {f"hiring_days.{k}": v for k, v in hiring_days.items()}

@@ -8,8 +8,8 @@ from plansicht.history.registry import POSTS, Key, as_date, choice, number, yes_
 
 
 def register():
-    from plansicht.documents.staffing import ALERT_FIELDS
     from plansicht.plan.models import Programme
+    from plansicht.staffing.models import ALERT_FIELDS
 
     from .models import STEP_CHOICES, Position
 

@@ -11,6 +11,13 @@ from plansicht.engine import hiring
 from plansicht.funding.models import Grant
 from plansicht.plan.models import CODE_LENGTH, Milestone, Programme
 
+# The programme's alert thresholds for posts: {alert code (document key): Programme field}.
+ALERT_FIELDS = {
+    "not_in_establishment_plan": "alert_establishment_days",
+    "not_advertised": "alert_advertised_days",
+    "contract_ending": "alert_contract_days",
+}
+
 STEP_CHOICES = [
     (hiring.PLANNED, _("planned")),
     (hiring.IN_ESTABLISHMENT_PLAN, _("in the establishment plan")),
