@@ -37,7 +37,7 @@ def people(personas):
     organisation = personas.programme.organisation
     User = get_user_model()
 
-    def person(username, first, last, role, unit=None):
+    def person(username, first, last, role, unit=personas.office):
         user = User.objects.create_user(
             username, password="pw-" + username, first_name=first, last_name=last
         )
@@ -92,7 +92,7 @@ def page_text(response) -> str:
 def test_a_change_over_a_newer_version_is_refused_with_who_and_when_and_nothing_is_stored(people):
     milestone = Milestone.objects.get(programme=people.programme, code="B")
     opened_at = milestone.version
-    anna = Actor.for_user(people.anna, unit=people.anna.staff_roles.get().unit)
+    anna = Actor.for_user(people.anna, people.programme)
     plan_service.set_progress(milestone, 55, actor=anna, expected_version=opened_at)
     date_the_latest_event(subject_id=milestone.pk, action="milestone.progress")
     events = Event.objects.count()
