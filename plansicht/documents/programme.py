@@ -12,6 +12,7 @@ import re
 from contextlib import suppress
 from datetime import date
 
+from plansicht.engine import calendar
 from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
 from plansicht.plan.models import (
     CODE_LENGTH,
@@ -30,6 +31,7 @@ from . import funding, staffing
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_HINT = "write it as YYYY-MM-DD, e.g. 2025-03-31"
+RANGE_HINT = f"give a date from {calendar.EARLIEST.isoformat()} to {calendar.LATEST.isoformat()}"
 
 KNOWN_KEYS = {
     "": {
@@ -141,7 +143,11 @@ class _Checker:
             return None
         if isinstance(value, str) and DATE_RE.match(value):
             with suppress(ValueError):  # e.g. 2025-02-30: reported below
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
+                if calendar.in_range(day):
+                    return day
+                self.problem(where, f"{value} is outside the dates Plansicht accepts; {RANGE_HINT}")
+                return None
         self.problem(where, f"{json.dumps(value, ensure_ascii=False)} is not a date; {DATE_HINT}")
         return None
 
