@@ -282,3 +282,33 @@ def test_pages_show_a_plan_version_that_kept_a_date_in_year_1_or_9999(client, to
         reverse("portal:finance", args=["testprogramm"]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_what_if_and_the_forecast_command_explain_a_chain_past_the_year_9999(client, today):
+    """Stored before the rule: a duration of 3 million days. No 500, no traceback."""
+    load(staffed_document())
+    Milestone.objects.filter(code="D").update(duration_days=3_000_000)
+    from django.contrib.auth import get_user_model
+
+    from plansicht.accounts.models import StaffRole
+
+    hr = get_user_model().objects.create_user("hr", password="pw")
+    StaffRole.objects.create(
+        user=hr, organisation=Programme.objects.get().organisation, role=StaffRole.HR
+    )
+    client.force_login(hr)
+    url = reverse("office:what_if", args=["testprogramm"])
+    response = client.get(url, {"post": "CDO", "filled_on": "2025-09-01"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "filled_on": [
+            "The forecast cannot be computed: the durations and lags add up to a date after "
+            "the year 9999. Shorten a duration or a lag."
+        ]
+    }
+    code, out, err = command("forecast", "testprogramm")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        "forecast: the durations and lags add up to a date after the year 9999; "
+        "shorten a duration or a lag"
+    )
