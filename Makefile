@@ -8,7 +8,7 @@ BENCH_SIZE ?= 10000
 
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev assets migrate bench screenshots lint format lock clean
+.PHONY: demo test install install-dev assets browser migrate bench screenshots lint format lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,22 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+# As root it is installed; anyone else is told the one command to run first.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing Chromium from Debian's packages (apt-get install chromium)"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq chromium >/dev/null || exit 1; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM). Install it first:" >&2; \
+			echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
 migrate: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
@@ -42,7 +58,7 @@ demo: migrate assets
 	@echo "Plansicht demo: http://$(HOST)/"
 	$(MANAGE) runserver $(HOST)
 
-test: install-dev assets
+test: install-dev assets browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY=$${TMPDIR:-/tmp}/plansicht-hypothesis \
@@ -52,7 +68,7 @@ bench: install-dev
 	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
 
 # The README's screenshot of the portal, taken with the same browser as the tests.
-screenshots: install-dev assets
+screenshots: install-dev assets browser
 	$(BIN)/python scripts/screenshots.py
 
 lint: install-dev

@@ -8,7 +8,8 @@ the SVG carries a title and a one-sentence summary for screen readers.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape
+
+from .markup import text as escape
 
 WIDTH = 720
 BAR_AREA = 240
@@ -84,6 +85,7 @@ def money_by_year_svg(
     if rows:
         slot = (WIDTH - 2 * LEFT) / len(rows)
         bar = max(4.0, min(40.0, slot / 4))
+        every = -(-len(rows) // 12)  # at most a dozen year labels, so they never overlap
         for i, row in enumerate(rows):
             x0 = LEFT + i * slot + (slot - 3 * bar) / 2
             for j, kind in enumerate(kinds):
@@ -94,9 +96,10 @@ def money_by_year_svg(
                     f'<rect x="{x0 + j * bar:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
                     f'height="{h:.1f}" fill="{COLOURS[kind]}"><title>{escape(tip)}</title></rect>'
                 )
-            parts.append(
-                f'<text x="{LEFT + i * slot + slot / 2:.1f}" y="{base + 24}" '
-                f'font-size="16" text-anchor="middle" fill="#131525">{row.year}</text>'
-            )
+            if i % every == 0:
+                parts.append(
+                    f'<text x="{LEFT + i * slot + slot / 2:.1f}" y="{base + 24}" '
+                    f'font-size="16" text-anchor="middle" fill="#131525">{row.year}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)

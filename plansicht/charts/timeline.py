@@ -15,7 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
+
+from plansicht.engine.calendar import EARLIEST, LATEST
+
+from . import markup
 
 WIDTH = 720
 MARGIN = 8  # keeps strokes and the diamonds of end dates inside the viewBox
@@ -31,7 +34,6 @@ HALO = 'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="s
 # Every colour below is >= 4.5:1 on white, so it serves as bar (3:1 needed) and as text.
 HEALTH_COLOURS = {"green": "#0a6b2d", "amber": "#b35c00", "red": "#a4161a", None: "#4a5a6a"}
 LATE = {"amber", "red"}
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 _ID = re.compile(r"[A-Za-z][\w-]*")
 
 
@@ -56,12 +58,13 @@ class Labels:
     health: Mapping[str, str]
 
 
-def _text(s: str) -> str:
-    return escape(_CONTROL_CHARS.sub("", s))
+_text, _attr = markup.text, markup.attr
 
 
-def _attr(s: str) -> str:
-    return quoteattr(_CONTROL_CHARS.sub("", s))
+def _clamp(d: date) -> date:
+    """The axis spans at most the dates Plansicht accepts: a date outside (a stray year 1 kept in
+    an old plan version, a chain of durations reaching 2300) is drawn at the edge."""
+    return EARLIEST if d < EARLIEST else LATEST if d > LATEST else d
 
 
 def _width(s: str, size: int) -> float:
@@ -156,13 +159,13 @@ def timeline_svg(
     late = sum(row.health in LATE for row in rows)
     desc = labels.summary(len(rows), format_date(first), format_date(last), late)
 
-    lo, hi = min(first, today).toordinal(), max(last, today).toordinal()
+    lo, hi = _clamp(min(first, today)).toordinal(), _clamp(max(last, today)).toordinal()
     pad = max(hi - lo, 30) * 0.02  # a one-day range still gets some room around it
     lo, hi = lo - pad, hi + pad
     plot = width - 2 * MARGIN
 
     def x(d: date) -> float:
-        return MARGIN + (d.toordinal() - lo) / (hi - lo) * plot
+        return MARGIN + (_clamp(d).toordinal() - lo) / (hi - lo) * plot
 
     body: list[str] = []
     # Legend: swatches and words, wrapped onto a new line when a translation runs long.

@@ -5,6 +5,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
+from plansicht.engine.calendar import EARLIEST, LATEST
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -174,7 +175,7 @@ def parse(c, doc, milestone_index) -> dict:
         budget_lines.append(
             {
                 "grant": grant_ref(item, path),
-                "year": c.integer(item, "year", path, minimum=1990, maximum=2100),
+                "year": c.integer(item, "year", path, minimum=EARLIEST.year, maximum=LATEST.year),
                 "product": c.text(item, "product", path, max_length=100),
                 "title": c.text(item, "title", path),
                 "own_share": decimal(c, item, "own_share", path),

@@ -12,6 +12,7 @@ import re
 from contextlib import suppress
 from datetime import date
 
+from plansicht.engine import calendar
 from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
 from plansicht.plan.models import (
     CODE_LENGTH,
@@ -30,6 +31,7 @@ from . import funding, staffing
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_HINT = "write it as YYYY-MM-DD, e.g. 2025-03-31"
+RANGE_HINT = f"give a date from {calendar.EARLIEST.isoformat()} to {calendar.LATEST.isoformat()}"
 
 KNOWN_KEYS = {
     "": {
@@ -78,6 +80,35 @@ KNOWN_KEYS = {
 KNOWN_KEYS[""] |= set(funding.SECTIONS) | {"positions"}
 
 
+MAX_DEPTH = 100  # a programme document needs five levels; far deeper input is a mistake
+TOO_DEEP = (
+    "(document)",
+    f"nested more than {MAX_DEPTH} levels deep; a programme document needs only a few "
+    "levels of [...] and {...}, so check the brackets",
+)
+NUL = "contains a NUL character (\\u0000), which text cannot hold; remove it"
+
+
+class Pairs(dict):
+    """A JSON object as read by :func:`object_pairs`: ``twice`` names the keys it repeats."""
+
+    twice: tuple = ()
+
+
+def object_pairs(pairs) -> Pairs:
+    """``object_pairs_hook`` for ``json.load``: keep the last value of a repeated key as json
+    does, but remember the key so that the check refuses the object instead of guessing."""
+    obj = Pairs(pairs)
+    if len(obj) != len(pairs):
+        seen, twice = set(), []
+        for key, _value in pairs:
+            if key in seen and key not in twice:
+                twice.append(key)
+            seen.add(key)
+        obj.twice = tuple(twice)
+    return obj
+
+
 class DocumentInvalid(Exception):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
@@ -98,6 +129,8 @@ class _Checker:
         if not isinstance(value, dict):
             self.problem(path or "(document)", "must be an object with named values ({...})")
             return None
+        for key in getattr(value, "twice", ()):
+            self.problem(_join(path, key), "appears twice in one object; keep one")
         for key in value:
             if key not in KNOWN_KEYS[kind]:
                 self.warnings.append((_join(path, key), "unknown key, ignored"))
@@ -141,7 +174,11 @@ class _Checker:
             return None
         if isinstance(value, str) and DATE_RE.match(value):
             with suppress(ValueError):  # e.g. 2025-02-30: reported below
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
+                if calendar.in_range(day):
+                    return day
+                self.problem(where, f"{value} is outside the dates Plansicht accepts; {RANGE_HINT}")
+                return None
         self.problem(where, f"{json.dumps(value, ensure_ascii=False)} is not a date; {DATE_HINT}")
         return None
 
@@ -191,8 +228,36 @@ def _join(path, key):
     return f"{path}.{key}" if path else key
 
 
+def _scan(data) -> list[tuple[str, str]]:
+    """Walk the raw document without recursion: refuse one nested too deep for the checks, and
+    report every text (value or key) holding a NUL, which no database column can store."""
+    problems = []
+    stack = [(data, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise DocumentInvalid([TOO_DEEP])
+            if isinstance(value, dict):
+                items = []
+                for key, item in value.items():
+                    where = _join(path, str(key).replace("\x00", "\\u0000"))
+                    if isinstance(key, str) and "\x00" in key:
+                        problems.append((where, NUL))
+                    items.append((item, where, depth + 1))
+            else:
+                items = [(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
+            stack.extend(reversed(items))  # popped in document order
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append((path or "(document)", NUL))
+    return problems
+
+
 def parse(data) -> tuple[dict, list[tuple[str, str]]]:
     """Check a whole document. Returns (cleaned document, warnings) or raises DocumentInvalid."""
+    nul = _scan(data)
+    if nul:
+        raise DocumentInvalid(nul)
     c = _Checker()
     doc = c.obj(data, "", "")
     if doc is None:

@@ -161,7 +161,10 @@ _JAN1 = {}
 def _jan1(year: int) -> int:
     ordinal = _JAN1.get(year)
     if ordinal is None:
-        ordinal = _JAN1[year] = date(year, 1, 1).toordinal()
+        # 1 January 10000 does not fit in a date, but its ordinal is the day after date.max.
+        ordinal = _JAN1[year] = (
+            date(year, 1, 1).toordinal() if year <= date.max.year else date.max.toordinal() + 1
+        )
     return ordinal
 
 

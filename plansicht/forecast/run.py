@@ -29,6 +29,12 @@ def today() -> date:
     return timezone.localdate()
 
 
+class BeyondCalendar(Exception):
+    """A computed date would lie past 31.12.9999, the last day a date can hold: a long chain of
+    durations and lags. Entered dates are checked (``engine.calendar``); computed ones cannot
+    be, so the services refuse the change that would lead there."""
+
+
 @dataclass
 class Result:
     """The engine's forecast with the codes needed to report it (engine keys are row ids)."""
@@ -42,7 +48,17 @@ class Result:
 
 def compute(programme, as_of: date | None = None, assume: dict | None = None) -> Result:
     """The forecast of ``programme`` as of ``as_of`` (default today). Stores nothing.
-    ``assume`` ({position id: date}) is the what-if: those posts count as filled then."""
+    ``assume`` ({position id: date}) is the what-if: those posts count as filled then.
+    Raises BeyondCalendar when a computed date would not fit in a date."""
+    try:
+        return _compute(programme, as_of, assume)
+    except schedule.CycleError:
+        raise
+    except (OverflowError, ValueError) as e:  # date.fromordinal, date + timedelta, date(10000…)
+        raise BeyondCalendar(str(e)) from e
+
+
+def _compute(programme, as_of, assume) -> Result:
     as_of = as_of or today()
     milestone_rows = (
         Milestone.objects.filter(programme=programme)

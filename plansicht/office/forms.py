@@ -9,8 +9,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.models import Unit
+from plansicht.engine import calendar
 from plansicht.funding.models import CostLine, Grant
 from plansicht.plan.models import Dependency, Milestone
+from plansicht.services.common import range_message
 from plansicht.staffing.models import STEP_CHOICES, Position
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
@@ -23,8 +25,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateField(forms.DateField):
+    """A date in the calendar Plansicht accepts (1990–2100), as every entered date must be."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not calendar.in_range(value):
+            raise forms.ValidationError(range_message(), code="out_of_range")
+
+
 def date_field(label, required=False, help_text=""):
-    return forms.DateField(
+    return DateField(
         label=label,
         required=required,
         widget=DateInput(),
@@ -449,7 +460,7 @@ class WhatIfForm(forms.Form):
             ),
         },
     )
-    filled_on = forms.DateField(
+    filled_on = DateField(
         label=_("Filled on"),
         widget=DateInput(),
         input_formats=DATE_FORMATS,

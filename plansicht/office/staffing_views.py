@@ -29,6 +29,7 @@ from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
 from plansicht.services import ChangedMeanwhile, ServiceError
 from plansicht.services import staffing as staffing_service
+from plansicht.services.common import beyond_calendar_message
 from plansicht.services.permissions import can_edit_milestone, can_edit_positions
 from plansicht.staffing.models import STEP_CHOICES, Position
 
@@ -369,7 +370,12 @@ def _compare(request, programme, form, by_code, as_of):
             % {"today": _short(as_of)},
         )
         return None
-    planned = run.compute(programme, as_of)
+    try:
+        planned = run.compute(programme, as_of)
+        assumed = run.compute(programme, as_of, assume={post.pk: on})
+    except run.BeyondCalendar:
+        form.add_error("filled_on", beyond_calendar_message())
+        return None
     now = planned.forecast.positions.get(post.pk)
     if now is None or not now.vacant:
         form.add_error(
@@ -378,7 +384,6 @@ def _compare(request, programme, form, by_code, as_of):
             % {"code": post.code, "date": _short(now.fill if now else None)},
         )
         return None
-    assumed = run.compute(programme, as_of, assume={post.pk: on})
     milestones = _milestone_rows(request, programme, post, planned, assumed)
     direct = [row for row in milestones["rows"] if row["direct"]]
     if not direct:

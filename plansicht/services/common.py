@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plansicht.engine import calendar
 from plansicht.forecast import run
 from plansicht.history.models import Event, record
 from plansicht.plan.models import Programme
@@ -49,6 +50,12 @@ def commit(
             versioned,
             expected_version,
         )
+    except run.BeyondCalendar:
+        if versioned is not None:
+            versioned.version = version
+        if undo is not None:
+            undo()
+        raise ServiceError(beyond_calendar_message()) from None
     except Exception:
         if versioned is not None:
             versioned.version = version
@@ -174,6 +181,26 @@ def _later_message(later) -> str:
             others,
         ).format(count=others)
     return message
+
+
+def check_date_range(value: date, field: str) -> None:
+    """Every date a person enters lies in the calendar Plansicht accepts (1990–2100)."""
+    if not calendar.in_range(value):
+        raise ServiceError(range_message(), field=field)
+
+
+def range_message() -> str:
+    return _("Enter a date from {earliest} to {latest}.").format(
+        earliest=date_format(calendar.EARLIEST, "SHORT_DATE_FORMAT"),
+        latest=date_format(calendar.LATEST, "SHORT_DATE_FORMAT"),
+    )
+
+
+def beyond_calendar_message() -> str:
+    return _(
+        "The forecast cannot be computed: the durations and lags add up to a date after the "
+        "year 9999. Shorten a duration or a lag."
+    )
 
 
 def set_fields(obj, changes: dict):

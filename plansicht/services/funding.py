@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from plansicht.engine.calendar import EARLIEST, LATEST
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -21,7 +22,7 @@ from plansicht.funding.models import (
 from plansicht.plan.models import Milestone
 
 from . import Actor, ReasonRequired, ServiceError
-from .common import commit
+from .common import check_date_range, commit
 from .permissions import can_edit_money, require
 
 MAX = Decimal("999999999999.99")
@@ -57,6 +58,7 @@ def _date(value, field, *, required=True):
         return None
     if not isinstance(value, date):
         raise ServiceError(_("Enter a date."), field=field)
+    check_date_range(value, field)
     return value
 
 
@@ -357,8 +359,15 @@ def save_budget_line(
     expected_version: int | None = None,
 ):
     _may_edit_money(actor, grant.programme)
-    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+    if isinstance(year, bool) or not isinstance(year, int):
         raise ServiceError(_("Enter a year such as 2026."), field="year")
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise ServiceError(
+            _("Enter a year from {earliest} to {latest}.").format(
+                earliest=EARLIEST.year, latest=LATEST.year
+            ),
+            field="year",
+        )
     new = {
         "grant": grant,
         "year": year,

@@ -5,7 +5,7 @@ apply it, recompute and store the forecast, refuse a later finish without a reas
 the event. If anything fails, the transaction rolls back and nothing is stored.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Max
 from django.utils.formats import date_format
@@ -26,7 +26,7 @@ from plansicht.plan.models import (
 )
 
 from . import UNSET, Actor, ServiceError
-from .common import commit, set_fields
+from .common import check_date_range, commit, set_fields
 from .permissions import can_edit_milestone, can_edit_plan, require
 
 
@@ -50,6 +50,7 @@ def _check_date(value, field, *, allow_none=True):
         return
     if not isinstance(value, date):
         raise ServiceError(_("Enter a date."), field=field)
+    check_date_range(value, field)
 
 
 def _milestone_event(milestone, changes, **extra):
@@ -120,10 +121,11 @@ def reschedule(
     )
 
 
-def _own_finish(planned_start, duration_days, expected_finish) -> date:
-    """The finish a milestone plans for itself, before dependencies and actual dates."""
-    finish = planned_start + timedelta(days=duration_days)
-    return max(finish, expected_finish) if expected_finish else finish
+def _own_finish(planned_start, duration_days, expected_finish) -> int:
+    """The finish a milestone plans for itself, before dependencies and actual dates, as an
+    ordinal: a huge duration must reach the forecast's clear refusal, not overflow here."""
+    finish = planned_start.toordinal() + duration_days
+    return max(finish, expected_finish.toordinal()) if expected_finish else finish
 
 
 def record_actual(

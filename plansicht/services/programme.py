@@ -11,6 +11,7 @@ from plansicht.plan.models import Programme
 from plansicht.staffing.models import ALERT_FIELDS
 
 from . import Actor, ServiceError
+from .common import beyond_calendar_message
 from .funding import replace_funding_state
 from .permissions import require, role_for
 from .plan import replace_plan_state
@@ -63,7 +64,10 @@ def load_programme(
         counts = replace_plan_state(programme, organisation, document)
         replace_funding_state(programme, document)
         replace_staffing_state(programme, organisation, document)
-        run.refresh(programme)
+        try:
+            run.refresh(programme)
+        except run.BeyondCalendar:
+            raise ServiceError(beyond_calendar_message()) from None
         record(
             action="programme.loaded" if created else "programme.replaced",
             programme=programme,

@@ -15,7 +15,7 @@ from plansicht.plan.models import Milestone
 from plansicht.staffing.models import STEP_CHOICES, HiringStep, Position
 
 from . import Actor, ServiceError
-from .common import commit
+from .common import check_date_range, commit
 from .permissions import can_edit_positions, require
 
 
@@ -43,6 +43,7 @@ def record_step(position: Position, step: str, on: date, *, actor: Actor, reason
         raise ServiceError(_("Choose a hiring step."), field="step")
     if not isinstance(on, date):
         raise ServiceError(_("Enter a date."), field="on")
+    check_date_range(on, "on")
     from plansicht.forecast.run import today
 
     if on > today():
@@ -118,6 +119,11 @@ def save_position(
         if not Decimal(0) < fte <= Decimal(10):
             raise ServiceError(_("Enter the full-time equivalent, e.g. 1 or 0.5."), field="fte")
         fields["fte"] = fte
+    for key in ("expected_fill", "contract_end"):
+        if fields.get(key) is not None:
+            if not isinstance(fields[key], date):
+                raise ServiceError(_("Enter a date."), field=key)
+            check_date_range(fields[key], key)
     if fields.get("unit") is not None and fields["unit"].organisation_id != (
         programme.organisation_id
     ):

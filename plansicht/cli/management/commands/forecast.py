@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, no_translations
 from django.utils.formats import date_format
 
+from plansicht.engine import calendar
 from plansicht.engine.schedule import CycleError
 from plansicht.forecast import run
 from plansicht.forecast.money import money_text
@@ -125,13 +126,7 @@ class Command(BaseCommand):
 
     @no_translations  # scripts and logs get one language: English
     def handle(self, *args, slug, as_of, json: bool, assume, **options):
-        status_date = None
-        if as_of:
-            try:
-                status_date = date.fromisoformat(as_of)
-            except ValueError:
-                self.stderr.write(f"--as-of: {as_of!r} is not a date; write it as YYYY-MM-DD")
-                raise SystemExit(1) from None
+        status_date = self.date("--as-of", as_of) if as_of else None
         programme = find_programme(self, slug)
         assumptions = self.assumptions(programme, assume)
         try:
@@ -141,6 +136,12 @@ class Command(BaseCommand):
         except CycleError as e:
             self.stderr.write(
                 f"dependencies: cycle through milestones {', '.join(map(str, e.keys))}"
+            )
+            raise SystemExit(1) from None
+        except run.BeyondCalendar:
+            self.stderr.write(
+                "forecast: the durations and lags add up to a date after the year 9999; "
+                "shorten a duration or a lag"
             )
             raise SystemExit(1) from None
         utf8_output(self)
@@ -170,13 +171,23 @@ class Command(BaseCommand):
                     f"--assume: {code!r} is not a position of {programme.slug} (known: {names})"
                 )
                 raise SystemExit(1)
-            try:
-                on = date.fromisoformat(day)
-            except ValueError:
-                self.stderr.write(f"--assume: {day!r} is not a date; write it as YYYY-MM-DD")
-                raise SystemExit(1) from None
-            out.append((known[code], code, on))
+            out.append((known[code], code, self.date("--assume", day)))
         return out
+
+    def date(self, option, text) -> date:
+        """A date given on the command line, in 1990–2100; anything else exits 1, saying why."""
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            self.stderr.write(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD")
+            raise SystemExit(1) from None
+        if not calendar.in_range(value):
+            self.stderr.write(
+                f"{option}: {text} is outside the dates Plansicht accepts; give a date from "
+                f"{calendar.EARLIEST.isoformat()} to {calendar.LATEST.isoformat()}"
+            )
+            raise SystemExit(1)
+        return value
 
     def summary(self, programme, result):
         fc = result.forecast

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, no_translations
 
-from plansicht.documents.programme import DocumentInvalid, parse
+from plansicht.documents.programme import TOO_DEEP, DocumentInvalid, object_pairs, parse
 from plansicht.services import Actor, ServiceError
 from plansicht.services.programme import load_programme
 
@@ -29,10 +29,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, replace, reason, **options):
         try:
             if file == "-":
-                data = json.load(sys.stdin)
+                data = json.load(sys.stdin, object_pairs_hook=object_pairs)
             else:
                 with open(file, encoding="utf-8") as f:
-                    data = json.load(f)
+                    data = json.load(f, object_pairs_hook=object_pairs)
+        except RecursionError:  # json's decoder recurses per level: far past MAX_DEPTH here
+            self.fail([TOO_DEEP])
         except OSError as e:
             self.fail([(file, f"cannot be read: {e.strerror}")])
         except UnicodeDecodeError:
