@@ -235,16 +235,20 @@ def _count(healths) -> dict:
     return counts
 
 
-def _late_since(slip, baseline, key, stored, event_at, moved, amber) -> date | None:
+def _late_since(slip, baseline, key, stored, event_at, moved, amber, as_of) -> date | None:
     """Since when an item is late (slip beyond amber): a stored date stays; else the date of
-    the event that moved it; else the day after its approved finish. Not late: None."""
+    the event that moved it; else the day after its approved finish, or the forecast's date
+    if that day is still to come (a forecast can show the delay before the plan's date).
+    Not late: None."""
     if slip is None or slip <= amber:
         return None
     if stored.get(key) is not None:
         return stored[key]
     if event_at is not None and key in moved:
         return event_at
-    return baseline + timedelta(days=1) if baseline is not None else None
+    if baseline is None:
+        return None
+    return min(baseline + timedelta(days=1), as_of)
 
 
 def store(
@@ -286,6 +290,7 @@ def store(
                 event_at,
                 moved.milestones,
                 amber,
+                forecast.as_of,
             ),
         )
         for key, r in forecast.milestones.items()
@@ -341,6 +346,7 @@ def store(
                     event_at,
                     moved.measures,
                     amber,
+                    forecast.as_of,
                 ),
             )
             for key, s in forecast.measures.items()
