@@ -139,3 +139,12 @@ def test_the_money_at_risk_list_explains_a_milestone_without_a_reason_of_its_own
     text = page(client, "portal:finance", programme.slug)
     b_url = reverse("portal:milestone", args=[programme.slug, "B"])
     assert f'Verspätet, weil <a class="kern-link" href="{b_url}">B</a> später fertig wird' in text
+
+
+def test_the_office_milestone_page_says_since_when_it_is_late(client, personas):
+    client.force_login(personas.admin)
+    response = client.get(
+        reverse("office:milestone", args=[personas.programme.slug, "C"]),
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert "verspätet seit 11.05.2025" in " ".join(response.content.decode().split())
