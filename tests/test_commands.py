@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from plansicht import clock
 from plansicht.accounts.models import Organisation, StaffRole, Unit
+from plansicht.forecast import run
 from plansicht.history.models import Event
 from plansicht.plan.models import Measure, Milestone, Programme
 
@@ -296,9 +299,10 @@ def test_refresh_forecasts_stores_every_programme(today):
 
 
 def test_seed_demo_twice_does_not_duplicate(monkeypatch):
-    from plansicht.forecast import run
-
-    monkeypatch.setattr(run, "today", lambda: date(2026, 11, 26))  # the demo's "now"
+    # The demo's "now"; the replay of its history sets the clock to each change's date.
+    monkeypatch.setattr(
+        run, "today", lambda: clock.today() if clock.overridden() else date(2026, 11, 26)
+    )
     assert command("seed_demo", "--size", "60")[0] == 0
     counts = (Programme.objects.count(), Milestone.objects.count(), Event.objects.count())
     assert command("seed_demo", "--size", "60")[0] == 0
@@ -335,3 +339,28 @@ def test_commands_exit_with_status_1_as_a_process(tmp_path):
     assert proc.returncode == 1
     assert 'milestones[0].planned_start: "soon" is not a date' in proc.stderr
     assert proc.stdout == ""
+
+
+def test_the_demo_replays_its_history_at_the_dates_it_happened(monkeypatch, client):
+    from plansicht.forecast.models import MilestoneForecast, ProgrammeForecast
+
+    monkeypatch.setattr(
+        run, "today", lambda: clock.today() if clock.overridden() else date(2026, 11, 26)
+    )
+    assert command("seed_demo")[0] == 0
+    demo = Programme.objects.get(slug="musterstadt")
+    events = list(Event.objects.filter(programme=demo).order_by("at", "id"))
+    # The plan is loaded on the day the first plan was approved, the last change is "today".
+    assert (events[0].action, events[0].at.date()) == ("programme.loaded", date(2020, 9, 15))
+    assert events[-1].at.date() == date(2026, 11, 26)
+    assert {e.at.year for e in events} == {2020, 2023, 2024, 2025, 2026}
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert "Demo data" not in {e.reason for e in events}
+    assert ProgrammeForecast.objects.get(programme=demo).as_of == date(2026, 11, 26)
+    # Late since the reschedule that pushed it beyond the tolerance on 14.09.2026 …
+    late = MilestoneForecast.objects.get(milestone__code="M8.1-05")
+    assert late.late_since == date(2026, 9, 14)
+    # … and since the day after its approved finish (28.12.2023) for one that ran late.
+    assert MilestoneForecast.objects.get(milestone__code="M1-03").late_since == date(2023, 12, 29)
+    page = client.get(reverse("portal:milestone", args=["musterstadt", "M8.1-05"]))
+    assert "Verspätet seit 14.09.2026" in page.content.decode()

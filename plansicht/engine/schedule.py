@@ -80,6 +80,11 @@ class MilestoneResult:
     slip_days: int | None
     original_slip_days: int | None
     health: str | None
+    # What made a not-started milestone start later than planned: the predecessor whose
+    # finish (FS) or start (SS) plus lag bound it, or the post it waits for; None if its own
+    # dates, as_of or an actual date set its start.
+    driver: Hashable = None
+    driver_position: Hashable = None
 
 
 class MilestoneResults(Mapping):
@@ -98,20 +103,34 @@ class MilestoneResults(Mapping):
         "_orig",
         "_slips",
         "_healths",
+        "_drivers",
     )
 
     def __init__(
-        self, keys, index, start, finish, fixed_start, fixed_finish, base, orig, slips, healths
+        self,
+        keys,
+        index,
+        start,
+        finish,
+        fixed_start,
+        fixed_finish,
+        base,
+        orig,
+        slips,
+        healths,
+        drivers=None,
     ):
         self._keys, self._index = keys, index
         self._start, self._finish = start, finish
         self._fixed_start, self._fixed_finish = fixed_start, fixed_finish
         self._base, self._orig = base, orig
         self._slips, self._healths = slips, healths
+        self._drivers = drivers or {}  # position -> (predecessor key, None) or (None, post key)
 
     def __getitem__(self, key) -> MilestoneResult:
         i = self._index[key]
         base, orig, finish = self._base[i], self._orig[i], self._finish[i]
+        driver, post = self._drivers.get(i, (None, None))
         return MilestoneResult(
             key,
             date.fromordinal(self._start[i]),
@@ -123,6 +142,8 @@ class MilestoneResults(Mapping):
             self._slips[i],
             finish - orig if orig is not None else None,
             self._healths[i],
+            driver,
+            post,
         )
 
     def __iter__(self):
@@ -252,6 +273,9 @@ def _forecast(
     # A milestone that requires a post cannot start before it is filled, plus onboarding.
     rules = hiring_rules or hiring.HiringRules()
     posts = hiring.fill_dates(positions, as_of, rules, assume) if positions else {}
+    # Why a bound rose above the milestone's own terms: position -> predecessor position
+    # (an int) or the post's key in a 1-tuple. Written only when a bound rises.
+    cause: dict[int, object] = {}
     if posts:
         onboarding = rules.onboarding_days
         for i, m in enumerate(milestones):
@@ -261,6 +285,7 @@ def _forecast(
                     ready = post.fill.toordinal() + onboarding
                     if ready > bound[i]:
                         bound[i] = ready
+                        cause[i] = (key,)
     # Actual dates count only if known by as_of; an actual finish only after an actual start.
     fixed_start = [
         o if (a := m.actual_start) is not None and (o := a.toordinal()) <= today else None
@@ -303,6 +328,7 @@ def _forecast(
             candidate = (st if ss else fi) + lag
             if candidate > bound[v]:
                 bound[v] = candidate
+                cause[v] = u
             waiting[v] -= 1
             if not waiting[v]:
                 order.append(v)
@@ -318,7 +344,17 @@ def _forecast(
         None if x is None else GREEN if x <= amber else AMBER if x <= red else RED for x in slips
     ]
     results = MilestoneResults(
-        keys, index, start, finish, fixed_start, fixed_finish, base, orig, slips, healths
+        keys,
+        index,
+        start,
+        finish,
+        fixed_start,
+        fixed_finish,
+        base,
+        orig,
+        slips,
+        healths,
+        _drivers(cause, keys, fixed_start, start, finish, duration),
     )
 
     # Weighted progress: weight max(duration, 1); a milestone finished by as_of counts as 100.
@@ -361,6 +397,18 @@ def _forecast(
         thresholds=thresholds,
         positions=posts,
     )
+
+
+def _drivers(cause, keys, fixed_start, start, finish, duration) -> dict:
+    """{position: (predecessor key, None) or (None, post key)} for the milestones whose raised
+    start sets their finish; a started milestone's start is its own, and a finish held up by
+    the expected finish or as_of is not the predecessor's doing."""
+    drivers = {}
+    for i, why in cause.items():
+        if fixed_start[i] is not None or finish[i] != start[i] + duration[i]:
+            continue
+        drivers[i] = (None, why[0]) if type(why) is tuple else (keys[why], None)
+    return drivers
 
 
 def _link(dependencies, index, n, *, skip_unknown):

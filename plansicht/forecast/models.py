@@ -34,6 +34,15 @@ class Figures(models.Model):
         abstract = True
 
 
+class LateSince(models.Model):
+    """Since when an item's slip has exceeded the amber threshold (null: not late)."""
+
+    late_since = models.DateField(_("late since"), null=True)
+
+    class Meta:
+        abstract = True
+
+
 class Money(models.Model):
     """Money at risk over a measure's subtree or the programme, and spending by year."""
 
@@ -68,7 +77,7 @@ class ProgrammeForecast(Figures, Money):
         return f"{self.programme_id} as of {self.as_of}"
 
 
-class MeasureForecast(Figures, Money):
+class MeasureForecast(Figures, Money, LateSince):
     measure = models.OneToOneField(
         Measure, on_delete=models.CASCADE, primary_key=True, related_name="forecast"
     )
@@ -77,7 +86,7 @@ class MeasureForecast(Figures, Money):
         return f"measure {self.measure_id}: {self.forecast_finish}"
 
 
-class MilestoneForecast(models.Model):
+class MilestoneForecast(LateSince):
     milestone = models.OneToOneField(
         Milestone, on_delete=models.CASCADE, primary_key=True, related_name="forecast"
     )
@@ -96,6 +105,21 @@ class MilestoneForecast(models.Model):
     )
     grant_at_risk = models.DecimalField(
         _("grant at risk"), max_digits=14, decimal_places=2, default=0
+    )
+    # What set a not-started milestone's start later than planned (both null: its own dates).
+    driver_milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("late because of milestone"),
+    )
+    driver_position = models.ForeignKey(
+        "staffing.Position",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("late because of post"),
     )
 
     def __str__(self):

@@ -5,13 +5,14 @@ and a dependency on a draft is ignored by the engine because its end is missing.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
 
+from plansicht import clock
 from plansicht.engine import hiring, schedule
 from plansicht.engine.calendar import add_months
 from plansicht.engine.health import RED, Thresholds
@@ -26,7 +27,7 @@ BATCH = 500
 
 def today() -> date:
     """Today in the site's time zone (Europe/Berlin): the default status date."""
-    return timezone.localdate()
+    return clock.today()
 
 
 class BeyondCalendar(Exception):
@@ -44,6 +45,31 @@ class Result:
     measure_codes: dict[int, str]
     funds: money.MoneyResult | None = None
     position_codes: dict[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The milestones and measures (engine keys) whose forecast finish an event changed."""
+
+    milestones: frozenset = field(default_factory=frozenset)
+    measures: frozenset = field(default_factory=frozenset)
+
+
+def moved(before: Result, after: Result) -> Moved:
+    """What a change moved: every milestone and measure whose forecast finish differs."""
+    old_m, old_s = before.forecast.milestones, before.forecast.measures
+    return Moved(
+        frozenset(
+            k
+            for k, r in after.forecast.milestones.items()
+            if k not in old_m or old_m[k].finish != r.finish
+        ),
+        frozenset(
+            k
+            for k, s in after.forecast.measures.items()
+            if k not in old_s or old_s[k].forecast_finish != s.forecast_finish
+        ),
+    )
 
 
 def compute(programme, as_of: date | None = None, assume: dict | None = None) -> Result:
@@ -214,6 +240,8 @@ MILESTONE_FIELDS = [
     "slip_days",
     "original_slip_days",
     "health",
+    "driver_milestone_id",
+    "driver_position_id",
 ]
 
 
@@ -224,8 +252,35 @@ def _count(healths) -> dict:
     return counts
 
 
-def store(programme, result: Result) -> None:
+def _late_since(slip, baseline, key, stored, event_at, moved, amber, as_of) -> date | None:
+    """Since when an item is late (slip beyond amber): a stored date stays; else the date of
+    the event that moved it; else the day after its approved finish, or the forecast's date
+    if that day is still to come (a forecast can show the delay before the plan's date).
+    Not late: None."""
+    if slip is None or slip <= amber:
+        return None
+    if stored.get(key) is not None:
+        return stored[key]
+    if event_at is not None and key in moved:
+        return event_at
+    if baseline is None:
+        return None
+    return min(baseline + timedelta(days=1), as_of)
+
+
+def store(
+    programme, result: Result, *, event_at: date | None = None, moved: Moved | None = None
+) -> None:
+    """Store the forecast. ``event_at`` is the date of the event being written and ``moved``
+    what it moved; together they date when an item became late (``late_since``)."""
     forecast, funds = result.forecast, result.funds
+    moved = moved or Moved()
+    amber = forecast.thresholds.amber_days
+    was_late = dict(
+        MilestoneForecast.objects.filter(
+            milestone__programme=programme, late_since__isnull=False
+        ).values_list("milestone_id", "late_since")
+    )
     risk = funds.funding.milestone_cost_at_risk if funds else {}
     grant_risk = funds.funding.milestone_grant_at_risk if funds else {}
     zero = Fraction(0)
@@ -240,8 +295,20 @@ def store(programme, result: Result) -> None:
             r.slip_days,
             r.original_slip_days,
             r.health,
+            r.driver,
+            r.driver_position,
             cents(risk.get(key, zero)),
             cents(grant_risk.get(key, zero)),
+            _late_since(
+                r.slip_days,
+                r.baseline_finish,
+                key,
+                was_late,
+                event_at,
+                moved.milestones,
+                amber,
+                forecast.as_of,
+            ),
         )
         for key, r in forecast.milestones.items()
     }
@@ -272,17 +339,32 @@ def store(programme, result: Result) -> None:
     )
     m_risk = funds.measure_cost_at_risk if funds else {}
     m_grant = funds.measure_grant_at_risk if funds else {}
+    measures_late = dict(
+        MeasureForecast.objects.filter(
+            measure__programme=programme, late_since__isnull=False
+        ).values_list("measure_id", "late_since")
+    )
     _sync(
         MeasureForecast,
         "measure_id",
         MeasureForecast.objects.filter(measure__programme=programme),
-        FIGURE_FIELDS + ["cost_at_risk", "grant_at_risk", "money_by_year"],
+        FIGURE_FIELDS + ["cost_at_risk", "grant_at_risk", "money_by_year", "late_since"],
         {
             key: (
                 *_figures(s).values(),
                 cents(m_risk.get(key, zero)),
                 cents(m_grant.get(key, zero)),
                 _years(by_year.get(key, {})),
+                _late_since(
+                    s.slip_days,
+                    s.baseline_finish,
+                    key,
+                    measures_late,
+                    event_at,
+                    moved.measures,
+                    amber,
+                    forecast.as_of,
+                ),
             )
             for key, s in forecast.measures.items()
         },
@@ -291,7 +373,7 @@ def store(programme, result: Result) -> None:
         MilestoneForecast,
         "milestone_id",
         MilestoneForecast.objects.filter(milestone__programme=programme),
-        MILESTONE_FIELDS + ["cost_at_risk", "grant_at_risk"],
+        MILESTONE_FIELDS + ["cost_at_risk", "grant_at_risk", "late_since"],
         milestone_rows,
     )
     _store_grants(programme, funds)

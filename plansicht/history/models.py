@@ -8,9 +8,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plansicht import clock
 from plansicht.accounts.models import Unit
 
 from . import registry
@@ -46,7 +46,7 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
     programme = models.ForeignKey(
         "plan.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )

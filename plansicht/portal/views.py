@@ -240,9 +240,10 @@ def measure_detail(request, slug, code):
     milestones = list(
         Milestone.objects.filter(measure=measure)
         .public()
-        .select_related("forecast")
+        .select_related("forecast", "forecast__driver_milestone", "forecast__driver_position")
         .order_by("planned_start", "code")
     )
+    _explain(programme, milestones)
     baseline = _baseline_dates(programme, milestones)
     for m in milestones:
         m.baseline = baseline.get(m.pk)
@@ -271,9 +272,39 @@ def measure_detail(request, slug, code):
             "history": history,
             "timeline": chart,
             "posts": posts,
+            "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
         },
     )
+
+
+def _red_child(measure, milestones, children):
+    """The sub-measure that makes a measure red when none of its own milestones is red."""
+    if _health(measure) != "red" or any(_health(m) == "red" for m in milestones):
+        return None
+    return next((c for c in children if _health(c) == "red"), None)
+
+
+def _explain(programme, milestones):
+    """Mark each milestone whose start another milestone holds back: whether through that
+    one's start (SS) and whether that one is public, for "late because …"."""
+    held = {m.pk: m.forecast.driver_milestone_id for m in milestones if hasattr(m, "forecast")}
+    drivers = {d for d in held.values() if d is not None}
+    public, starts = set(), set()
+    if drivers:
+        public = set(
+            Milestone.objects.filter(programme=programme, pk__in=drivers)
+            .public()
+            .values_list("pk", flat=True)
+        )
+        starts = set(
+            Dependency.objects.filter(
+                predecessor__in=drivers, successor__in=list(held), type="SS"
+            ).values_list("predecessor_id", "successor_id")
+        )
+    for m in milestones:
+        m.driver_public = held.get(m.pk) in public
+        m.driver_starts = (held.get(m.pk), m.pk) in starts
 
 
 def _baseline_dates(programme, milestones):
@@ -296,9 +327,16 @@ def milestone_detail(request, slug, code):
     milestone = get_object_or_404(
         Milestone.objects.filter(programme=programme)
         .public()
-        .select_related("forecast", "measure", "measure__lead_unit"),
+        .select_related(
+            "forecast",
+            "measure",
+            "measure__lead_unit",
+            "forecast__driver_milestone",
+            "forecast__driver_position",
+        ),
         code=code,
     )
+    _explain(programme, [milestone])
     public_ids = Milestone.objects.filter(programme=programme).public().values("pk")
     predecessors = (
         Dependency.objects.filter(successor=milestone, predecessor__in=public_ids)
@@ -516,7 +554,9 @@ def _at_risk_with_reasons(programme, measure_ids=None):
         Milestone.objects.filter(programme=programme)
         .public()
         .filter(forecast__cost_at_risk__gt=0)
-        .select_related("forecast", "measure")
+        .select_related(
+            "forecast", "measure", "forecast__driver_milestone", "forecast__driver_position"
+        )
         .order_by("-forecast__cost_at_risk", "code")
     )
     if measure_ids is not None:
@@ -536,6 +576,7 @@ def _at_risk_with_reasons(programme, measure_ids=None):
         reasons.setdefault(subject_id, reason)
     for m in milestones:
         m.reason = reasons.get(m.pk, "")
+    _explain(programme, milestones)
     return milestones
 
 

@@ -77,7 +77,8 @@ def _commit_atomic(
         apply()
         if callable(event):
             event = event()
-        after = run.refresh(programme, as_of)
+        after = run.compute(programme, as_of)
+        run.store(programme, after, event_at=as_of, moved=run.moved(before, after))
         later = _finishes_moved_later(before, after)
         if (later or planned_later) and not reason:
             raise ReasonRequired(_later_message(later), field="reason")

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, translation
 
+from plansicht import clock
 from plansicht.forecast import run
 from plansicht.plan.models import Programme
 
@@ -68,7 +69,9 @@ def demo(transactional_db, live_server, monkeypatch):
     """
     site_texts = importlib.import_module("plansicht.content.migrations.0002_default_pages")
     site_texts.create(apps, schema_editor=None)
-    monkeypatch.setattr(run, "today", lambda: DEMO_TODAY)
+    # Frozen at the demo's date, except while seed_demo replays the demo's history with the
+    # clock set to each change's date.
+    monkeypatch.setattr(run, "today", lambda: clock.today() if clock.overridden() else DEMO_TODAY)
     call_command("seed_demo", stdout=StringIO())
     return Programme.objects.select_related("forecast").get(slug=SLUG)
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from plansicht.forecast.models import GrantForecast, MeasureForecast
 from plansicht.funding.models import CostLine, Expenditure, Grant
 from plansicht.history.models import Event
-from plansicht.plan.models import Measure, Milestone
+from plansicht.plan.models import Dependency, Measure, Milestone
 
 from .conftest import (
     DEMO_TODAY,
@@ -63,6 +63,28 @@ def latest_public_reason(milestone) -> str:
         .first()
     )
     return event.reason if event else ""
+
+
+def why_late_de(milestone) -> str:
+    """Without a reason of its own, a milestone held up by another or by a vacant post says
+    so (as stored with its forecast); else that no reason is recorded yet."""
+    f = milestone.forecast
+    if f.driver_milestone is not None:
+        starts = Dependency.objects.filter(
+            predecessor=f.driver_milestone, successor=milestone, type="SS"
+        ).exists()
+        text = gettext_de(
+            "late because {milestone} starts late"
+            if starts
+            else "late because {milestone} finishes late"
+        ).format(milestone=f.driver_milestone.code)
+    elif f.driver_position is not None:
+        text = gettext_de("late because post {post} is not yet filled").format(
+            post=f.driver_position.code
+        )
+    else:
+        return gettext_de("no reason recorded yet")
+    return text[:1].upper() + text[1:]
 
 
 def milestones_putting_money_at_risk(programme, measure_ids=None):
@@ -167,8 +189,8 @@ def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_mone
     expect(summary).to_contain_text(euro(forecast.grant_at_risk))
     expect(summary).to_contain_text(euro(forecast.cost_at_risk))
 
-    # Every milestone causing it, most at risk first, each with its reason (or that none is
-    # recorded yet) and its own grant money at risk.
+    # Every milestone causing it, most at risk first, each with its reason (or why it is late
+    # if it has none of its own, or that none is recorded yet) and its own grant money at risk.
     risk = table_captioned(page, gettext_de("Milestones with cost at risk"))
     rows = risk.locator("tbody tr")
     expect(rows.locator("th a")).to_have_text([f"{m.code} {m.title}" for m in at_risk])
@@ -176,7 +198,7 @@ def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_mone
         [euro(m.forecast.grant_at_risk) for m in at_risk]
     )
     expect(rows.locator(":scope > :nth-child(5)")).to_have_text(
-        [r or gettext_de("no reason recorded yet") for r in reasons]
+        [r or why_late_de(m) for m, r in zip(at_risk, reasons, strict=True)]
     )
 
     # The city's own share by year, for every grant: needed, in the budget, and the gap.

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from plansicht.engine.health import Thresholds, health, percent
+from plansicht.engine.hiring import PositionIn
 from plansicht.engine.schedule import (
     CycleError,
     DependencyIn,
@@ -388,3 +389,62 @@ def test_cycle_members_of_an_acyclic_graph_is_empty():
 def test_a_duplicate_milestone_key_is_an_error():
     with pytest.raises(ValueError, match="twice"):
         run([ms("A", "2025-07-01", 1), ms("A", "2025-07-01", 2)])
+
+
+def test_a_start_pushed_by_a_predecessor_names_that_predecessor():
+    f = run(
+        [ms("A", "2025-07-01", 30), ms("B", "2025-07-01", 20), ms("C", "2025-07-05", 5)],
+        [DependencyIn("A", "C", "FS", 0), DependencyIn("B", "C", "SS", 10)],
+    )
+    # A finishes 31.07., B starts 01.07. + 10 = 11.07.: A's finish binds C.
+    assert (f.milestones["C"].start, f.milestones["C"].driver) == (d("2025-07-31"), "A")
+    assert f.milestones["C"].driver_position is None
+
+
+def test_a_start_to_start_predecessor_is_named_when_its_start_binds():
+    f = run(
+        [ms("A", "2025-07-01", 30), ms("B", "2025-07-01", 5)],
+        [DependencyIn("A", "B", "SS", 10)],
+    )
+    assert (f.milestones["B"].start, f.milestones["B"].driver) == (d("2025-07-11"), "A")
+
+
+def test_no_driver_when_the_own_dates_the_status_date_or_an_actual_start_set_the_start():
+    f = run(
+        [
+            ms("A", "2025-07-01", 30),
+            ms("B", "2025-09-01", 5),  # its planned start is later than A's finish
+            ms("C", "2025-01-10", 10),  # as_of sets its start
+            ms("D", "2025-07-01", 10, actual_start=d("2025-05-20")),
+        ],
+        [DependencyIn("A", "B"), DependencyIn("A", "D")],
+    )
+    assert [f.milestones[k].driver for k in "ABCD"] == [None] * 4
+
+
+def test_no_driver_when_the_expected_finish_and_not_the_start_sets_the_finish():
+    f = run(
+        [ms("A", "2025-07-01", 30), ms("B", "2025-07-01", 5, expected_finish=d("2025-12-31"))],
+        [DependencyIn("A", "B")],
+    )
+    assert f.milestones["B"].finish == d("2025-12-31")
+    assert f.milestones["B"].driver is None
+
+
+def test_a_start_held_up_by_a_vacant_post_names_the_post():
+    f = run(
+        [ms("A", "2025-06-15", 30, requires=("CDO",))],
+        positions=[PositionIn("CDO", [("advertised", d("2025-05-01"))])],
+    )
+    a = f.milestones["A"]
+    assert a.start > d("2025-06-15")
+    assert (a.driver, a.driver_position) == (None, "CDO")
+
+
+def test_a_predecessor_later_than_the_post_is_the_driver():
+    f = run(
+        [ms("P", "2025-06-01", 400), ms("A", "2025-06-15", 30, requires=("CDO",))],
+        [DependencyIn("P", "A")],
+        positions=[PositionIn("CDO", [("advertised", d("2025-05-01"))])],
+    )
+    assert (f.milestones["A"].driver, f.milestones["A"].driver_position) == ("P", None)

@@ -1,6 +1,8 @@
 """Template filters that say forecast figures in words, so status is never colour alone."""
 
 from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,7 +29,7 @@ def health_class(health):
 
 
 @register.filter
-def health_badge(health, size=""):
+def health_badge(health, size="", label=None):
     """The status as a badge with its word: colour is never the only cue."""
     small = size == "small"
     return format_html(
@@ -35,8 +37,77 @@ def health_badge(health, size=""):
         health_class(health),
         " kern-badge--small" if small else "",
         " kern-label--small" if small else "",
-        health_label(health),
+        health_label(health) if label is None else label,
     )
+
+
+@register.simple_tag
+def status(f, programme, size=""):
+    """A stored forecast's status badge and slip in words: a finished milestone says how much
+    later than planned it finished (not "delayed"); a green slip says it is within the
+    tolerance."""
+    if not f:  # no stored forecast
+        return health_badge(None, size)
+    days = f.slip_days
+    if getattr(f, "finished", False):
+        if days is not None and days > 0:
+            words = ngettext(
+                "finished, %(days)d day later than planned",
+                "finished, %(days)d days later than planned",
+                days,
+            ) % {"days": days}
+            return health_badge(f.health, size, words)
+        return format_html("{} {}", health_badge(f.health, size, _("finished")), slip(days))
+    return format_html("{} {}", health_badge(f.health, size), slip_text(f, programme))
+
+
+@register.simple_tag
+def slip_text(f, programme):
+    """The slip in words; a green slip says it is within the tolerance (the amber threshold)."""
+    days = getattr(f, "slip_days", None)
+    if f and f.health == "green" and days is not None and days > 0:
+        return ngettext(
+            "%(days)d day late, within the tolerance of %(tolerance)d days",
+            "%(days)d days late, within the tolerance of %(tolerance)d days",
+            days,
+        ) % {"days": days, "tolerance": programme.amber_days}
+    return slip(days)
+
+
+@register.simple_tag
+def late_because(f, programme, starts=False, public=True):
+    """Why a late milestone is late when the cause is another: the predecessor that holds its
+    start back (linked if public) or the post it waits for; "" otherwise."""
+    days = getattr(f, "slip_days", None)
+    if not days or days <= 0 or f.finished:
+        return ""
+    if f.driver_milestone_id is not None:
+        code = f.driver_milestone.code
+        if public:
+            code = format_html(
+                '<a class="kern-link" href="{}">{}</a>',
+                reverse("portal:milestone", args=[programme.slug, code]),
+                code,
+            )
+        text = (
+            _("late because {milestone} starts late")
+            if starts
+            else _("late because {milestone} finishes late")
+        )
+        return format_html(str(text), milestone=code)
+    if f.driver_position_id is not None:
+        return format_html(
+            str(_("late because post {post} is not yet filled")), post=f.driver_position.code
+        )
+    return ""
+
+
+@register.filter
+def late_since(day):
+    """14.03.2024 → "late since 14.03.2024"; None → ""."""
+    if not day:
+        return ""
+    return _("late since {date}").format(date=date_format(day, "SHORT_DATE_FORMAT"))
 
 
 @register.filter

@@ -7,9 +7,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
+from plansicht import clock
 from plansicht.accounts.models import StaffRole, Unit
 from plansicht.demo import synthetic
 from plansicht.documents.programme import DocumentInvalid, parse
+from plansicht.forecast import run
 from plansicht.plan.models import Milestone, Programme
 from plansicht.services import Actor, ServiceError
 from plansicht.services import plan as plan_service
@@ -52,34 +54,42 @@ class Command(BaseCommand):
                 self.stdout.write(f"{slug} exists already; left as it is.")
             else:
                 self.stderr.write(f"Building {slug} …")
-                self.load(synthetic.document(size), "seed_demo")
+                self.load(synthetic.document(size), "seed_demo", "Synthetisches Messprogramm")
                 self.stdout.write(f"Created {slug}.")
 
-    def load(self, data, what):
+    def load(self, data, what, reason):
         try:
             document, _warnings = parse(data)
         except DocumentInvalid as e:  # our own data: a bug, say where
             raise CommandError(f"demo data is invalid:\n{e}") from None
-        return load_programme(document, actor=Actor.system(what), reason="Demo data")
+        return load_programme(document, actor=Actor.system(what), reason=reason)
 
     def seed_musterstadt(self):
+        """Load the plan as approved in 2020, then replay the recorded changes at their dates
+        (oldest first) through the services, so the history and "late since" tell the story
+        over the years; finally the forecast as of today."""
         with open(DEMO / "musterstadt.json", encoding="utf-8") as f:
-            programme = self.load(json.load(f), "seed_demo")
+            data = json.load(f)
+        first = min(data["plan_versions"], key=lambda v: v["number"])
+        with clock.at(date.fromisoformat(first["approved_on"])):
+            programme = self.load(data, "seed_demo", f"{first['label']}: {first['decision_ref']}")
         with open(DEMO / "musterstadt_changes.json", encoding="utf-8") as f:
             changes = json.load(f)
         unit, _created = Unit.objects.get_or_create(
             organisation=programme.organisation, name=OFFICE
         )
         office = Actor(name="Programmbüro Musterstadt (Demo)", unit=unit)
-        for i, change in enumerate(changes):
+        for i, change in sorted(enumerate(changes), key=lambda pair: pair[1]["at"]):
             milestone = Milestone.objects.get(programme=programme, code=change["milestone"])
             reason = change.get("reason", "")
             try:
-                self.apply(change, milestone, office, reason)
+                with clock.at(date.fromisoformat(change["at"])):
+                    self.apply(change, milestone, office, reason)
             except ServiceError as e:
                 raise CommandError(
                     f"demo change {i} ({change['op']} {milestone.code}): {e}"
                 ) from None
+        run.refresh(programme)
         self.create_demo_users(programme)
         self.stdout.write(f"Created musterstadt with {len(changes)} recorded changes.")
 
