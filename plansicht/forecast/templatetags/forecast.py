@@ -65,3 +65,24 @@ def percent(value):
 def abs_days(days):
     """The size of a (possibly negative) number of days, to choose singular or plural."""
     return abs(int(days or 0))
+
+
+@register.filter
+def progress_text(progress, finished=False):
+    """The progress in words. 100 % reported without an actual finish is not "done": the
+    finish has not been recorded yet, and the page says so (no figure changes)."""
+    if finished:
+        return "100 %"
+    if progress is None:
+        return "–"
+    if int(progress) >= 100:
+        return _("reported 100 %, finish not yet recorded")
+    return f"{int(progress)} %"
+
+
+@register.filter
+def running_text(progress):
+    """A started, unfinished milestone: "running, 40 %", or the 100 % rule of ``progress_text``."""
+    if progress is not None and int(progress) >= 100:
+        return _("reported 100 %, finish not yet recorded")
+    return _("running, %(pct)s %%") % {"pct": int(progress or 0)}
