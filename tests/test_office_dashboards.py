@@ -170,6 +170,7 @@ def test_the_other_unit_editor_sees_their_own_unit_and_filters_by_unit(client, p
     lead = Unit.objects.get(name="Stabsstelle Digitalisierung")
     chosen = lists_of(client.get(url("dashboard") + f"?filtered=1&unit={lead.pk}"))
     assert codes(chosen["overdue"]["rows"]) == ["B", "C"]
+    assert client.get(url("dashboard") + "?filtered=1&unit=abc").status_code == 400
 
 
 def test_overdue_only_narrows_every_list(client, people):

@@ -126,11 +126,11 @@ def dashboard(request, slug):
             parts=parts,
             filter_form=form,
             chosen=chosen,
-            limit=work.LIMIT,
             recent=recent,
             nav="dashboard",
             **extra,
         ),
+        status=400 if form.errors else 200,
     )
 
 
