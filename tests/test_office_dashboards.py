@@ -319,3 +319,13 @@ def test_100_percent_without_a_finish_is_not_shown_as_running(client, people):
     # B, at 40 %, is still running.
     b = client.get(reverse("portal:measure", args=[SLUG, "M1.1"])).content.decode()
     assert "läuft, 40 %" in b
+
+
+@pytest.mark.parametrize("persona", ["viewer", "editor"])
+def test_a_draft_milestone_without_a_forecast_opens_for_readers_and_editors(
+    client, people, persona
+):
+    client.force_login(getattr(people, persona))
+    response = client.get(url("milestone", "X"))
+    assert response.status_code == 200
+    assert "keine: Entwürfe sind nicht Teil der Prognose" in main_of(response)

@@ -68,12 +68,11 @@ def abs_days(days):
 
 
 @register.filter
-def progress_text(progress, finished=False):
-    """The progress in words. 100 % reported without an actual finish is not "done": the
-    finish has not been recorded yet, and the page says so (no figure changes)."""
-    if finished:
-        return "100 %"
-    if progress is None:
+def progress_text(progress):
+    """The progress of an unfinished milestone in words. 100 % reported without an actual
+    finish is not "done": the finish has not been recorded yet, and the page says so (no
+    figure changes)."""
+    if progress is None or progress == "":
         return "–"
     if int(progress) >= 100:
         return _("reported 100 %, finish not yet recorded")
