@@ -12,3 +12,7 @@ urlpatterns += i18n_patterns(
     path("", include("plansicht.portal.urls")),
     prefix_default_language=False,
 )
+
+# Inside the office a refused page keeps the office's menu (the handler sends other paths to
+# Django's default 403 page).
+handler403 = "plansicht.office.views.permission_denied"

@@ -53,6 +53,9 @@ def personas(db, today):
     p.unit_editor = user("uniteditor", StaffRole.UNIT_EDITOR, lead)
     p.editor = user("editor", StaffRole.EDITOR)
     p.admin = user("admin", StaffRole.ADMIN)
+    # Usernames other than "finance" and "hr", which some modules create for themselves.
+    p.finance = user("kaemmerei", StaffRole.FINANCE)
+    p.hr = user("personalamt", StaffRole.HR)
     return p
 
 

@@ -1,5 +1,6 @@
 """The permission matrix over every office view: anonymous → login page, wrong role → 403,
-right role → 200. Changes are refused the same way, and nothing is stored."""
+right role → 200. Every office role reads a milestone; only the roles that may edit it see the
+forms, and a change by any other role is refused with 403 and nothing is stored."""
 
 import pytest
 from django.urls import reverse
@@ -16,13 +17,25 @@ VIEWS = {
     "milestone": reverse("office:milestone", args=[SLUG, "B"]),
     "plan_versions": reverse("office:plan_versions", args=[SLUG]),
 }
-PERSONAS = ["outsider", "viewer", "other_unit_editor", "unit_editor", "editor", "admin"]
+PERSONAS = [
+    "outsider",
+    "viewer",
+    "other_unit_editor",
+    "unit_editor",
+    "editor",
+    "admin",
+    "finance",
+    "hr",
+]
+OFFICE_ROLES = set(PERSONAS) - {"outsider"}
 ALLOWED = {
-    "dashboard": {"viewer", "other_unit_editor", "unit_editor", "editor", "admin"},
-    "milestones": {"viewer", "other_unit_editor", "unit_editor", "editor", "admin"},
-    "milestone": {"unit_editor", "editor", "admin"},
-    "plan_versions": {"viewer", "other_unit_editor", "unit_editor", "editor", "admin"},
+    "dashboard": OFFICE_ROLES,
+    "milestones": OFFICE_ROLES,
+    "milestone": OFFICE_ROLES,
+    "plan_versions": OFFICE_ROLES,
 }
+MILESTONE_EDITORS = {"unit_editor", "editor", "admin"}
+READ_ONLY = OFFICE_ROLES - MILESTONE_EDITORS
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -63,7 +76,33 @@ def post_dates(client, **extra):
     )
 
 
-@pytest.mark.parametrize("persona", ["viewer", "other_unit_editor"])
+@pytest.mark.parametrize("persona", sorted(READ_ONLY))
+def test_a_role_that_may_not_edit_reads_the_milestone_without_forms(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    response = client.get(VIEWS["milestone"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "<form" not in main and "<textarea" not in main
+    # What the milestone's editors see too: current planning, actual start, progress, the
+    # dependency on A and the history.
+    assert "01.02.2025" in page  # planned start
+    assert "15.02.2025" in page  # actual start
+    assert "40 %" in page
+    assert "Ausschreibung" in page  # B waits for A
+    assert response.context["may_edit"] is False
+
+
+@pytest.mark.parametrize("persona", sorted(MILESTONE_EDITORS))
+def test_the_roles_that_may_edit_see_the_forms(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    page = client.get(VIEWS["milestone"]).content.decode()
+    assert 'name="op" value="dates"' in page
+    assert 'name="op" value="actuals"' in page
+    assert 'name="op" value="progress"' in page
+
+
+@pytest.mark.parametrize("persona", sorted(READ_ONLY))
 def test_a_wrong_role_cannot_change_a_milestone(client, personas, persona):
     client.force_login(getattr(personas, persona))
     assert post_dates(client).status_code == 403

@@ -522,7 +522,7 @@ def test_a_bad_what_if_is_400_with_a_message_on_the_field(client, people, query,
 
 
 def test_the_dashboard_lists_the_alerts_on_posts(client, people):
-    client.force_login(people.viewer)
+    client.force_login(people.hr)  # the role that acts on them
     response = client.get(url("dashboard"))
     rows = {row["position"].code: row["alerts"] for row in response.context["post_alerts"]}
     assert set(rows) == {"CDO", "PL"}

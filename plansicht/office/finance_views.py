@@ -40,6 +40,7 @@ from .forms import (
     DrawdownPlanEntryForm,
     ExpenditureForm,
     RemoveCostLineForm,
+    RemoveDrawdownPlanEntryForm,
     RemoveForm,
 )
 from .views import _actor, _context, get_programme_for_user
@@ -608,7 +609,7 @@ def drawdown_plan_entry_remove(request, slug, pk):
         request,
         programme,
         "drawdown_plan",
-        form_class=RemoveForm,
+        form_class=RemoveDrawdownPlanEntryForm,
         remove=remove,
         title=_("Remove this drawdown plan entry?"),
         facts=[

@@ -44,14 +44,23 @@ def date_field(label, required=False, help_text=""):
     )
 
 
-def reason_field(required=False, help_text=None):
-    return forms.CharField(
+# When the service asks for a reason: the label says so in place of "optional", so that a
+# field the service may require is never marked "optional" ("Reason – needed when …").
+LATER = _("needed when a finish moves later")
+
+
+def reason_field(needed_when=None, required=False, help_text=None):
+    """A reason for the change. ``needed_when`` says when the service requires one (shown in
+    the label); without it the field is truly optional and says so."""
+    field = forms.CharField(
         label=_("Reason"),
         required=required,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=help_text or _("Published with the change. Needed when a finish moves later."),
+        help_text=help_text or _("Published with the change in the history."),
     )
+    field.needed_when = needed_when
+    return field
 
 
 def version_field():
@@ -70,14 +79,14 @@ class DatesForm(forms.Form):
             "it earlier."
         ),
     )
-    reason = reason_field()
+    reason = reason_field(LATER)
     version = version_field()
 
 
 class ActualsForm(forms.Form):
     actual_start = date_field(_("Actual start"))
     actual_finish = date_field(_("Actual finish"))
-    reason = reason_field()
+    reason = reason_field(LATER)
     version = version_field()
 
 
@@ -99,7 +108,7 @@ class DependencyForm(forms.Form):
             "Days between the predecessor's finish (or start) and this start; may be negative."
         ),
     )
-    reason = reason_field()
+    reason = reason_field(LATER)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,10 +260,11 @@ class CostLineForm(MoneyForm):
     category = forms.ChoiceField(label=_("Category"), choices=CostLine.CATEGORIES)
     amount = AmountField(label=_("Planned amount"))
     reason = reason_field(
+        _("needed for a new cost line and when the planned amount changes"),
         help_text=_(
             "Needed whenever the planned amount changes, for a new cost line too. "
             "Published with the change in the history."
-        )
+        ),
     )
     version = version_field()
 
@@ -302,7 +312,7 @@ class BudgetLineForm(MoneyForm):
         required=False,
         help_text=_("Verpflichtungsermächtigung for later years, in euros."),
     )
-    reason = reason_field(help_text=REASON)
+    reason = reason_field(_("needed when the budgeted own share changes"), help_text=REASON)
     version = version_field()
 
 
@@ -310,7 +320,9 @@ class DrawdownPlanEntryForm(MoneyForm):
     grant = grant_field()
     on = date_field(_("Planned for"), required=True)
     amount = AmountField(label=_("Amount to request"))
-    reason = reason_field(help_text=PLANNED_REASON)
+    reason = reason_field(
+        _("needed when a planned date or amount changes"), help_text=PLANNED_REASON
+    )
     version = version_field()
 
 
@@ -328,12 +340,20 @@ class RemoveForm(forms.Form):
     reason = reason_field(help_text=REASON)
 
 
+class RemoveDrawdownPlanEntryForm(forms.Form):
+    reason = reason_field(
+        _("needed to remove a planned drawdown"),
+        help_text=_("The drawdown plan is binding. Published with the change in the history."),
+    )
+
+
 class RemoveCostLineForm(forms.Form):
     reason = reason_field(
+        _("needed to remove a cost line"),
         help_text=_(
             "Needed: removing a cost line changes the planned amounts. "
             "Published with the change in the history."
-        )
+        ),
     )
 
 
@@ -373,7 +393,7 @@ class StepForm(forms.Form):
         required=True,
         help_text=_("The day the step happened. Not in the future: enter a step once it is done."),
     )
-    reason = reason_field(help_text=REASON)
+    reason = reason_field(LATER, help_text=REASON)
 
 
 class PositionForm(forms.Form):
@@ -434,7 +454,7 @@ class PositionForm(forms.Form):
         _("Contract end of the holder"),
         help_text=_("Leave empty for a permanent contract."),
     )
-    reason = reason_field(help_text=REASON)
+    reason = reason_field(LATER, help_text=REASON)
     version = version_field()
 
     def __init__(self, *args, programme, **kwargs):
@@ -500,12 +520,8 @@ class HiringSettingsForm(forms.Form):
         min_value=0,
         max_value=3650,
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Published with the change. Needed when fill dates move later."),
+    reason = reason_field(
+        LATER, help_text=_("Published with the change. Needed when fill dates move later.")
     )
     version = version_field()
 
@@ -519,3 +535,45 @@ class HiringSettingsForm(forms.Form):
             )
         order = [f"days_{s}" for s, _l in STEP_CHOICES[:-1]]
         self.order_fields(order + ["onboarding_days"])
+
+
+# -- the dashboard's and the milestone list's filters -----------------------------------------
+
+
+class WorkFilterForm(forms.Form):
+    """Read from the query string (GET): whose milestones, which unit, overdue only, and on
+    the milestone list which list of open work."""
+
+    mine = forms.BooleanField(
+        label=_("Only my unit's milestones"), required=False, widget=CheckboxInput()
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Lead unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("all units"),
+        help_text=_("The unit leading the measure, or the nearest measure above it."),
+    )
+    overdue = forms.BooleanField(
+        label=_("Overdue only"),
+        required=False,
+        widget=CheckboxInput(),
+        help_text=_("Not finished, and the finish in the approved plan has passed."),
+    )
+    show = forms.ChoiceField(label=_("Show"), required=False)
+
+    def __init__(self, *args, programme, has_unit=False, **kwargs):
+        from .work import WORK_LISTS  # it imports this module
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            organisation_id=programme.organisation_id
+        ).order_by("name")
+        self.fields["show"].choices = [("", _("All milestones, drafts included"))] + list(
+            WORK_LISTS.items()
+        )
+        if not has_unit:
+            del self.fields["mine"]
+        self.fields["overdue"].widget.attrs["aria-describedby"] = (
+            f"{self['overdue'].id_for_label}-hint"
+        )

@@ -2,17 +2,14 @@
 (``plansicht.services.permissions``): anonymous users go to the login page, a user without
 the right role gets 403."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
-from plansicht.accounts.models import StaffRole
 from plansicht.forecast.run import today
 from plansicht.history.models import Event
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
@@ -22,10 +19,10 @@ from plansicht.services.permissions import (
     can_edit_milestone,
     can_edit_plan,
     can_view_office,
-    lead_unit_id,
     role_for,
 )
 
+from . import work
 from .conflicts import show_changed_meanwhile
 from .forms import ActualsForm, DatesForm, DependencyForm, PlanVersionForm, ProgressForm
 
@@ -39,15 +36,14 @@ def get_programme_for_user(request, slug) -> Programme:
     return programme
 
 
-def get_milestone_for_editor(request, programme, code) -> Milestone:
-    milestone = get_object_or_404(
+def get_milestone(programme, code) -> Milestone:
+    """A milestone of the programme: every office role may read it; whether the user may
+    change it is ``can_edit_milestone``."""
+    return get_object_or_404(
         Milestone.objects.select_related("measure", "measure__parent", "programme", "forecast"),
         programme=programme,
         code=code,
     )
-    if not can_edit_milestone(request.user, milestone):
-        raise PermissionDenied
-    return milestone
 
 
 def _actor(request, programme):
@@ -104,41 +100,50 @@ def index(request):
 
 @login_required
 def dashboard(request, slug):
+    """What the user's role can act on: plan work for those who edit milestones (a unit editor
+    first the milestones of their unit), money work for finance officers, post work for HR;
+    every other role reads a summary. Only open milestones, at most ``work.LIMIT`` per list."""
     programme = get_programme_for_user(request, slug)
+    role = role_for(request.user, programme)
     as_of = programme.forecast.as_of if hasattr(programme, "forecast") else today()
-    milestones = (
-        Milestone.objects.filter(programme=programme).public().select_related("forecast", "measure")
-    )
-    attention = milestones.filter(forecast__health__in=["red", "amber"]).order_by(
-        "-forecast__slip_days", "code"
-    )
-    overdue = milestones.filter(
-        forecast__finished=False, forecast__baseline_finish__lt=as_of
-    ).order_by("forecast__baseline_finish", "code")
-    reasoned = Event.objects.filter(
-        subject_type__model="milestone", subject_id=OuterRef("pk")
-    ).exclude(reason="")
-    unexplained = (
-        milestones.filter(forecast__slip_days__gt=0)
-        .annotate(has_reason=Exists(reasoned))
-        .filter(has_reason=False)
-        .order_by("-forecast__slip_days", "code")
-    )
-    measures = (
-        Measure.objects.filter(programme=programme)
-        .public()
-        .filter(forecast__health__in=["red", "amber"])
-        .select_related("forecast")
-        .order_by("-forecast__slip_days", "code")
-    )
-    soon = milestones.filter(
-        forecast__finished=False,
-        forecast__finish__gte=as_of,
-        forecast__finish__lte=as_of + timedelta(days=14),
-    ).order_by("forecast__finish", "code")
-    recent = Event.objects.for_programme(programme).select_related("unit")[:15]
-    from .staffing_views import post_alerts  # it imports this module
+    parts = work.sections(role)
+    form = work.filter_form(request, programme, role)
+    chosen = work.filters(form)
+    base = work.milestones(programme, role, chosen, as_of)
+    extra = {}
+    if "plan" in parts:
+        extra["lists"] = work.plan_lists(base, chosen, as_of)
+        measures = Measure.objects.filter(programme=programme).public()
+        for unit_id in work.unit_ids(role, chosen):
+            measures = measures.led_by(unit_id)
+        extra["measures"] = (
+            measures.filter(forecast__health__in=["red", "amber"])
+            .select_related("forecast")
+            .order_by("-forecast__slip_days", "code")[: work.LIMIT]
+        )
+    else:
+        extra["status"] = {
+            row["name"]: row
+            for row in work.plan_lists(
+                base, chosen, as_of, names=("overdue", "delayed", "unexplained")
+            )
+        }
+        extra["open_count"] = work.open_work(base).count()
+        extra["vacant_count"] = work.vacant_posts(programme).count()
+    if "money" in parts:
+        extra["money"] = work.money_work(programme)
+    if "posts" in parts:
+        from .staffing_views import post_alerts  # it imports this module
 
+        alerts = post_alerts(programme)
+        vacant = work.vacant_posts(programme)
+        extra.update(
+            post_alerts=alerts[: work.LIMIT],
+            post_alert_count=len(alerts),
+            vacant=list(vacant[: work.LIMIT]),
+            vacant_count=vacant.count(),
+        )
+    recent = Event.objects.for_programme(programme).select_related("unit")[:15]
     return render(
         request,
         "office/dashboard.html",
@@ -146,38 +151,38 @@ def dashboard(request, slug):
             request,
             programme,
             as_of=as_of,
-            attention=attention[:50],
-            overdue=overdue[:50],
-            unexplained=unexplained[:50],
-            measures=measures,
-            soon=soon[:50],
+            parts=parts,
+            filter_form=form,
+            chosen=chosen,
             recent=recent,
-            post_alerts=post_alerts(programme),
             nav="dashboard",
+            **extra,
         ),
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def milestone_list(request, slug):
+    """Every milestone, drafts included, or one list of open work (``show``), with the
+    dashboard's filters: the dashboard's "all N" links lead here."""
     programme = get_programme_for_user(request, slug)
     role = role_for(request.user, programme)
-    milestones = list(
-        Milestone.objects.filter(programme=programme)
-        .select_related("measure", "measure__parent", "forecast")
-        .order_by("code")
-    )
+    as_of = programme.forecast.as_of if hasattr(programme, "forecast") else today()
+    form = work.filter_form(request, programme, role)
+    chosen = work.filters(form)
+    base = work.milestones(programme, role, chosen, as_of)
+    if chosen["show"]:
+        rows = list(work.work_list(base, chosen["show"], as_of))
+    else:
+        rows = list(base.order_by("code"))
     public = set(
         Milestone.objects.filter(programme=programme).public().values_list("pk", flat=True)
     )
-    mine_only = role.role == StaffRole.UNIT_EDITOR and request.GET.get("all") != "1"
-    rows = []
-    for m in milestones:
+    for m in rows:
         m.is_public = m.pk in public
         m.editable = can_edit_milestone(request.user, m)
-        if mine_only and lead_unit_id(m.measure) != role.unit_id:
-            continue
-        rows.append(m)
+    work.mark_overdue(rows, as_of)
     return render(
         request,
         "office/milestone_list.html",
@@ -185,16 +190,22 @@ def milestone_list(request, slug):
             request,
             programme,
             milestones=rows,
-            mine_only=mine_only,
+            filter_form=form,
+            chosen=chosen,
+            list_title=work.WORK_LISTS.get(chosen["show"]),
             nav="milestones",
         ),
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def milestone_edit(request, slug, code):
     programme = get_programme_for_user(request, slug)
-    milestone = get_milestone_for_editor(request, programme, code)
+    milestone = get_milestone(programme, code)
+    may_edit = can_edit_milestone(request.user, milestone)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
     actor = _actor(request, programme)
     forms = {
         "dates": DatesForm(
@@ -269,6 +280,8 @@ def milestone_edit(request, slug, code):
             request,
             programme,
             milestone=milestone,
+            may_edit=may_edit,
+            plan_version=_current_version(programme),
             forms=forms,
             predecessors=predecessors,
             successors=successors,
@@ -277,6 +290,14 @@ def milestone_edit(request, slug, code):
         ),
         status=status,
     )
+
+
+def _current_version(programme):
+    """The plan version the stored forecast compares with (the approved plan), or None."""
+    forecast = getattr(programme, "forecast", None)
+    if forecast is None or forecast.current_version is None:
+        return None
+    return PlanVersion.objects.filter(programme=programme, number=forecast.current_version).first()
 
 
 def _apply(request, op, milestone, forms, choices, actor):
@@ -381,4 +402,24 @@ def plan_versions(request, slug):
             nav="plan_versions",
         ),
         status=status,
+    )
+
+
+def permission_denied(request, exception=None):
+    """The 403 page. Inside the office it keeps the office's menu when the user may see the
+    programme, and always offers the way back to the office start page."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.namespace != "office":
+        return defaults.permission_denied(request, exception)
+    programme = None
+    slug = match.kwargs.get("slug")
+    if slug:
+        programme = Programme.objects.select_related("organisation").filter(slug=slug).first()
+        if programme is not None and not can_view_office(request.user, programme):
+            programme = None
+    return render(
+        request,
+        "403.html",
+        {"layout": "office/base.html", "in_office": True, "programme": programme},
+        status=403,
     )

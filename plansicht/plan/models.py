@@ -106,6 +106,28 @@ class MeasureQuerySet(models.QuerySet):
         """Measures that are published and whose every ancestor is published."""
         return self.filter(draft=False).exclude(pk__in=hidden_measure_ids())
 
+    def led_by(self, unit_id):
+        """The measures ``unit_id`` is responsible for: those it leads, and those without a lead
+        unit whose nearest ancestor with one is led by it."""
+        tree = {
+            pk: (parent, lead)
+            for pk, parent, lead in self.model.objects.filter(
+                programme_id__in=self.values("programme_id")
+            ).values_list("pk", "parent_id", "lead_unit_id")
+        }
+
+        def lead(pk):
+            seen = set()
+            while pk is not None and pk not in seen:
+                seen.add(pk)
+                parent, unit = tree.get(pk, (None, None))
+                if unit is not None:
+                    return unit
+                pk = parent
+            return None
+
+        return self.filter(pk__in=[pk for pk in tree if lead(pk) == unit_id])
+
 
 class Measure(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="measures")
@@ -157,6 +179,11 @@ class MilestoneQuerySet(models.QuerySet):
     def public(self):
         """Published milestones of published measures (at every depth of the measure tree)."""
         return self.filter(draft=False).exclude(measure_id__in=hidden_measure_ids())
+
+    def led_by(self, unit_id):
+        """The milestones of the measures ``unit_id`` is responsible for (``Measure.led_by``)."""
+        measures = Measure.objects.filter(programme_id__in=self.values("programme_id"))
+        return self.filter(measure__in=measures.led_by(unit_id))
 
 
 class Milestone(models.Model):

@@ -2,13 +2,15 @@
 
 Moving a finish later needs a reason: without one the form says so at the reason field and
 nothing is stored; with one the change is saved and the public pages show the new forecast
-and the reason at once. A council member with a viewer role may not open the edit page.
+and the reason at once. A council member with a viewer role reads the milestone without forms,
+and a dashboard of any role links only to pages the role may open.
 Every office page on the way is checked with axe-core, on a phone and at a desk.
 """
 
 import re
 from datetime import timedelta
 
+import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
@@ -16,7 +18,7 @@ from plansicht.forecast.models import MilestoneForecast
 from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
 
-from .conftest import DESKTOP, SLUG, VIEWPORTS, assert_sound, follow, log_in, short_date, url
+from .conftest import DESKTOP, PHONE, SLUG, VIEWPORTS, assert_sound, follow, log_in, short_date, url
 
 LONGER = 30  # days added to the duration
 REASON = (
@@ -85,7 +87,13 @@ def test_jonas_cannot_move_a_finish_later_without_a_reason_and_the_public_sees_h
     duration.fill(str(duration_before + LONGER))
     follow(dates.locator("button[type=submit]"))
     assert_sound(page, "milestone edit page with the missing reason", status=400)
+    # The summary at the top has the focus and leads to the field.
+    summary = page.locator("main .error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(gettext_de("There is a problem"))
+    summary.locator("a[href='#id_dates-reason']").click()
     reason = dates.locator("#id_dates-reason")
+    expect(reason).to_be_focused()
     error = dates.locator("#id_dates-reason-error")
     expect(error).to_be_visible()
     expect(error).to_contain_text(milestone.code)
@@ -101,7 +109,8 @@ def test_jonas_cannot_move_a_finish_later_without_a_reason_and_the_public_sees_h
     # With a reason: saved, and the forecast moves by the days added.
     reason.fill(REASON)
     follow(dates.locator("button[type=submit]"))
-    expect(page).to_have_url(re.compile(re.escape(edit_url) + "$"))
+    # (the browser keeps the summary link's #id_dates-reason through the redirect)
+    expect(page).to_have_url(re.compile(re.escape(edit_url) + "(#[-_a-z]*)?$"))
     assert_sound(page, "milestone edit page after saving")
     expect(page.locator("main .messages")).to_contain_text(
         gettext_de("The dates were saved and the forecast updated.")
@@ -132,13 +141,47 @@ def test_jonas_cannot_move_a_finish_later_without_a_reason_and_the_public_sees_h
     expect(public.locator("main")).to_contain_text(REASON)
 
 
-def test_a_council_member_with_a_viewer_role_may_not_edit_a_milestone(demo, open_page):
+def test_a_council_member_with_a_viewer_role_reads_a_milestone_but_may_not_edit_it(demo, open_page):
     milestone = a_milestone_a_longer_duration_delays(demo)
     page = open_page(DESKTOP)
     page.goto(url("office:login"))
     log_in(page, "rat")
 
     response = page.goto(url("office:milestone", SLUG, milestone.code))
-    assert response.status == 403
-    assert_sound(page, "not allowed", status=403)
+    assert response.status == 200
+    assert_sound(page, "milestone, read only")
+    expect(page.locator("main form")).to_have_count(0)
     expect(page.locator("input[name=op]")).to_have_count(0)
+    expect(page.locator("main dl")).to_contain_text(short_date(milestone.forecast.finish))
+
+    # A change posted anyway is refused on a page that keeps the office's menu.
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    refused = page.request.post(
+        url("office:milestone", SLUG, milestone.code),
+        form={"op": "dates", "csrfmiddlewaretoken": token},
+    )
+    assert refused.status == 403
+    assert url("office:milestones", SLUG) in refused.text()
+
+
+@pytest.mark.parametrize("username", ["admin", "buero", "tiefbau", "kaemmerei", "personal", "rat"])
+def test_each_roles_dashboard_is_sound_on_a_phone_and_its_first_milestone_opens(
+    demo, open_page, username
+):
+    page = open_page(PHONE)
+    page.goto(url("office:login"))
+    log_in(page, username)
+    page.goto(url("office:dashboard", SLUG))
+    assert_sound(page, f"dashboard of {username}")
+    links = page.locator(f"main a[href^='{url('office:milestones', SLUG)}']")
+    detail = [
+        href
+        for href in links.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+        if "?" not in href
+    ]
+    if detail:  # HR's dashboard lists posts, not milestones
+        page.goto(detail[0])
+        assert_sound(page, f"first milestone on the dashboard of {username}")
+    else:
+        follow(page.locator(f"main a[href^='{url('office:positions', SLUG)}']").first)
+        assert_sound(page, f"first post on the dashboard of {username}")

@@ -136,3 +136,23 @@ def percent(value):
 def abs_days(days):
     """The size of a (possibly negative) number of days, to choose singular or plural."""
     return abs(int(days or 0))
+
+
+@register.filter
+def progress_text(progress):
+    """The progress of an unfinished milestone in words. 100 % reported without an actual
+    finish is not "done": the finish has not been recorded yet, and the page says so (no
+    figure changes)."""
+    if progress is None or progress == "":
+        return "–"
+    if int(progress) >= 100:
+        return _("reported 100 %, finish not yet recorded")
+    return f"{int(progress)} %"
+
+
+@register.filter
+def running_text(progress):
+    """A started, unfinished milestone: "running, 40 %", or the 100 % rule of ``progress_text``."""
+    if progress is not None and int(progress) >= 100:
+        return _("reported 100 %, finish not yet recorded")
+    return _("running, %(pct)s %%") % {"pct": int(progress or 0)}
