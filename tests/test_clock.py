@@ -33,5 +33,5 @@ def test_a_late_evening_moment_is_that_day_in_berlin():
 @pytest.mark.django_db
 def test_an_event_is_dated_by_the_clock():
     with clock.at(date(2022, 6, 30)):
-        event = record(action="test")
+        event = record(action="programme.loaded")
     assert timezone.localtime(event.at).date() == date(2022, 6, 30)

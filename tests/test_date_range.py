@@ -290,11 +290,15 @@ def test_the_what_if_and_the_forecast_command_explain_a_chain_past_the_year_9999
     Milestone.objects.filter(code="D").update(duration_days=3_000_000)
     from django.contrib.auth import get_user_model
 
-    from plansicht.accounts.models import StaffRole
+    from plansicht.accounts.models import StaffRole, Unit
 
     hr = get_user_model().objects.create_user("hr", password="pw")
+    organisation = Programme.objects.get().organisation
     StaffRole.objects.create(
-        user=hr, organisation=Programme.objects.get().organisation, role=StaffRole.HR
+        user=hr,
+        organisation=organisation,
+        role=StaffRole.HR,
+        unit=Unit.objects.create(organisation=organisation, name="Personalamt"),
     )
     client.force_login(hr)
     url = reverse("office:what_if", args=["testprogramm"])

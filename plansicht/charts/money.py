@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from plansicht.engine.calendar import EARLIEST, LATEST
+
 from .markup import text as escape
 
 WIDTH = 720
@@ -37,15 +39,16 @@ class MoneyLabels:
 
 def every_year(rows: Sequence[YearRow]) -> list[YearRow]:
     """The rows in year order with every year from the first to the last: a year without
-    money gets a row of zeros instead of being skipped."""
+    money gets a row of zeros instead of being skipped. Gaps are filled only within the years
+    a person can enter (1990–2100): a stray year far outside stays a single row."""
     by_year = {row.year: row for row in rows}
     if not by_year:
         return []
     zero = Decimal(0)
-    return [
-        by_year.get(year) or YearRow(year, zero, zero, zero)
-        for year in range(min(by_year), max(by_year) + 1)
-    ]
+    enterable = [year for year in by_year if EARLIEST.year <= year <= LATEST.year]
+    filled = range(min(enterable), max(enterable) + 1) if enterable else ()
+    years = sorted(set(by_year) | set(filled))
+    return [by_year.get(year) or YearRow(year, zero, zero, zero) for year in years]
 
 
 def money_by_year_svg(
