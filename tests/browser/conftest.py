@@ -60,7 +60,7 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, live_server, monkeypatch):
+def demo(transactional_db, live_server, monkeypatch, tmp_path_factory):
     """The Musterstadt demo as ``seed_demo`` creates it, as of the demo's date.
 
     The live server answers from other threads, so the data must be committed: the test runs
@@ -72,8 +72,34 @@ def demo(transactional_db, live_server, monkeypatch):
     # Frozen at the demo's date, except while seed_demo replays the demo's history with the
     # clock set to each change's date.
     monkeypatch.setattr(run, "today", lambda: clock.today() if clock.overridden() else DEMO_TODAY)
-    call_command("seed_demo", stdout=StringIO())
+    seeded = SEEDED.get("demo")
+    if seeded is None:
+        call_command("seed_demo", stdout=StringIO())
+        # Seeding replays the demo's history through the services (a few seconds); the next
+        # tests load the same rows from a copy instead. Natural keys: content types and users
+        # are created anew after each test, with other ids.
+        seeded = SEEDED["demo"] = tmp_path_factory.mktemp("demo") / "demo.json"
+        call_command(
+            "dumpdata",
+            "accounts",
+            "auth.user",
+            "history",
+            "plan",
+            "funding",
+            "staffing",
+            "forecast",
+            natural_foreign=True,
+            natural_primary=True,
+            output=str(seeded),
+            stdout=StringIO(),
+        )
+    else:
+        call_command("loaddata", str(seeded), stdout=StringIO())
     return Programme.objects.select_related("forecast").get(slug=SLUG)
+
+
+# The seeded demo of this test run, written once by the first test that needs it.
+SEEDED: dict = {}
 
 
 @pytest.fixture
