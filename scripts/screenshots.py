@@ -57,9 +57,11 @@ def main() -> int:
 def seed():
     from django.core.management import call_command
 
+    from plansicht import clock
     from plansicht.forecast import run
 
-    run.today = lambda: DEMO_TODAY
+    # The demo's "now", except while seed_demo replays its history at each change's date.
+    run.today = lambda: clock.today() if clock.overridden() else DEMO_TODAY
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=StringIO())
 
