@@ -209,3 +209,19 @@ def test_the_quick_pass_agrees_with_jsonschema_on_many_broken_documents():
 def test_the_quick_pass_refuses_a_keyword_it_does_not_know():
     with pytest.raises(ValueError, match="does not know"):
         schema.quick({"type": "string", "contentEncoding": "base64"})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" 12.00", '" 12.00" is not an amount; write it like "1234.50", with a point before'),
+        ("1.234,50", '"1.234,50" is not an amount; write it like "1234.50", with a point'),
+        (-5, "is -5; it must be at least 0"),
+        (True, 'true is not an amount; write it like "1234.50"'),
+        (1e13, "is 10000000000000.0; it must be at most 999999999999.99"),
+    ],
+)
+def test_an_amount_of_the_wrong_shape_is_named_in_the_loaders_words(value, expected):
+    doc = break_(staffed_document(), "cost_plan", "amount", value)
+    (line,) = problems(doc)
+    assert line.startswith(f"cost_plan[0].amount: {expected}")

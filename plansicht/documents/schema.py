@@ -225,7 +225,7 @@ def amount_message(value, kind: str) -> str:
     shown = json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return f'{shown} is not an amount; write it like "1234.50"'
-    text = value.strip() if isinstance(value, str) else repr(value)
+    text = value if isinstance(value, str) else repr(value)
     try:
         number = Decimal(text) if DECIMAL_RE.match(text) else None
     except InvalidOperation:
