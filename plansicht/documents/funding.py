@@ -1,12 +1,11 @@
 """The funding sections of the programme document: grants, cost plan, expenditures, budget
-lines, drawdown plan and drawdowns. Checked with the same collector as the plan sections."""
+lines, drawdown plan and drawdowns. The schema has checked their shape; here the references,
+unique codes and the order of dates."""
 
-import json
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from plansicht.engine.calendar import EARLIEST, LATEST
 from plansicht.funding.models import (
+    GRANT_FIELDS,
     BudgetLine,
     CostLine,
     Drawdown,
@@ -15,219 +14,163 @@ from plansicht.funding.models import (
     Grant,
 )
 
+from .check import as_bool, as_code, as_date, as_int, as_text, objects
+from .schema import amount_message
+
 SECTIONS = ("grants", "cost_plan", "expenditures", "budget_lines", "drawdown_plan", "drawdowns")
-KNOWN_KEYS = {
-    "grants": {
-        "code",
-        "funder",
-        "title",
-        "reference",
-        "rate",
-        "commitment_date",
-        "eligible_from",
-        "eligible_until",
-        "max_amount",
-        "phase",
-    },
-    "cost_plan": {"code", "grant", "milestone", "category", "amount"},
-    "expenditures": {"cost_line", "on", "amount", "eligible", "note", "document_ref"},
-    "budget_lines": {"grant", "year", "product", "title", "own_share", "commitment_authorisation"},
-    "drawdown_plan": {"grant", "on", "amount"},
-    "drawdowns": {"grant", "requested_on", "amount_requested", "received_on", "amount_received"},
-}
-CATEGORIES = [c for c, _label in CostLine.CATEGORIES]
-DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def decimal(c, obj, key, path, *, required=True, places=2, minimum=Decimal(0), maximum=None):
-    """A decimal given as a string ("1234.50") or a number; at most ``places`` decimals."""
-    value = obj.get(key)
+def decimal(c, item, key, path, *, kind="amount"):
+    """An amount (or rate, or full-time equivalent) the schema let through, as a Decimal. The
+    schema cannot count a JSON number's decimals: a number with too many is refused here."""
+    value = item.get(key)
     where = f"{path}.{key}"
-    if value is None or value == "":
-        if required:
-            c.problem(where, 'is missing; give an amount such as "1234.50"')
+    if value is None or isinstance(value, bool) or where in c.shaped:
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        c.problem(where, f'{json.dumps(value)} is not an amount; write it like "1234.50"')
-        return None
-    text = value if isinstance(value, str) else repr(value)
-    try:
-        number = Decimal(text.strip()) if DECIMAL_RE.match(text.strip()) else None
-    except InvalidOperation:
-        number = None
-    if number is None:
-        c.problem(
-            where,
-            f'{json.dumps(value)} is not an amount; write it like "1234.50", '
-            "with a point before the cents and no thousands separator",
-        )
-        return None
-    if -number.as_tuple().exponent > places:
-        c.problem(where, f"{text} has more than {places} decimal places")
-        return None
-    if minimum is not None and number < minimum:
-        c.problem(where, f"is {text}; it must be at least {minimum}")
-        return None
-    if number > (maximum if maximum is not None else MAX_AMOUNT):
-        c.problem(where, f"is {text}; it must be at most {maximum or MAX_AMOUNT}")
+    if isinstance(value, str):
+        return Decimal(value)
+    number = Decimal(repr(value)) if isinstance(value, int | float) else None
+    places = 4 if kind == "rate" else 2
+    if number is None or not number.is_finite() or -number.as_tuple().exponent > places:
+        c.problem(where, amount_message(value, kind))
         return None
     return number
 
 
 def parse(c, doc, milestone_index) -> dict:
     """Check the funding sections; returns them cleaned (possibly empty)."""
-    out = {}
+    grants, grant_index = _grants(c, doc)
+    lines, line_index = _cost_plan(c, doc, grant_index, milestone_index)
+    return {
+        "grants": grants,
+        "cost_plan": lines,
+        "expenditures": _expenditures(c, doc, lines, line_index, grants, grant_index),
+        "budget_lines": _budget_lines(c, doc, grant_index),
+        "drawdown_plan": _drawdown_plan(c, doc, grant_index),
+        "drawdowns": _drawdowns(c, doc, grant_index),
+    }
+
+
+def _grants(c, doc) -> tuple[list, dict]:
     grants = []
-    for i, raw in enumerate(c.list(doc, "grants")):
-        path = f"grants[{i}]"
-        item = c.obj(raw, path, "grants")
+    for path, item, known in objects(doc, "grants", "grant"):
         if item is None:
             grants.append({})
             continue
-        g = {
-            "code": c.code(item, "code", path),
-            "funder": c.text(item, "funder", path, max_length=200),
-            "title": c.text(item, "title", path),
-            "reference": c.text(item, "reference", path, required=False, max_length=100),
-            "rate": decimal(c, item, "rate", path, places=4, maximum=Decimal(1)),
-            "commitment_date": c.date(item, "commitment_date", path, required=True),
-            "eligible_from": c.date(item, "eligible_from", path, required=True),
-            "eligible_until": c.date(item, "eligible_until", path, required=True),
-            "max_amount": decimal(c, item, "max_amount", path, required=False),
-            "phase": c.text(item, "phase", path, required=False, max_length=100),
-        }
+        c.unknown(item, path, known)
+        g = {"code": as_code(item, "code")}
+        for key in GRANT_FIELDS:
+            if key in ("rate", "max_amount"):
+                g[key] = decimal(c, item, key, path, kind=key.replace("max_", ""))
+            elif key in ("commitment_date", "eligible_from", "eligible_until"):
+                g[key] = as_date(item, key)
+            else:
+                g[key] = as_text(item, key)
         if g["eligible_from"] and g["eligible_until"] and g["eligible_until"] < g["eligible_from"]:
             c.problem(
                 f"{path}.eligible_until",
                 f"{g['eligible_until']} is before eligible_from {g['eligible_from']}",
             )
         grants.append(g)
-    grant_index = c.unique(grants, lambda i: f"grants[{i}]", "grant")
-    out["grants"] = grants
+    return grants, c.unique(grants, lambda i: f"grants[{i}]", "grant")
 
-    def grant_ref(item, path, key="grant"):
-        code = c.code(item, key, path)
-        if code and code not in grant_index:
-            c.problem(f"{path}.{key}", f"{code!r} is not the code of a grant in this document")
-        return code
 
+def _cost_plan(c, doc, grant_index, milestone_index) -> tuple[list, dict]:
     lines = []
-    for i, raw in enumerate(c.list(doc, "cost_plan")):
-        path = f"cost_plan[{i}]"
-        item = c.obj(raw, path, "cost_plan")
+    for path, item, known in objects(doc, "cost_plan", "cost_line"):
         if item is None:
             lines.append({})
             continue
+        c.unknown(item, path, known)
         line = {
-            "code": c.code(item, "code", path),
-            "grant": grant_ref(item, path),
-            "milestone": c.code(item, "milestone", path),
+            "code": as_code(item, "code"),
+            "grant": as_code(item, "grant"),
+            "milestone": as_code(item, "milestone"),
             "category": item.get("category"),
             "amount": decimal(c, item, "amount", path),
         }
-        if line["milestone"] and line["milestone"] not in milestone_index:
-            c.problem(
-                f"{path}.milestone",
-                f"{line['milestone']!r} is not the code of a milestone in this document",
-            )
-        if line["category"] not in CATEGORIES:
-            c.problem(
-                f"{path}.category",
-                f"{json.dumps(line['category'], ensure_ascii=False)} is not a category; "
-                f"use one of {', '.join(CATEGORIES)}",
-            )
+        c.ref(line["grant"], grant_index, f"{path}.grant", "grant")
+        c.ref(line["milestone"], milestone_index, f"{path}.milestone", "milestone")
         lines.append(line)
-    line_index = c.unique(lines, lambda i: f"cost_plan[{i}]", "cost line")
-    out["cost_plan"] = lines
+    return lines, c.unique(lines, lambda i: f"cost_plan[{i}]", "cost line")
 
+
+def _expenditures(c, doc, lines, line_index, grants, grant_index) -> list:
     expenditures = []
-    for i, raw in enumerate(c.list(doc, "expenditures")):
-        path = f"expenditures[{i}]"
-        item = c.obj(raw, path, "expenditures")
+    for path, item, known in objects(doc, "expenditures", "expenditure"):
         if item is None:
             continue
-        code = c.code(item, "cost_line", path)
-        if code and code not in line_index:
-            c.problem(
-                f"{path}.cost_line", f"{code!r} is not the code of a cost line in this document"
-            )
-        if "eligible" not in item:
-            c.problem(f"{path}.eligible", "is missing; say true or false")
+        c.unknown(item, path, known)
         e = {
-            "cost_line": code,
-            "on": c.date(item, "on", path, required=True),
+            "cost_line": as_code(item, "cost_line"),
+            "on": as_date(item, "on"),
             "amount": decimal(c, item, "amount", path),
-            "eligible": c.boolean(item, "eligible", path),
-            "note": c.text(item, "note", path, required=False),
-            "document_ref": c.text(item, "document_ref", path, required=False, max_length=100),
+            "eligible": as_bool(item, "eligible"),
+            "note": as_text(item, "note"),
+            "document_ref": as_text(item, "document_ref"),
         }
+        c.ref(e["cost_line"], line_index, f"{path}.cost_line", "cost line")
         _warn_outside_period(c, e, path, lines, line_index, grants, grant_index)
         expenditures.append(e)
-    out["expenditures"] = expenditures
+    return expenditures
 
+
+def _budget_lines(c, doc, grant_index) -> list:
     budget_lines = []
-    for i, raw in enumerate(c.list(doc, "budget_lines")):
-        path = f"budget_lines[{i}]"
-        item = c.obj(raw, path, "budget_lines")
+    for path, item, known in objects(doc, "budget_lines", "budget_line"):
         if item is None:
             continue
-        budget_lines.append(
-            {
-                "grant": grant_ref(item, path),
-                "year": c.integer(item, "year", path, minimum=EARLIEST.year, maximum=LATEST.year),
-                "product": c.text(item, "product", path, max_length=100),
-                "title": c.text(item, "title", path),
-                "own_share": decimal(c, item, "own_share", path),
-                "commitment_authorisation": decimal(
-                    c, item, "commitment_authorisation", path, required=False
-                ),
-            }
-        )
-    out["budget_lines"] = budget_lines
-
-    plan = []
-    for i, raw in enumerate(c.list(doc, "drawdown_plan")):
-        path = f"drawdown_plan[{i}]"
-        item = c.obj(raw, path, "drawdown_plan")
-        if item is None:
-            continue
-        plan.append(
-            {
-                "grant": grant_ref(item, path),
-                "on": c.date(item, "on", path, required=True),
-                "amount": decimal(c, item, "amount", path),
-            }
-        )
-    out["drawdown_plan"] = plan
-
-    drawdowns = []
-    for i, raw in enumerate(c.list(doc, "drawdowns")):
-        path = f"drawdowns[{i}]"
-        item = c.obj(raw, path, "drawdowns")
-        if item is None:
-            continue
-        d = {
-            "grant": grant_ref(item, path),
-            "requested_on": c.date(item, "requested_on", path, required=True),
-            "amount_requested": decimal(c, item, "amount_requested", path),
-            "received_on": c.date(item, "received_on", path),
-            "amount_received": decimal(c, item, "amount_received", path, required=False),
+        c.unknown(item, path, known)
+        b = {
+            "grant": as_code(item, "grant"),
+            "year": as_int(item, "year"),
+            "product": as_text(item, "product"),
+            "title": as_text(item, "title"),
+            "own_share": decimal(c, item, "own_share", path),
+            "commitment_authorisation": decimal(c, item, "commitment_authorisation", path),
         }
-        if (d["received_on"] is None) != (d["amount_received"] is None) and not c.problems:
-            missing = "amount_received" if d["amount_received"] is None else "received_on"
-            c.problem(
-                f"{path}.{missing}",
-                "is missing; a received drawdown needs both its date and its amount",
-            )
+        c.ref(b["grant"], grant_index, f"{path}.grant", "grant")
+        budget_lines.append(b)
+    return budget_lines
+
+
+def _drawdown_plan(c, doc, grant_index) -> list:
+    plan = []
+    for path, item, known in objects(doc, "drawdown_plan", "drawdown_plan_entry"):
+        if item is None:
+            continue
+        c.unknown(item, path, known)
+        entry = {
+            "grant": as_code(item, "grant"),
+            "on": as_date(item, "on"),
+            "amount": decimal(c, item, "amount", path),
+        }
+        c.ref(entry["grant"], grant_index, f"{path}.grant", "grant")
+        plan.append(entry)
+    return plan
+
+
+def _drawdowns(c, doc, grant_index) -> list:
+    drawdowns = []
+    for path, item, known in objects(doc, "drawdowns", "drawdown"):
+        if item is None:
+            continue
+        c.unknown(item, path, known)
+        d = {
+            "grant": as_code(item, "grant"),
+            "requested_on": as_date(item, "requested_on"),
+            "amount_requested": decimal(c, item, "amount_requested", path),
+            "received_on": as_date(item, "received_on"),
+            "amount_received": decimal(c, item, "amount_received", path),
+        }
+        c.ref(d["grant"], grant_index, f"{path}.grant", "grant")
         if d["received_on"] and d["requested_on"] and d["received_on"] < d["requested_on"]:
             c.problem(
                 f"{path}.received_on",
                 f"{d['received_on']} is before the request {d['requested_on']}",
             )
         drawdowns.append(d)
-    out["drawdowns"] = drawdowns
-    return out
+    return drawdowns
 
 
 def _warn_outside_period(c, e, path, lines, line_index, grants, grant_index):

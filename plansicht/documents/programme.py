@@ -2,20 +2,18 @@
 
 ``parse`` checks a document completely and returns it cleaned (dates as ``date``, defaults
 filled in) or raises :class:`DocumentInvalid` listing every problem as ``(path, message)``,
-with paths like ``milestones[3].planned_start``. It stores nothing; ``services.plan.load_programme``
-does. ``dump`` writes a stored programme back out so that dump → load → dump is identical.
-The format is described in ``docs/programme-document.md`` and ``docs/programme.schema.json``.
+with paths like ``milestones[3].planned_start``. The shape is checked with the JSON Schema
+shipped in this package (``schema.py``); by hand only what a schema cannot say: references,
+unique codes, cycles, the order of dates, NUL characters, keys given twice and the depth.
+It stores nothing; ``services.programme.load_programme`` does. ``dump`` writes a stored
+programme back out so that dump → load → dump is identical. The format is described in
+``docs/programme-document.md`` and ``docs/programme.schema.json``.
 """
 
 import json
-import re
-from contextlib import suppress
-from datetime import date
 
-from plansicht.engine import calendar
-from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
+from plansicht.engine.schedule import cycle_members
 from plansicht.plan.models import (
-    CODE_LENGTH,
     Dependency,
     FieldOfAction,
     Measure,
@@ -27,58 +25,8 @@ from plansicht.plan.models import (
 
 from . import PROGRAMME_FORMAT as FORMAT
 from . import funding, staffing
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_HINT = "write it as YYYY-MM-DD, e.g. 2025-03-31"
-RANGE_HINT = f"give a date from {calendar.EARLIEST.isoformat()} to {calendar.LATEST.isoformat()}"
-
-KNOWN_KEYS = {
-    "": {
-        "format",
-        "programme",
-        "fields_of_action",
-        "measures",
-        "milestones",
-        "dependencies",
-        "plan_versions",
-    },
-    "programme": {"slug", "title", "organisation", "thresholds"} | staffing.PROGRAMME_KEYS,
-    "thresholds": {"amber_days", "red_days"},
-    "fields_of_action": {"code", "title"},
-    "measures": {
-        "code",
-        "title",
-        "field_of_action",
-        "parent",
-        "lead_unit",
-        "description",
-        "draft",
-        "internal_note",
-    },
-    "milestones": {
-        "code",
-        "measure",
-        "title",
-        "description",
-        "planned_start",
-        "duration_days",
-        "actual_start",
-        "actual_finish",
-        "expected_finish",
-        "progress",
-        "draft",
-        "internal_note",
-        "requires_positions",
-    },
-    "dependencies": {"predecessor", "successor", "type", "lag_days"},
-    "plan_versions": {"number", "label", "approved_on", "decision_ref", "milestones"},
-    "entries": {"code", "start", "finish"},
-    **funding.KNOWN_KEYS,
-    **staffing.KNOWN_KEYS,
-}
-KNOWN_KEYS[""] |= set(funding.SECTIONS) | {"positions"}
-
+from .check import Checker, as_bool, as_code, as_date, as_int, as_text, join, objects
+from .schema import SCHEMA, known_keys, shape_problems
 
 MAX_DEPTH = 100  # a programme document needs five levels; far deeper input is a mistake
 TOO_DEEP = (
@@ -87,6 +35,7 @@ TOO_DEEP = (
     "levels of [...] and {...}, so check the brackets",
 )
 NUL = "contains a NUL character (\\u0000), which text cannot hold; remove it"
+TWICE = "appears twice in one object; keep one"
 
 
 class Pairs(dict):
@@ -115,123 +64,11 @@ class DocumentInvalid(Exception):
         super().__init__("\n".join(f"{path}: {message}" for path, message in problems))
 
 
-class _Checker:
-    """Collects every problem instead of stopping at the first, so a clerk fixes all at once."""
-
-    def __init__(self):
-        self.problems: list[tuple[str, str]] = []
-        self.warnings: list[tuple[str, str]] = []
-
-    def problem(self, path, message):
-        self.problems.append((path, message))
-
-    def obj(self, value, path, kind) -> dict | None:
-        if not isinstance(value, dict):
-            self.problem(path or "(document)", "must be an object with named values ({...})")
-            return None
-        for key in getattr(value, "twice", ()):
-            self.problem(_join(path, key), "appears twice in one object; keep one")
-        for key in value:
-            if key not in KNOWN_KEYS[kind]:
-                self.warnings.append((_join(path, key), "unknown key, ignored"))
-        return value
-
-    def list(self, doc, key) -> list:
-        value = doc.get(key, [])
-        if not isinstance(value, list):
-            self.problem(key, "must be a list ([...])")
-            return []
-        return value
-
-    def text(self, obj, key, path, *, required=True, max_length=300):
-        value = obj.get(key)
-        where = _join(path, key)
-        if value is None or value == "":
-            if required:
-                self.problem(where, "is missing; fill it in")
-            return ""
-        if not isinstance(value, str):
-            self.problem(where, "must be text in quotes")
-            return ""
-        if required and not value.strip():
-            self.problem(where, "is empty; fill it in")
-        elif len(value) > max_length:
-            self.problem(where, f"is {len(value)} characters long; at most {max_length} fit")
-        return value
-
-    def code(self, obj, key, path, *, required=True):
-        value = self.text(obj, key, path, required=required, max_length=CODE_LENGTH)
-        if value and value != value.strip():
-            self.problem(_join(path, key), "must not start or end with a space")
-        return value or None
-
-    def date(self, obj, key, path, *, required=False) -> date | None:
-        value = obj.get(key)
-        where = _join(path, key)
-        if value is None or value == "":
-            if required:
-                self.problem(where, f"is missing; {DATE_HINT}")
-            return None
-        if isinstance(value, str) and DATE_RE.match(value):
-            with suppress(ValueError):  # e.g. 2025-02-30: reported below
-                day = date.fromisoformat(value)
-                if calendar.in_range(day):
-                    return day
-                self.problem(where, f"{value} is outside the dates Plansicht accepts; {RANGE_HINT}")
-                return None
-        self.problem(where, f"{json.dumps(value, ensure_ascii=False)} is not a date; {DATE_HINT}")
-        return None
-
-    def integer(self, obj, key, path, *, default=None, minimum=None, maximum=None):
-        value = obj.get(key, default)
-        where = _join(path, key)
-        if value is None:
-            self.problem(where, "is missing; give a whole number")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, f"{json.dumps(value, ensure_ascii=False)} is not a whole number")
-            return None
-        if minimum is not None and value < minimum:
-            self.problem(where, f"is {value}; it must be at least {minimum}")
-            return None
-        if maximum is not None and value > maximum:
-            self.problem(where, f"is {value}; it must be at most {maximum}")
-            return None
-        return value
-
-    def boolean(self, obj, key, path):
-        value = obj.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(_join(path, key), "must be true or false")
-            return False
-        return value
-
-    def unique(self, items, path_of, seen_what):
-        """Codes must be unique: report each repeat with where it was first used."""
-        first = {}
-        for i, item in enumerate(items):
-            code = item.get("code")
-            if code is None:
-                continue
-            if code in first:
-                self.problem(
-                    f"{path_of(i)}.code",
-                    f"{seen_what} code {code!r} is used twice (first at {path_of(first[code])}); "
-                    "codes must be unique",
-                )
-            else:
-                first[code] = i
-        return first
-
-
-def _join(path, key):
-    return f"{path}.{key}" if path else key
-
-
-def _scan(data) -> list[tuple[str, str]]:
-    """Walk the raw document without recursion: refuse one nested too deep for the checks, and
-    report every text (value or key) holding a NUL, which no database column can store."""
-    problems = []
+def _scan(data) -> tuple[list, list]:
+    """Walk the raw document without recursion: refuse one nested too deep for the checks,
+    report every text (value or key) holding a NUL, which no database column can store, and
+    every key given twice in one object. Returns (NUL problems, keys given twice)."""
+    problems, twice = [], []
     stack = [(data, "", 1)]
     while stack:
         value, path, depth = stack.pop()
@@ -239,9 +76,10 @@ def _scan(data) -> list[tuple[str, str]]:
             if depth > MAX_DEPTH:
                 raise DocumentInvalid([TOO_DEEP])
             if isinstance(value, dict):
+                twice += [(join(path, key), TWICE) for key in getattr(value, "twice", ())]
                 items = []
                 for key, item in value.items():
-                    where = _join(path, str(key).replace("\x00", "\\u0000"))
+                    where = join(path, str(key).replace("\x00", "\\u0000"))
                     if isinstance(key, str) and "\x00" in key:
                         problems.append((where, NUL))
                     items.append((item, where, depth + 1))
@@ -250,164 +88,170 @@ def _scan(data) -> list[tuple[str, str]]:
             stack.extend(reversed(items))  # popped in document order
         elif isinstance(value, str) and "\x00" in value:
             problems.append((path or "(document)", NUL))
-    return problems
+    return problems, twice
+
+
+def _check_format(data):
+    """Is this a programme document this version reads at all? If not, say only that."""
+    if not isinstance(data, dict):
+        raise DocumentInvalid([("(document)", "must be an object with named values ({...})")])
+    fmt = data.get("format")
+    if fmt is None:
+        raise DocumentInvalid(
+            [("format", f'is missing; a programme document starts with "format": "{FORMAT}"')]
+        )
+    if fmt != FORMAT:
+        raise DocumentInvalid(
+            [
+                (
+                    "format",
+                    f"{json.dumps(fmt, ensure_ascii=False)} is not a format this version of "
+                    f"Plansicht reads; it reads {FORMAT}",
+                )
+            ]
+        )
 
 
 def parse(data) -> tuple[dict, list[tuple[str, str]]]:
     """Check a whole document. Returns (cleaned document, warnings) or raises DocumentInvalid."""
-    nul = _scan(data)
+    nul, twice = _scan(data)
     if nul:
         raise DocumentInvalid(nul)
-    c = _Checker()
-    doc = c.obj(data, "", "")
-    if doc is None:
+    _check_format(data)
+    c = Checker(twice + shape_problems(data))
+    c.unknown(data, "", set(SCHEMA["properties"]))
+    out = {"programme": _programme(c, data.get("programme"))}
+    out["fields_of_action"], fields = _fields_of_action(c, data)
+    out["measures"], measures = _measures(c, data, fields)
+    out["milestones"], milestones = _milestones(c, data, measures)
+    out["dependencies"] = _dependencies(c, data, milestones)
+    out["plan_versions"] = _plan_versions(c, data, milestones)
+    out.update(funding.parse(c, data, milestones))
+    grant_codes = {g.get("code") for g in out["grants"]}
+    out.update(staffing.parse(c, data, out["milestones"], milestones, grant_codes))
+    if c.problems:
         raise DocumentInvalid(c.problems)
-    fmt = doc.get("format")
-    if fmt != FORMAT:
-        if fmt is None:
-            c.problem(
-                "format", f'is missing; a programme document starts with "format": "{FORMAT}"'
-            )
-        else:
-            c.problem(
-                "format",
-                f"{json.dumps(fmt, ensure_ascii=False)} is not a format this version of Plansicht "
-                f"reads; it reads {FORMAT}",
-            )
-        raise DocumentInvalid(c.problems)
+    return out, c.warnings
 
-    out = {"programme": _programme(c, doc.get("programme"))}
 
+def _programme(c: Checker, item) -> dict:
+    if not isinstance(item, dict):
+        return {}
+    c.unknown(item, "programme", known_keys("programme"))
+    p = {
+        "slug": as_text(item, "slug"),
+        "title": as_text(item, "title"),
+        "organisation": as_text(item, "organisation"),
+        "amber_days": 30,
+        "red_days": 90,
+    }
+    thresholds = item.get("thresholds")
+    if isinstance(thresholds, dict):
+        c.unknown(thresholds, "programme.thresholds", known_keys("thresholds"))
+        amber, red = as_int(thresholds, "amber_days"), as_int(thresholds, "red_days")
+        if amber is not None and red is not None:
+            if amber > red:
+                c.problem(
+                    "programme.thresholds.amber_days",
+                    f"is {amber}, more than red_days ({red}); amber must come before red",
+                )
+            p["amber_days"], p["red_days"] = amber, red
+    staffing.parse_programme(c, item, p)
+    return p
+
+
+def _fields_of_action(c: Checker, doc) -> tuple[list, dict]:
     fields = []
-    for i, raw in enumerate(c.list(doc, "fields_of_action")):
-        path = f"fields_of_action[{i}]"
-        item = c.obj(raw, path, "fields_of_action")
-        if item is not None:
-            fields.append(
-                {"code": c.code(item, "code", path), "title": c.text(item, "title", path)}
-            )
-        else:
+    for path, item, known in objects(doc, "fields_of_action", "field_of_action"):
+        if item is None:
             fields.append({})
-    field_index = c.unique(fields, lambda i: f"fields_of_action[{i}]", "field of action")
-    out["fields_of_action"] = fields
+            continue
+        c.unknown(item, path, known)
+        fields.append({"code": as_code(item, "code"), "title": as_text(item, "title")})
+    return fields, c.unique(fields, lambda i: f"fields_of_action[{i}]", "field of action")
 
+
+def _measures(c: Checker, doc, field_index) -> tuple[list, dict]:
     measures = []
-    for i, raw in enumerate(c.list(doc, "measures")):
-        path = f"measures[{i}]"
-        item = c.obj(raw, path, "measures")
+    for path, item, known in objects(doc, "measures", "measure"):
         if item is None:
             measures.append({})
             continue
+        c.unknown(item, path, known)
         measures.append(
             {
-                "code": c.code(item, "code", path),
-                "title": c.text(item, "title", path),
-                "field_of_action": c.code(item, "field_of_action", path),
-                "parent": c.code(item, "parent", path, required=False),
-                "lead_unit": c.text(item, "lead_unit", path, required=False, max_length=200)
-                or None,
-                "description": c.text(item, "description", path, required=False, max_length=20000),
-                "draft": c.boolean(item, "draft", path),
-                "internal_note": c.text(
-                    item, "internal_note", path, required=False, max_length=20000
-                ),
+                "code": as_code(item, "code"),
+                "title": as_text(item, "title"),
+                "field_of_action": as_code(item, "field_of_action"),
+                "parent": as_code(item, "parent"),
+                "lead_unit": as_text(item, "lead_unit") or None,
+                "description": as_text(item, "description"),
+                "draft": as_bool(item, "draft"),
+                "internal_note": as_text(item, "internal_note"),
             }
         )
-    measure_index = c.unique(measures, lambda i: f"measures[{i}]", "measure")
+    index = c.unique(measures, lambda i: f"measures[{i}]", "measure")
     for i, m in enumerate(measures):
-        if m.get("field_of_action") and m["field_of_action"] not in field_index:
-            c.problem(
-                f"measures[{i}].field_of_action",
-                f"{m['field_of_action']!r} is not the code of a field of action in this document",
-            )
-        if m.get("parent") is not None and m["parent"] not in measure_index:
-            c.problem(
-                f"measures[{i}].parent",
-                f"{m['parent']!r} is not the code of a measure in this document",
-            )
-    _check_measure_tree(c, measures, measure_index)
-    out["measures"] = measures
+        what = "field of action"
+        c.ref(m.get("field_of_action"), field_index, f"measures[{i}].field_of_action", what)
+        c.ref(m.get("parent"), index, f"measures[{i}].parent", "measure")
+    _check_measure_tree(c, measures, index)
+    return measures, index
 
+
+def _milestones(c: Checker, doc, measure_index) -> tuple[list, dict]:
     milestones = []
-    for i, raw in enumerate(c.list(doc, "milestones")):
-        path = f"milestones[{i}]"
-        item = c.obj(raw, path, "milestones")
+    for path, item, known in objects(doc, "milestones", "milestone"):
         if item is None:
             milestones.append({})
             continue
+        c.unknown(item, path, known)
         m = {
-            "code": c.code(item, "code", path),
-            "measure": c.code(item, "measure", path),
-            "title": c.text(item, "title", path),
-            "description": c.text(item, "description", path, required=False, max_length=20000),
-            "planned_start": c.date(item, "planned_start", path, required=True),
-            "duration_days": c.integer(item, "duration_days", path, minimum=0, maximum=36500),
-            "actual_start": c.date(item, "actual_start", path),
-            "actual_finish": c.date(item, "actual_finish", path),
-            "expected_finish": c.date(item, "expected_finish", path),
-            "progress": c.integer(item, "progress", path, default=0, minimum=0, maximum=100),
-            "draft": c.boolean(item, "draft", path),
-            "internal_note": c.text(item, "internal_note", path, required=False, max_length=20000),
+            "code": as_code(item, "code"),
+            "measure": as_code(item, "measure"),
+            "title": as_text(item, "title"),
+            "description": as_text(item, "description"),
+            "planned_start": as_date(item, "planned_start"),
+            "duration_days": as_int(item, "duration_days"),
+            "actual_start": as_date(item, "actual_start"),
+            "actual_finish": as_date(item, "actual_finish"),
+            "expected_finish": as_date(item, "expected_finish"),
+            "progress": as_int(item, "progress", 0),
+            "draft": as_bool(item, "draft"),
+            "internal_note": as_text(item, "internal_note"),
         }
-        if m["measure"] and m["measure"] not in measure_index:
-            c.problem(
-                f"{path}.measure", f"{m['measure']!r} is not the code of a measure in this document"
-            )
-        if m["actual_finish"] and item.get("actual_start") in (None, ""):
-            c.problem(
-                f"{path}.actual_finish", "an actual finish needs an actual start; add actual_start"
-            )
+        c.ref(m["measure"], measure_index, f"{path}.measure", "measure")
         if m["actual_finish"] and m["actual_start"] and m["actual_finish"] < m["actual_start"]:
             c.problem(
                 f"{path}.actual_finish",
                 f"{m['actual_finish']} is before the actual start {m['actual_start']}",
             )
         milestones.append(m)
-    milestone_index = c.unique(milestones, lambda i: f"milestones[{i}]", "milestone")
-    out["milestones"] = milestones
+    return milestones, c.unique(milestones, lambda i: f"milestones[{i}]", "milestone")
 
-    dependencies = []
-    pairs = {}
-    for i, raw in enumerate(c.list(doc, "dependencies")):
-        path = f"dependencies[{i}]"
-        item = c.obj(raw, path, "dependencies")
+
+def _dependencies(c: Checker, doc, milestone_index) -> list:
+    dependencies, pairs = [], {}
+    for path, item, known in objects(doc, "dependencies", "dependency"):
         if item is None:
             continue
+        c.unknown(item, path, known)
         d = {
-            "predecessor": c.code(item, "predecessor", path),
-            "successor": c.code(item, "successor", path),
+            "predecessor": as_code(item, "predecessor"),
+            "successor": as_code(item, "successor"),
             "type": item.get("type", "FS"),
-            "lag_days": c.integer(item, "lag_days", path, default=0, minimum=-36500, maximum=36500),
+            "lag_days": as_int(item, "lag_days", 0),
         }
-        if d["type"] not in DEPENDENCY_TYPES:
-            c.problem(
-                f"{path}.type",
-                f"{json.dumps(d['type'], ensure_ascii=False)} is not a dependency type; "
-                'use "FS" (finish to start) or "SS" (start to start)',
-            )
-        ok = True
         for key in ("predecessor", "successor"):
-            if d[key] and d[key] not in milestone_index:
-                c.problem(
-                    f"{path}.{key}", f"{d[key]!r} is not the code of a milestone in this document"
-                )
-                ok = False
-            elif not d[key]:
-                ok = False
-        if ok:
+            c.ref(d[key], milestone_index, f"{path}.{key}", "milestone")
+        if d["predecessor"] in milestone_index and d["successor"] in milestone_index:
             pair = (d["predecessor"], d["successor"])
             if pair in pairs:
-                c.problem(
-                    path,
-                    f"{pair[0]} → {pair[1]} is listed twice (first at dependencies[{pairs[pair]}])",
-                )
+                c.problem(path, f"{pair[0]} → {pair[1]} is listed twice (first at {pairs[pair]})")
             else:
-                pairs[pair] = i
+                pairs[pair] = path
             dependencies.append(d)
-    out["dependencies"] = dependencies
-    on_cycle = cycle_members(
-        milestone_index, [(d["predecessor"], d["successor"]) for d in dependencies]
-    )
+    on_cycle = cycle_members(milestone_index, list(pairs))
     if on_cycle:
         c.problem(
             "dependencies",
@@ -415,105 +259,59 @@ def parse(data) -> tuple[dict, list[tuple[str, str]]]:
             + ", ".join(on_cycle)
             + "; a milestone cannot wait for itself, so remove or turn round one of them",
         )
+    return dependencies
 
-    versions = []
-    numbers = {}
-    for i, raw in enumerate(c.list(doc, "plan_versions")):
-        path = f"plan_versions[{i}]"
-        item = c.obj(raw, path, "plan_versions")
+
+def _plan_versions(c: Checker, doc, milestone_index) -> list:
+    versions, numbers = [], {}
+    for path, item, known in objects(doc, "plan_versions", "plan_version"):
         if item is None:
             continue
+        c.unknown(item, path, known)
         v = {
-            "number": c.integer(item, "number", path, minimum=1, maximum=100000),
-            "label": c.text(item, "label", path),
-            "approved_on": c.date(item, "approved_on", path, required=True),
-            "decision_ref": c.text(item, "decision_ref", path),
-            "milestones": [],
+            "number": as_int(item, "number"),
+            "label": as_text(item, "label"),
+            "approved_on": as_date(item, "approved_on"),
+            "decision_ref": as_text(item, "decision_ref"),
+            "milestones": _plan_version_entries(c, item, path, milestone_index),
         }
         if v["number"] is not None:
             if v["number"] in numbers:
                 c.problem(
                     f"{path}.number",
-                    f"version {v['number']} is listed twice "
-                    f"(first at plan_versions[{numbers[v['number']]}])",
+                    f"version {v['number']} is listed twice (first at {numbers[v['number']]})",
                 )
-            numbers.setdefault(v["number"], i)
-        entries = item.get("milestones", [])
-        if not isinstance(entries, list):
-            c.problem(f"{path}.milestones", "must be a list ([...])")
-            entries = []
-        seen = {}
-        for j, raw_entry in enumerate(entries):
-            epath = f"{path}.milestones[{j}]"
-            entry = c.obj(raw_entry, epath, "entries")
-            if entry is None:
-                continue
-            e = {
-                "code": c.code(entry, "code", epath),
-                "start": c.date(entry, "start", epath, required=True),
-                "finish": c.date(entry, "finish", epath, required=True),
-            }
-            if e["code"] and e["code"] not in milestone_index:
-                c.problem(
-                    f"{epath}.code",
-                    f"{e['code']!r} is not the code of a milestone in this document",
-                )
-            elif e["code"] in seen:
-                c.problem(
-                    f"{epath}.code",
-                    f"{e['code']!r} is listed twice in this version "
-                    f"(first at {path}.milestones[{seen[e['code']]}])",
-                )
-            seen.setdefault(e["code"], j)
-            if e["start"] and e["finish"] and e["finish"] < e["start"]:
-                c.problem(f"{epath}.finish", f"{e['finish']} is before the start {e['start']}")
-            v["milestones"].append(e)
+            numbers.setdefault(v["number"], path)
         versions.append(v)
-    out["plan_versions"] = versions
-    out.update(funding.parse(c, doc, milestone_index))
-    grant_codes = {g.get("code") for g in out["grants"]}
-    out.update(staffing.parse(c, doc, milestones, milestone_index, grant_codes))
-
-    if c.problems:
-        raise DocumentInvalid(c.problems)
-    return out, c.warnings
+    return versions
 
 
-def _programme(c: _Checker, raw) -> dict:
-    item = c.obj(raw, "programme", "programme")
-    if item is None:
-        return {}
-    slug = c.text(item, "slug", "programme", max_length=50)
-    if slug and not SLUG_RE.match(slug):
-        c.problem(
-            "programme.slug",
-            f"{slug!r} cannot be used in a web address; use small letters, digits and single "
-            "hyphens, e.g. musterstadt-2025",
-        )
-    p = {
-        "slug": slug,
-        "title": c.text(item, "title", "programme"),
-        "organisation": c.text(item, "organisation", "programme", max_length=200),
-        "amber_days": 30,
-        "red_days": 90,
-    }
-    if "thresholds" in item:
-        t = c.obj(item["thresholds"], "programme.thresholds", "thresholds")
-        if t is not None:
-            amber = c.integer(t, "amber_days", "programme.thresholds", default=30, minimum=0)
-            red = c.integer(t, "red_days", "programme.thresholds", default=90, minimum=0)
-            if amber is not None and red is not None:
-                if amber > red:
-                    c.problem(
-                        "programme.thresholds.amber_days",
-                        f"is {amber}, more than red_days ({red}); amber must come before red",
-                    )
-                p["amber_days"], p["red_days"] = amber, red
-    staffing.parse_programme(c, item, p)
-    return p
+def _plan_version_entries(c: Checker, version, path, milestone_index) -> list:
+    entries, seen = [], {}
+    for epath, entry, known in objects(version, "milestones", "plan_version_milestone"):
+        epath = f"{path}.{epath}"
+        if entry is None:
+            continue
+        c.unknown(entry, epath, known)
+        e = {
+            "code": as_code(entry, "code"),
+            "start": as_date(entry, "start"),
+            "finish": as_date(entry, "finish"),
+        }
+        c.ref(e["code"], milestone_index, f"{epath}.code", "milestone")
+        if e["code"] in milestone_index and e["code"] in seen:
+            c.problem(
+                f"{epath}.code",
+                f"{e['code']!r} is listed twice in this version (first at {seen[e['code']]})",
+            )
+        seen.setdefault(e["code"], epath)
+        if e["start"] and e["finish"] and e["finish"] < e["start"]:
+            c.problem(f"{epath}.finish", f"{e['finish']} is before the start {e['start']}")
+        entries.append(e)
+    return entries
 
 
-def _check_measure_tree(c: _Checker, measures, index):
+def _check_measure_tree(c: Checker, measures, index):
     """A measure may not be its own ancestor."""
     parent = {m["code"]: m.get("parent") for m in measures if m.get("code")}
     reported = set()

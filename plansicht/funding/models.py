@@ -15,6 +15,18 @@ from plansicht.accounts.fields import InternalCharField
 from plansicht.plan.models import CODE_LENGTH, Milestone, Programme
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# A grant's values besides its code, as the programme document carries them and a load stores them.
+GRANT_FIELDS = (
+    "funder",
+    "title",
+    "reference",
+    "rate",
+    "commitment_date",
+    "eligible_from",
+    "eligible_until",
+    "max_amount",
+    "phase",
+)
 
 
 class Grant(models.Model):

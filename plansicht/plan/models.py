@@ -15,6 +15,20 @@ from plansicht.accounts.fields import InternalTextField
 from plansicht.accounts.models import Organisation, Unit
 
 CODE_LENGTH = 40
+# A milestone's own values, as the programme document carries them and a load stores them
+# (besides its code, its measure and the positions it waits for).
+MILESTONE_FIELDS = (
+    "title",
+    "description",
+    "planned_start",
+    "duration_days",
+    "actual_start",
+    "actual_finish",
+    "expected_finish",
+    "progress",
+    "draft",
+    "internal_note",
+)
 
 
 class Programme(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from plansicht.engine.calendar import EARLIEST, LATEST
 from plansicht.funding.models import (
+    GRANT_FIELDS,
     BudgetLine,
     CostLine,
     Drawdown,
@@ -525,17 +526,7 @@ def replace_funding_state(programme, document: dict):
         grant = Grant.objects.filter(programme=programme, code=item["code"]).first() or Grant(
             programme=programme, code=item["code"]
         )
-        for key in (
-            "funder",
-            "title",
-            "reference",
-            "rate",
-            "commitment_date",
-            "eligible_from",
-            "eligible_until",
-            "max_amount",
-            "phase",
-        ):
+        for key in GRANT_FIELDS:
             setattr(grant, key, item[key])
         grant.save()
         grants[grant.code] = grant

@@ -16,6 +16,7 @@ from plansicht.engine.schedule import DEPENDENCY_TYPES, cycle_members
 from plansicht.forecast import run
 from plansicht.history.models import Event
 from plansicht.plan.models import (
+    MILESTONE_FIELDS,
     Dependency,
     FieldOfAction,
     Measure,
@@ -430,18 +431,7 @@ def replace_plan_state(programme, organisation, document) -> dict:
 
     def set_milestone(m, item):
         m.measure = measures[item["measure"]]
-        for key in (
-            "title",
-            "description",
-            "planned_start",
-            "duration_days",
-            "actual_start",
-            "actual_finish",
-            "expected_finish",
-            "progress",
-            "draft",
-            "internal_note",
-        ):
+        for key in MILESTONE_FIELDS:
             setattr(m, key, item[key])
 
     milestones = _upsert(Milestone, programme, document["milestones"], set_milestone)

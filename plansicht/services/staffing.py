@@ -12,7 +12,7 @@ from plansicht.accounts.models import Unit
 from plansicht.engine.hiring import STEPS
 from plansicht.funding.models import Grant
 from plansicht.plan.models import Milestone
-from plansicht.staffing.models import STEP_CHOICES, HiringStep, Position
+from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, HiringStep, Position
 
 from . import Actor, ServiceError
 from .common import check_date_range, commit
@@ -91,20 +91,7 @@ def save_position(
     needed from, expected fill date, holder (and whether the name is public), contract end."""
     programme = position.programme
     _may_edit_positions(actor, programme)
-    allowed = {
-        "title",
-        "unit",
-        "fte",
-        "pay_grade",
-        "grant",
-        "cover",
-        "needed_from",
-        "expected_fill",
-        "holder",
-        "holder_public",
-        "contract_end",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(POSITION_FIELDS)
     if unknown:
         raise ServiceError(_("These cannot be changed here: %(f)s") % {"f": ", ".join(unknown)})
     if "cover" in fields and fields["cover"] not in dict(Position.COVERS):
@@ -194,21 +181,16 @@ def replace_staffing_state(programme, organisation, document: dict):
             position = Position(programme=programme, code=item["code"])
         else:  # a form opened before the load must not overwrite it
             position.version += 1
-        position.title = item["title"]
+        for key in POSITION_FIELDS:  # the unit, the grant and the FTE need looking up
+            if key not in ("unit", "grant", "fte"):
+                setattr(position, key, item[key])
         position.unit = (
             Unit.objects.get_or_create(organisation=organisation, name=item["unit"])[0]
             if item["unit"]
             else None
         )
         position.fte = item["fte"] if item["fte"] is not None else Decimal("1.00")
-        position.pay_grade = item["pay_grade"]
         position.grant = grants.get(item["grant"]) if item["grant"] else None
-        position.cover = item["cover"]
-        position.needed_from = item["needed_from"]
-        position.expected_fill = item["expected_fill"]
-        position.holder = item["holder"]
-        position.holder_public = item["holder_public"]
-        position.contract_end = item["contract_end"]
         position.save()
         position.steps.all().delete()
         HiringStep.objects.bulk_create(

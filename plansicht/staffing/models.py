@@ -18,6 +18,22 @@ ALERT_FIELDS = {
     "contract_ending": "alert_contract_days",
 }
 
+# A post's details besides its code and hiring steps: what the programme document carries,
+# a load stores and ``services.staffing.save_position`` may change.
+POSITION_FIELDS = (
+    "title",
+    "unit",
+    "fte",
+    "pay_grade",
+    "grant",
+    "cover",
+    "needed_from",
+    "expected_fill",
+    "holder",
+    "holder_public",
+    "contract_end",
+)
+
 STEP_CHOICES = [
     (hiring.PLANNED, _("planned")),
     (hiring.IN_ESTABLISHMENT_PLAN, _("in the establishment plan")),
