@@ -25,6 +25,23 @@ from .models import GrantForecast, MeasureForecast, MilestoneForecast, Programme
 BATCH = 500
 
 
+# The fields of these models that the stored forecast reads (besides their keys): here, in
+# money.compute and in _store_positions. A change to none of them cannot move a stored figure,
+# so the services commit it without a forecast. Reading a further field means adding it here.
+READS = {
+    "funding.Expenditure": {"cost_line", "on", "amount", "eligible"},
+    "funding.BudgetLine": {"grant", "year", "own_share"},
+    "staffing.Position": {"grant", "cover", "needed_from", "expected_fill", "contract_end"},
+}
+
+
+def moves_forecast(model, fields) -> bool:
+    """Whether changing ``fields`` of an existing ``model`` row can move the stored forecast
+    (True for a model not listed in READS)."""
+    reads = READS.get(model._meta.label)
+    return reads is None or not reads.isdisjoint(fields)
+
+
 def today() -> date:
     """Today in the site's time zone (Europe/Berlin): the default status date."""
     return clock.today()

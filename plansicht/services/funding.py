@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from plansicht.engine.calendar import EARLIEST, LATEST
+from plansicht.forecast import run
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -23,14 +24,13 @@ from plansicht.plan.models import Milestone
 
 from . import Actor, ReasonRequired, ServiceError
 from .common import check_date_range, commit
-from .permissions import can_edit_money, require
+from .permissions import can_edit_money, check
 
 MAX = Decimal("999999999999.99")
 
 
 def _may_edit_money(actor: Actor, programme):
-    if actor.user is not None:
-        require(can_edit_money(actor.user, programme))
+    check(actor, lambda user: can_edit_money(user, programme))
 
 
 def _amount(value, field, *, required=True) -> Decimal | None:
@@ -150,6 +150,7 @@ def _save(
         undo=undo if obj is not None else None,
         versioned=obj,
         expected_version=expected_version,
+        forecast=obj is None or run.moves_forecast(model, changes),
     )
     return holder["obj"]
 

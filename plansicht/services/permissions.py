@@ -77,6 +77,21 @@ def can_edit_milestone(user, milestone) -> bool:
     return role.role == StaffRole.UNIT_EDITOR and lead_unit_id(milestone.measure) == role.unit_id
 
 
+def check(actor, allowed) -> None:
+    """Refuse ``actor`` unless it may make the change: a user needs ``allowed(user)`` to be
+    true; a system actor (``Actor.system``: a command, the importer, a task) may; an actor
+    with neither a user nor the system flag may do nothing."""
+    if actor.user is not None:
+        require(allowed(actor.user))
+    elif not actor.is_system:
+        raise PermissionDenied(
+            _(
+                "Only a signed-in user or a named system process may make changes. "
+                "Nothing was saved."
+            )
+        )
+
+
 def require(allowed: bool):
     if not allowed:
         raise PermissionDenied(_("You may not make this change."))

@@ -27,7 +27,7 @@ from plansicht.plan.models import (
 
 from . import UNSET, Actor, ServiceError
 from .common import check_date_range, commit, set_fields
-from .permissions import can_edit_milestone, can_edit_plan, require
+from .permissions import can_edit_milestone, can_edit_plan, check
 
 
 def _is_public(milestone: Milestone) -> bool:
@@ -35,14 +35,12 @@ def _is_public(milestone: Milestone) -> bool:
 
 
 def _may_edit(actor: Actor, milestone: Milestone):
-    """Commands act without a user; a signed-in user needs the right role."""
-    if actor.user is not None:
-        require(can_edit_milestone(actor.user, milestone))
+    """A signed-in user needs the right role; a system actor may (see ``permissions.check``)."""
+    check(actor, lambda user: can_edit_milestone(user, milestone))
 
 
 def _may_edit_plan(actor: Actor, programme: Programme):
-    if actor.user is not None:
-        require(can_edit_plan(actor.user, programme))
+    check(actor, lambda user: can_edit_plan(user, programme))
 
 
 def _check_date(value, field, *, allow_none=True):
