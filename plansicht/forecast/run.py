@@ -15,7 +15,7 @@ from django.utils import timezone
 from plansicht import clock
 from plansicht.engine import hiring, schedule
 from plansicht.engine.calendar import add_months
-from plansicht.engine.health import RED, Thresholds
+from plansicht.engine.health import Thresholds, with_money
 from plansicht.engine.money import cents
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, PlanVersionEntry
 
@@ -193,12 +193,14 @@ def _compute(programme, as_of, assume) -> Result:
         parent_of={m.key: m.parent for m in measures},
     )
     if funds is not None and funds.at_risk:
-        # Any cost at risk makes the milestone, its measures and the programme red.
+        # health.with_money: any cost at risk makes the milestone, its measures and the
+        # programme red.
         result.milestones.mark_red(funds.at_risk)
         for key in funds.measure_cost_at_risk:
             if key in result.measures:
-                result.measures[key].health = RED
-        result.programme.health = RED
+                summary = result.measures[key]
+                summary.health = with_money(summary.health, True)
+        result.programme.health = with_money(result.programme.health, True)
     return Result(result, milestone_codes, measure_codes, funds, position_codes)
 
 
