@@ -172,7 +172,7 @@ def post_alerts(programme) -> list[dict]:
 def _waiting(request, programme, posts):
     """Mark each waiting milestone: may this user edit it, and is it public at all?"""
     milestones = Milestone.objects.filter(programme=programme)
-    public = set(milestones.public().values_list("pk", flat=True))
+    public = milestones.public_ids()
     for post in posts:
         for milestone in post.waiting:
             milestone.is_public = milestone.pk in public

@@ -200,7 +200,7 @@ def _about_milestone(milestone, before=None) -> dict:
         return {}
     event = {"milestone": milestone, "measure": milestone.measure}
     involved = {m.pk for m in (milestone, before) if m is not None}
-    if Milestone.objects.public().filter(pk__in=involved).count() < len(involved):
+    if Milestone.objects.filter(pk__in=involved).public_ids() != involved:
         event["public"] = False
     return event
 

@@ -58,14 +58,9 @@ def can_edit_positions(user, programme) -> bool:
 
 def lead_unit_id(measure: Measure):
     """The unit responsible for a measure: its own lead unit, else its nearest ancestor's."""
-    node = measure
-    seen = set()
-    while node is not None and node.pk not in seen:
-        if node.lead_unit_id is not None:
-            return node.lead_unit_id
-        seen.add(node.pk)
-        node = node.parent
-    return None
+    if measure.lead_unit_id is not None:
+        return measure.lead_unit_id
+    return Measure.objects.filter(pk=measure.pk).responsible_units().get(measure.pk)
 
 
 def can_edit_milestone(user, milestone) -> bool:

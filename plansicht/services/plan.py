@@ -30,10 +30,6 @@ from .common import check_date_range, commit, set_fields
 from .permissions import can_edit_milestone, can_edit_plan, check
 
 
-def _is_public(milestone: Milestone) -> bool:
-    return Milestone.objects.public().filter(pk=milestone.pk).exists()
-
-
 def _may_edit(actor: Actor, milestone: Milestone):
     """A signed-in user needs the right role; a system actor may (see ``permissions.check``)."""
     check(actor, lambda user: can_edit_milestone(user, milestone))
@@ -56,7 +52,7 @@ def _milestone_event(milestone, changes, **extra):
         "subject": milestone,
         "measure": milestone.measure,
         "milestone": milestone,
-        "public": _is_public(milestone),
+        "public": milestone.is_public(),
         "changes": changes,
         "forecast_of": milestone.pk,
         **extra,
@@ -312,7 +308,7 @@ def remove_dependency(dependency: Dependency, *, actor: Actor, reason: str = "")
 
 def _dependency_event(predecessor, successor, changes):
     event = _milestone_event(successor, changes)
-    event["public"] = event["public"] and _is_public(predecessor)
+    event["public"] = event["public"] and predecessor.is_public()
     return event
 
 
