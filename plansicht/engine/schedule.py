@@ -16,6 +16,7 @@ Dependencies whose predecessor or successor is not among the milestones given (a
 are ignored. A dependency cycle raises :class:`CycleError` naming every milestone on a cycle.
 """
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -328,13 +329,9 @@ def forecast(
         w * (100 if ff is not None else m.progress)
         for w, ff, m in zip(weights, fixed_finish, milestones, strict=True)
     ]
-    groups: dict[Hashable, list[int]] = {}
+    groups: dict[Hashable, list[int]] = defaultdict(list)
     for i, measure in enumerate(map(_MEASURE, milestones)):
-        group = groups.get(measure)
-        if group is None:
-            groups[measure] = [i]
-        else:
-            group.append(i)
+        groups[measure].append(i)
     own = {
         measure: _Totals.over(idx, finish, base, orig, weighted, weights)
         for measure, idx in groups.items()
