@@ -54,13 +54,13 @@ def commit(
             programme,
             actor,
             reason,
-            action,
-            apply,
-            event,
-            planned_later,
-            versioned,
-            expected_version,
-            forecast,
+            action=action,
+            apply=apply,
+            event=event,
+            planned_later=planned_later,
+            versioned=versioned,
+            expected_version=expected_version,
+            forecast=forecast,
         )
     except run.BeyondCalendar:
         if versioned is not None:
@@ -80,6 +80,7 @@ def _commit_atomic(
     programme,
     actor,
     reason,
+    *,
     action,
     apply,
     event,
