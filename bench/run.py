@@ -1,8 +1,9 @@
 """Benchmarks for the plan engine and the forecast store (``make bench``).
 
 1. The engine on N milestones / ~3N dependencies against a bare forward pass over the same
-   input, measured in turns in the same run under the same garbage-collector setting
-   (target: at most 1.5 times the bare pass).
+   input, measured in turns in the same run with the garbage collector on for both, each run
+   starting from a collected heap (else a full collection, due every few runs, falls on
+   whichever of the two happens to be running; target: at most 1.5 times the bare pass).
 2. The full recompute-and-store after one change through the service (target: under 1 s).
 3. Peak memory of ``manage.py forecast synthetic-N --json`` as a whole process (target: 250 MB).
 4. Server time of the public overview and measure pages at 5,000 milestones (target: median
@@ -16,6 +17,7 @@ created once and reused.
 """
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -115,6 +117,7 @@ def bench_engine(size, repeat):
                 full_times,
             ),
         ):
+            gc.collect()
             t = time.perf_counter()
             fn()
             times.append(time.perf_counter() - t)

@@ -24,7 +24,7 @@ from .factories import document, funded_document, load, staffed_document
 from .test_commands import command, problems, write
 
 pytestmark = pytest.mark.django_db
-OFFICE = Actor(name="Programmbüro")
+OFFICE = Actor.system("tests", name="Programmbüro")
 RANGE_EN = "Enter a date from 1 Jan 1990 to 31 Dec 2100."  # English short dates
 
 

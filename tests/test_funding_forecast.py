@@ -223,7 +223,7 @@ def test_a_frozen_plan_version_moves_the_stored_kfp_at_once(today):
     from plansicht.services import plan as plan_service
 
     programme = load(funded_document())
-    office = Actor(name="Programmbüro")
+    office = Actor.system("tests", name="Programmbüro")
     plan_service.reschedule(
         Milestone.objects.get(code="D"),
         actor=office,

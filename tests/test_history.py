@@ -23,7 +23,7 @@ from plansicht.staffing.models import Position
 from .factories import load, staffed_document
 
 pytestmark = pytest.mark.django_db
-OFFICE = Actor(name="Programmbüro")
+OFFICE = Actor.system("tests", name="Programmbüro")
 SLUG = "testprogramm"
 
 

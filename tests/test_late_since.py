@@ -14,7 +14,7 @@ from plansicht.services import plan as svc
 from .factories import funded_document, load, staffed_document
 
 pytestmark = pytest.mark.django_db
-OFFICE = Actor(name="Programmbüro")
+OFFICE = Actor.system("tests", name="Programmbüro")
 
 
 def stored(code):

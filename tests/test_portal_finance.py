@@ -19,7 +19,7 @@ def test_the_finance_page_shows_the_money_at_risk_the_gap_and_the_reason(client,
     programme = load(funded_document())
     svc.reschedule(
         Milestone.objects.get(code="D"),
-        actor=Actor(name="Programmbüro"),
+        actor=Actor.system("tests", name="Programmbüro"),
         duration_days=91,
         reason="Vergabe musste wiederholt werden",
     )

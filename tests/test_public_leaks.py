@@ -97,7 +97,7 @@ def leaky(today):
             if fields:
                 obj.save(update_fields=[f.name for f in fields])
     # Internal events: changes to drafts, a dependency on a draft.
-    actor = Actor(name="Programmbüro")
+    actor = Actor.system("tests", name="Programmbüro")
     svc.set_progress(
         Milestone.objects.get(code=f"{MARK}-b"),
         10,

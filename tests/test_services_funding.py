@@ -20,7 +20,7 @@ from plansicht.services import plan as plan_svc
 from .factories import funded_document, load
 
 pytestmark = pytest.mark.django_db
-OFFICE = Actor(name="Kämmerei")
+OFFICE = Actor.system("tests", name="Kämmerei")
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from plansicht.services import plan as svc
 from .factories import load
 
 pytestmark = pytest.mark.django_db
-OFFICE = Actor(name="Programmbüro")
+OFFICE = Actor.system("tests", name="Programmbüro")
 
 
 @pytest.fixture(autouse=True)

@@ -323,7 +323,9 @@ def test_hr_may_edit_posts_but_not_plans_or_money(today, django_user_model):
 def test_a_private_holder_name_stays_out_of_the_public_history(today):
     load(staffed_document())
     svc.save_position(
-        Position.objects.get(code="CDO"), actor=Actor(name="Personalamt"), holder="Dr. Neu"
+        Position.objects.get(code="CDO"),
+        actor=Actor.system("tests", name="Personalamt"),
+        holder="Dr. Neu",
     )
     event = Event.objects.get(action="position.changed")
     assert "Dr. Neu" not in json.dumps(event.changes)
@@ -333,7 +335,7 @@ def test_a_name_that_was_private_stays_out_when_the_holder_becomes_public(today)
     load(staffed_document())
     svc.save_position(
         Position.objects.get(code="CDO"),
-        actor=Actor(name="Personalamt"),
+        actor=Actor.system("tests", name="Personalamt"),
         holder="Dr. Neu",
         holder_public=True,
     )

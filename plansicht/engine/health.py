@@ -6,7 +6,6 @@ from decimal import Decimal
 GREEN = "green"
 AMBER = "amber"
 RED = "red"
-HEALTHS = (GREEN, AMBER, RED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +25,13 @@ def health(slip_days: int | None, thresholds: Thresholds) -> str | None:
     if slip_days <= thresholds.red_days:
         return AMBER
     return RED
+
+
+def with_money(slip_health: str | None, at_risk: bool) -> str | None:
+    """Any cent at risk makes it red, whatever its slip: the health of a milestone, a measure
+    or the programme once money is counted (``at_risk``: cost of it, or of its subtree, falls
+    outside the grant's eligibility)."""
+    return RED if at_risk else slip_health
 
 
 def percent(weighted_progress: int, weight: int) -> Decimal | None:

@@ -113,7 +113,6 @@ HOLDER_LEFT = "holder_left"
 NEEDED_FROM = "needed_from"
 GRANT_NOTICE = "grant_notice"
 FIRST_STEP = "first_step"
-VACANT_BASES = (HOLDER_LEFT, NEEDED_FROM, GRANT_NOTICE, FIRST_STEP)
 
 
 def vacant_since(

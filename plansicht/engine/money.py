@@ -387,16 +387,3 @@ def sum_numerators(numerators: Mapping[tuple, int], group) -> dict:
             parts = by_target[target]
             parts[n] = parts.get(n, 0) + num
     return {target: exact_sum(parts) for target, parts in by_target.items()}
-
-
-def planned_by_year(amount: Decimal, start: date, finish: date) -> dict[int, Fraction]:
-    """A planned amount spread evenly per day over [start, finish) by year; a point in time
-    (finish <= start) puts it all in the start's year. Exact; sums to ``amount``."""
-    s, e = start.toordinal(), finish.toordinal()
-    if e <= s:
-        return {start.year: Fraction(amount)}
-    total = Fraction(amount)
-    return {
-        year: total * (inside + outside) / (e - s)
-        for year, inside, outside in spread_by_year(s, e, s, e)
-    }

@@ -16,17 +16,19 @@ Dependencies whose predecessor or successor is not among the milestones given (a
 are ignored. A dependency cycle raises :class:`CycleError` naming every milestone on a cycle.
 """
 
-import gc
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from operator import itemgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 
 from . import hiring
-from .health import AMBER, GREEN, RED, Thresholds, health, percent
+from .health import Thresholds, health, percent, with_money
 
 DEFAULT_THRESHOLDS = Thresholds()
+_KEY, _DURATION, _MEASURE = attrgetter("key"), attrgetter("duration_days"), attrgetter("measure")
 FS = "FS"
 SS = "SS"
 DEPENDENCY_TYPES = (FS, SS)
@@ -103,7 +105,8 @@ class MilestoneResults(Mapping):
         "_orig",
         "_slips",
         "_healths",
-        "_drivers",
+        "_cause",
+        "_duration",
     )
 
     def __init__(
@@ -118,19 +121,33 @@ class MilestoneResults(Mapping):
         orig,
         slips,
         healths,
-        drivers=None,
+        cause,
+        duration,
     ):
         self._keys, self._index = keys, index
         self._start, self._finish = start, finish
         self._fixed_start, self._fixed_finish = fixed_start, fixed_finish
         self._base, self._orig = base, orig
         self._slips, self._healths = slips, healths
-        self._drivers = drivers or {}  # position -> (predecessor key, None) or (None, post key)
+        self._cause, self._duration = cause, duration
+
+    def _driver(self, i) -> tuple:
+        """(predecessor key, None) or (None, post key) if the raised start of the milestone at
+        position ``i`` sets its finish; a started milestone's start is its own, and a finish
+        held up by the expected finish or as_of is not the predecessor's doing."""
+        why = self._cause.get(i)
+        if (
+            why is None
+            or self._fixed_start[i] is not None
+            or self._finish[i] != self._start[i] + self._duration[i]
+        ):
+            return None, None
+        return (None, why[0]) if type(why) is tuple else (self._keys[why], None)
 
     def __getitem__(self, key) -> MilestoneResult:
         i = self._index[key]
         base, orig, finish = self._base[i], self._orig[i], self._finish[i]
-        driver, post = self._drivers.get(i, (None, None))
+        driver, post = self._driver(i)
         return MilestoneResult(
             key,
             date.fromordinal(self._start[i]),
@@ -150,9 +167,10 @@ class MilestoneResults(Mapping):
         return iter(self._keys)
 
     def mark_red(self, keys) -> None:
-        """Money at risk makes a milestone red whatever its slip."""
+        """Money at risk makes a milestone red whatever its slip (``health.with_money``)."""
         for key in keys:
-            self._healths[self._index[key]] = RED
+            i = self._index[key]
+            self._healths[i] = with_money(self._healths[i], True)
 
     def __len__(self):
         return len(self._keys)
@@ -216,58 +234,18 @@ def forecast(
     hiring_rules: hiring.HiringRules | None = None,
     assume: Mapping[Hashable, date] | None = None,
 ) -> Forecast:
-    """Compute the forecast of every milestone, every measure and the programme as of ``as_of``.
-
-    The pass allocates tens of thousands of small lists and tuples and creates no reference
-    cycles, so Python's cyclic garbage collector is paused while it runs: its collections
-    would only re-scan live objects (measured: a third of the time at 10,000 milestones).
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        return _forecast(
-            milestones,
-            dependencies,
-            as_of=as_of,
-            plan_versions=plan_versions,
-            measures=measures,
-            thresholds=thresholds,
-            programme_key=programme_key,
-            positions=positions,
-            hiring_rules=hiring_rules,
-            assume=assume,
-        )
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _forecast(
-    milestones: Sequence[MilestoneIn],
-    dependencies: Iterable[DependencyIn],
-    *,
-    as_of: date,
-    plan_versions: Iterable[PlanVersionIn] = (),
-    measures: Iterable[MeasureIn] = (),
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    programme_key: Hashable = None,
-    positions: Sequence[hiring.PositionIn] = (),
-    hiring_rules: hiring.HiringRules | None = None,
-    assume: Mapping[Hashable, date] | None = None,
-) -> Forecast:
     """Compute the forecast of every milestone, every measure and the programme as of ``as_of``."""
     # Plain lists indexed by position and dates as ordinals: this runs on 10,000 milestones
     # after every change, so the loops stay as bare as the rules allow.
     n = len(milestones)
-    keys = [m.key for m in milestones]
-    index = {key: i for i, key in enumerate(keys)}
+    keys = list(map(_KEY, milestones))
+    index = dict(zip(keys, range(n), strict=True))
     if len(index) != n:
         twice = next(k for i, k in enumerate(keys) if index[k] != i)
         raise ValueError(f"milestone {twice!r} is given twice")
 
     today = as_of.toordinal()
-    duration = [m.duration_days for m in milestones]
+    duration = list(map(_DURATION, milestones))
     # The not-started rule's own terms: max(planned_start, as_of); predecessors raise it later.
     bound = [o if (o := m.planned_start.toordinal()) > today else today for m in milestones]
     # A milestone that requires a post cannot start before it is filled, plus onboarding.
@@ -339,23 +317,11 @@ def _forecast(
     base = _ordinals(keys, current.finishes if current else {})
     orig = base if original is current else _ordinals(keys, original.finishes)
     slips = [fi - b if b is not None else None for fi, b in zip(finish, base, strict=True)]
-    amber, red = thresholds.amber_days, thresholds.red_days
-    healths = [
-        None if x is None else GREEN if x <= amber else AMBER if x <= red else RED for x in slips
-    ]
+    healths = list(map(health, slips, repeat(thresholds)))
     results = MilestoneResults(
-        keys,
-        index,
-        start,
-        finish,
-        fixed_start,
-        fixed_finish,
-        base,
-        orig,
-        slips,
-        healths,
-        _drivers(cause, keys, fixed_start, start, finish, duration),
-    )
+        keys, index, start, finish, fixed_start, fixed_finish, base, orig, slips, healths, cause,
+        duration,
+    )  # fmt: skip
 
     # Weighted progress: weight max(duration, 1); a milestone finished by as_of counts as 100.
     weights = [x if x > 1 else 1 for x in duration]
@@ -363,30 +329,18 @@ def _forecast(
         w * (100 if ff is not None else m.progress)
         for w, ff, m in zip(weights, fixed_finish, milestones, strict=True)
     ]
-    groups: dict[Hashable, list[int]] = {}
-    for i, m in enumerate(milestones):
-        group = groups.get(m.measure)
-        if group is None:
-            groups[m.measure] = [i]
-        else:
-            group.append(i)
+    groups: dict[Hashable, list[int]] = defaultdict(list)
+    for i, measure in enumerate(map(_MEASURE, milestones)):
+        groups[measure].append(i)
     own = {
-        measure: _accumulate(idx, finish, base, orig, weighted, weights)
+        measure: _Totals.over(idx, finish, base, orig, weighted, weights)
         for measure, idx in groups.items()
     }
     summaries = {
-        key: _summary(key, acc, thresholds) for key, acc in _roll_up(list(measures), own).items()
+        key: _summary(key, totals, thresholds)
+        for key, totals in _roll_up(list(measures), own).items()
     }
-    planned = [b for b in base if b is not None]
-    originally = [o for o in orig if o is not None]
-    total = [
-        max(finish) if n else None,
-        max(planned) if planned else None,
-        max(originally) if originally else None,
-        sum(weighted),
-        sum(weights),
-        n,
-    ]
+    total = _Totals.over(range(n), finish, base, orig, weighted, weights)
     return Forecast(
         as_of=as_of,
         current_version=current.number if current else None,
@@ -397,18 +351,6 @@ def _forecast(
         thresholds=thresholds,
         positions=posts,
     )
-
-
-def _drivers(cause, keys, fixed_start, start, finish, duration) -> dict:
-    """{position: (predecessor key, None) or (None, post key)} for the milestones whose raised
-    start sets their finish; a started milestone's start is its own, and a finish held up by
-    the expected finish or as_of is not the predecessor's doing."""
-    drivers = {}
-    for i, why in cause.items():
-        if fixed_start[i] is not None or finish[i] != start[i] + duration[i]:
-            continue
-        drivers[i] = (None, why[0]) if type(why) is tuple else (keys[why], None)
-    return drivers
 
 
 def _link(dependencies, index, n, *, skip_unknown):
@@ -426,25 +368,52 @@ def _link(dependencies, index, n, *, skip_unknown):
 
 
 def _ordinals(keys, finishes: Mapping) -> list[int | None]:
-    get = finishes.get
-    return [None if (f := get(key)) is None else f.toordinal() for key in keys]
+    return [None if f is None else f.toordinal() for f in map(finishes.get, keys)]
 
 
-def _accumulate(idx, finish, base, orig, weighted, weights) -> list:
-    """[max finish, max baseline, max original, sum w*p, sum w, count] over positions idx."""
-    if not idx:
-        return [None, None, None, 0, 0, 0]
-    pick = itemgetter(*idx) if len(idx) > 1 else lambda column: (column[idx[0]],)
-    bases = [b for b in pick(base) if b is not None]
-    origs = [o for o in pick(orig) if o is not None]
-    return [
-        max(pick(finish)),
-        max(bases) if bases else None,
-        max(origs) if origs else None,
-        sum(pick(weighted)),
-        sum(pick(weights)),
-        len(idx),
-    ]
+def _later(a: int | None, b: int | None) -> int | None:
+    """The later of two ordinals, either of which may be missing."""
+    return a if b is None or (a is not None and a >= b) else b
+
+
+@dataclass(slots=True)
+class _Totals:
+    """What a summary is made of, over a set of milestones: the latest forecast, approved and
+    original finish (ordinals; None if none has one), the progress weighted by duration, the
+    weights and the number of milestones."""
+
+    finish: int | None = None
+    baseline: int | None = None
+    original: int | None = None
+    weighted: int = 0
+    weight: int = 0
+    count: int = 0
+
+    @classmethod
+    def over(cls, idx, finish, base, orig, weighted, weights) -> "_Totals":
+        """The totals of the milestones at positions ``idx`` of the columns."""
+        if not idx:
+            return cls()
+        if len(idx) == 1:
+            (i,) = idx
+            return cls(finish[i], base[i], orig[i], weighted[i], weights[i], 1)
+        pick = itemgetter(*idx) if type(idx) is list else lambda column: column
+        return cls(  # filter(None, …) drops the missing finishes (an ordinal is at least 1)
+            max(pick(finish)),
+            max(filter(None, pick(base)), default=None),
+            max(filter(None, pick(orig)), default=None),
+            sum(pick(weighted)),
+            sum(pick(weights)),
+            len(idx),
+        )
+
+    def add(self, other: "_Totals") -> None:
+        self.finish = _later(self.finish, other.finish)
+        self.baseline = _later(self.baseline, other.baseline)
+        self.original = _later(self.original, other.original)
+        self.weighted += other.weighted
+        self.weight += other.weight
+        self.count += other.count
 
 
 def cycle_members(keys: Iterable[Hashable], pairs: Iterable[tuple[Hashable, Hashable]]) -> list:
@@ -471,43 +440,37 @@ def cycle_members(keys: Iterable[Hashable], pairs: Iterable[tuple[Hashable, Hash
     return sorted(names[i] for i in _nodes_on_cycles(successors, waiting))
 
 
-def _roll_up(measures: list[MeasureIn], own: dict[Hashable, list]) -> dict[Hashable, list]:
-    """Add each measure's own accumulators into every ancestor's: figures cover the subtree."""
+def _roll_up(measures: list[MeasureIn], own: dict[Hashable, _Totals]) -> dict:
+    """Add each measure's own totals into every ancestor's: figures cover the subtree."""
     keys = {m.key for m in measures}
     parent = {m.key: (m.parent if m.parent in keys else None) for m in measures}
-    subtree = {key: [None, None, None, 0, 0, 0] for key in keys}
+    subtree = {key: _Totals() for key in keys}
     for key in keys:
-        acc = own.get(key)
-        if acc is None:
+        totals = own.get(key)
+        if totals is None:
             continue
         node, seen = key, set()
         while node is not None and node not in seen:  # `seen` guards against a bad tree
             seen.add(node)
-            target = subtree[node]
-            for j in (0, 1, 2):
-                if acc[j] is not None and (target[j] is None or acc[j] > target[j]):
-                    target[j] = acc[j]
-            target[3] += acc[3]
-            target[4] += acc[4]
-            target[5] += acc[5]
+            subtree[node].add(totals)
             node = parent[node]
     return subtree
 
 
-def _summary(key: Hashable, acc: list, rules: Thresholds) -> Summary:
-    finish, base, orig, weighted, weight, count = acc
+def _summary(key: Hashable, totals: _Totals, rules: Thresholds) -> Summary:
+    finish, base, orig = totals.finish, totals.baseline, totals.original
     slip = finish - base if finish is not None and base is not None else None
     original_slip = finish - orig if finish is not None and orig is not None else None
     return Summary(
         key=key,
-        milestone_count=count,
+        milestone_count=totals.count,
         forecast_finish=date.fromordinal(finish) if finish is not None else None,
         baseline_finish=date.fromordinal(base) if base is not None else None,
         original_finish=date.fromordinal(orig) if orig is not None else None,
         slip_days=slip,
         original_slip_days=original_slip,
         health=health(slip, rules),
-        percent_complete=percent(weighted, weight),
+        percent_complete=percent(totals.weighted, totals.weight),
     )
 
 

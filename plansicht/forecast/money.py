@@ -45,9 +45,19 @@ def ancestors(measure, parent_of):
     return seen
 
 
-def compute(programme, forecast, *, measure_of: dict, parent_of: dict) -> MoneyResult | None:
-    """``measure_of``: published milestone id → measure id; ``parent_of``: measure → parent."""
-    as_of = forecast.as_of
+@dataclass
+class Inputs:
+    """A programme's funding as rows, loaded once (see :func:`load`)."""
+
+    grants: list  # (id, code, rate, eligible from, eligible until)
+    lines: list  # (id, grant id, milestone id, category, amount) of published milestones
+    expenditures: list  # (cost line id, on, amount, eligible)
+    budgets: list  # (grant id, year, own share)
+
+
+def load(programme, measure_of: dict) -> Inputs | None:
+    """The programme's funding, or None if it has no grant. ``measure_of``: published
+    milestone id → measure id (only their cost lines take part)."""
     grants = list(
         Grant.objects.filter(programme=programme).values_list(
             "id", "code", "rate", "eligible_from", "eligible_until"
@@ -62,29 +72,46 @@ def compute(programme, forecast, *, measure_of: dict, parent_of: dict) -> MoneyR
         )
         if row[2] in measure_of
     ]
-    windows = {}
-    for _pk, _grant, milestone, _category, _amount in lines:
-        if milestone not in windows:
-            r = forecast.milestones[milestone]
-            windows[milestone] = (r.start, r.finish)
     expenditures = list(
         Expenditure.objects.filter(cost_line__programme=programme).values_list(
             "cost_line_id", "on", "amount", "eligible"
         )
     )
-    result = money.funding(
-        as_of=as_of,
-        grants=[money.GrantIn(pk, rate, start, end) for pk, _c, rate, start, end in grants],
-        lines=[money.CostLineIn(pk, g, m, amount, cat) for pk, g, m, cat, amount in lines],
-        expenditures=[money.ExpenditureIn(*row) for row in expenditures],
-        budgets=[
-            money.BudgetIn(*row)
-            for row in BudgetLine.objects.filter(grant__programme=programme).values_list(
-                "grant_id", "year", "own_share"
-            )
-        ],
+    budgets = list(
+        BudgetLine.objects.filter(grant__programme=programme).values_list(
+            "grant_id", "year", "own_share"
+        )
+    )
+    return Inputs(grants, lines, expenditures, budgets)
+
+
+def funding(inputs: Inputs, forecast) -> money.FundingResult:
+    """The money engine on the funding with the windows of ``forecast`` (no database)."""
+    windows = {}
+    for _pk, _grant, milestone, _category, _amount in inputs.lines:
+        if milestone not in windows:
+            r = forecast.milestones[milestone]
+            windows[milestone] = (r.start, r.finish)
+    return money.funding(
+        as_of=forecast.as_of,
+        grants=[money.GrantIn(pk, rate, start, end) for pk, _c, rate, start, end in inputs.grants],
+        lines=[money.CostLineIn(pk, g, m, amount, cat) for pk, g, m, cat, amount in inputs.lines],
+        expenditures=[money.ExpenditureIn(*row) for row in inputs.expenditures],
+        budgets=[money.BudgetIn(*row) for row in inputs.budgets],
         windows=windows,
     )
+
+
+def compute(
+    programme, forecast, inputs: Inputs | None, *, measure_of: dict, parent_of: dict
+) -> MoneyResult | None:
+    """``inputs``: the programme's funding (:func:`load`); ``measure_of``: published
+    milestone id → measure id; ``parent_of``: measure → parent."""
+    if inputs is None:
+        return None
+    as_of = forecast.as_of
+    grants, lines, expenditures = inputs.grants, inputs.lines, inputs.expenditures
+    result = funding(inputs, forecast)
 
     def up(measure):
         return ancestors(measure, parent_of)

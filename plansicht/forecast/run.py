@@ -15,7 +15,7 @@ from django.utils import timezone
 from plansicht import clock
 from plansicht.engine import hiring, schedule
 from plansicht.engine.calendar import add_months
-from plansicht.engine.health import RED, Thresholds
+from plansicht.engine.health import Thresholds, with_money
 from plansicht.engine.money import cents
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, PlanVersionEntry
 
@@ -23,6 +23,23 @@ from . import money
 from .models import GrantForecast, MeasureForecast, MilestoneForecast, ProgrammeForecast
 
 BATCH = 500
+
+
+# The fields of these models that the stored forecast reads (besides their keys): here, in
+# money.compute and in _store_positions. A change to none of them cannot move a stored figure,
+# so the services commit it without a forecast. Reading a further field means adding it here.
+READS = {
+    "funding.Expenditure": {"cost_line", "on", "amount", "eligible"},
+    "funding.BudgetLine": {"grant", "year", "own_share"},
+    "staffing.Position": {"grant", "cover", "needed_from", "expected_fill", "contract_end"},
+}
+
+
+def moves_forecast(model, fields) -> bool:
+    """Whether changing ``fields`` of an existing ``model`` row can move the stored forecast
+    (True for a model not listed in READS)."""
+    reads = READS.get(model._meta.label)
+    return reads is None or not reads.isdisjoint(fields)
 
 
 def today() -> date:
@@ -37,6 +54,24 @@ class BeyondCalendar(Exception):
 
 
 @dataclass
+class Inputs:
+    """What the engines read of a programme as of a date, loaded once by :func:`load`: the
+    forecast can then run for several assumptions (what-ifs) without reading it again."""
+
+    programme: object
+    as_of: date
+    milestones: list  # schedule.MilestoneIn of published milestones, with the posts they wait for
+    dependencies: list
+    measures: list
+    versions: list
+    positions: list
+    milestone_codes: dict[int, str]
+    measure_codes: dict[int, str]
+    position_codes: dict[int, str]
+    funding: money.Inputs | None
+
+
+@dataclass
 class Result:
     """The engine's forecast with the codes needed to report it (engine keys are row ids)."""
 
@@ -45,6 +80,7 @@ class Result:
     measure_codes: dict[int, str]
     funds: money.MoneyResult | None = None
     position_codes: dict[int, str] | None = None
+    inputs: Inputs | None = None  # what it was computed from (for the what-ifs of the posts)
 
 
 @dataclass(frozen=True)
@@ -76,15 +112,34 @@ def compute(programme, as_of: date | None = None, assume: dict | None = None) ->
     """The forecast of ``programme`` as of ``as_of`` (default today). Stores nothing.
     ``assume`` ({position id: date}) is the what-if: those posts count as filled then.
     Raises BeyondCalendar when a computed date would not fit in a date."""
+    return compute_on(load(programme, as_of), assume)
+
+
+def compute_on(inputs: Inputs, assume: dict | None = None) -> Result:
+    """The forecast on inputs loaded before (:func:`load`), for the what-if ``assume``."""
     try:
-        return _compute(programme, as_of, assume)
+        return _compute(inputs, assume)
     except schedule.CycleError:
         raise
     except (OverflowError, ValueError) as e:  # date.fromordinal, date + timedelta, date(10000…)
         raise BeyondCalendar(str(e)) from e
 
 
-def _compute(programme, as_of, assume) -> Result:
+def _grant_at_risk_on(inputs: Inputs, assume: dict) -> Fraction:
+    """The grant at risk of the whole programme for the what-if ``assume``: the schedule and
+    the money engine only, on inputs loaded before."""
+    try:
+        result = _schedule(inputs, assume)
+    except schedule.CycleError:
+        raise
+    except (OverflowError, ValueError) as e:
+        raise BeyondCalendar(str(e)) from e
+    grants = money.funding(inputs.funding, result).grants
+    return sum((g.grant_at_risk for g in grants.values()), Fraction(0))
+
+
+def load(programme, as_of: date | None = None) -> Inputs:
+    """Read what the engines need of ``programme`` as of ``as_of`` (default today)."""
     as_of = as_of or today()
     milestone_rows = (
         Milestone.objects.filter(programme=programme)
@@ -155,34 +210,61 @@ def _compute(programme, as_of, assume) -> Result:
         milestones = [
             replace(m, requires=requires[m.key]) if m.key in requires else m for m in milestones
         ]
-    result = schedule.forecast(
+    funding = money.load(programme, {m.key: m.measure for m in milestones})
+    return Inputs(
+        programme,
+        as_of,
         milestones,
         dependencies,
-        as_of=as_of,
-        plan_versions=versions,
-        measures=measures,
+        measures,
+        versions,
+        positions,
+        milestone_codes,
+        measure_codes,
+        position_codes,
+        funding,
+    )
+
+
+def _schedule(inputs: Inputs, assume) -> schedule.Forecast:
+    programme = inputs.programme
+    return schedule.forecast(
+        inputs.milestones,
+        inputs.dependencies,
+        as_of=inputs.as_of,
+        plan_versions=inputs.versions,
+        measures=inputs.measures,
         thresholds=Thresholds(programme.amber_days, programme.red_days),
         programme_key=programme.pk,
-        positions=positions,
+        positions=inputs.positions,
         hiring_rules=hiring.HiringRules(
             {**hiring.DEFAULT_HIRING_DAYS, **programme.hiring_days}, programme.onboarding_days
         ),
         assume=assume,
     )
+
+
+def _compute(inputs: Inputs, assume) -> Result:
+    result = _schedule(inputs, assume)
     funds = money.compute(
-        programme,
+        inputs.programme,
         result,
-        measure_of={m.key: m.measure for m in milestones},
-        parent_of={m.key: m.parent for m in measures},
+        inputs.funding,
+        measure_of={m.key: m.measure for m in inputs.milestones},
+        parent_of={m.key: m.parent for m in inputs.measures},
     )
     if funds is not None and funds.at_risk:
-        # Any cost at risk makes the milestone, its measures and the programme red.
+        # health.with_money: any cost at risk makes the milestone, its measures and the
+        # programme red.
         result.milestones.mark_red(funds.at_risk)
         for key in funds.measure_cost_at_risk:
             if key in result.measures:
-                result.measures[key].health = RED
-        result.programme.health = RED
-    return Result(result, milestone_codes, measure_codes, funds, position_codes)
+                summary = result.measures[key]
+                summary.health = with_money(summary.health, True)
+        result.programme.health = with_money(result.programme.health, True)
+    return Result(
+        result, inputs.milestone_codes, inputs.measure_codes, funds, inputs.position_codes, inputs
+    )
 
 
 def _positions(programme):
@@ -458,6 +540,7 @@ def position_costs(programme, result: Result, assume: dict | None = None) -> dic
         return {}
     assume = assume or {}
     as_of = result.forecast.as_of
+    inputs = result.inputs if result.inputs is not None else load(programme, as_of)
     waited = set(
         Position.required_by.through.objects.filter(
             position__programme=programme,
@@ -470,9 +553,9 @@ def position_costs(programme, result: Result, assume: dict | None = None) -> dic
     for key, post in result.forecast.positions.items():
         if not post.vacant or post.assumed or key not in waited:
             continue
-        today_ = _grant_at_risk(compute(programme, as_of, assume={**assume, key: as_of}))
-        later = compute(programme, as_of, assume={**assume, key: add_months(as_of, 1)})
-        costs[key] = (max(at_risk_now - today_, zero), max(_grant_at_risk(later) - today_, zero))
+        today_ = _grant_at_risk_on(inputs, {**assume, key: as_of})
+        later = _grant_at_risk_on(inputs, {**assume, key: add_months(as_of, 1)})
+        costs[key] = (max(at_risk_now - today_, zero), max(later - today_, zero))
     return costs
 
 

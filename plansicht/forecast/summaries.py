@@ -39,9 +39,7 @@ def grant_summaries(programme, at_risk: list | None = None) -> list[dict]:
     :func:`grant_summary`); ``at_risk`` defaults to :func:`milestones_at_risk`."""
     if at_risk is None:
         at_risk = milestones_at_risk(programme)
-    public = set(
-        Milestone.objects.filter(programme=programme).public().values_list("pk", flat=True)
-    )
+    public = Milestone.objects.filter(programme=programme).public_ids()
     lines = list(
         CostLine.objects.filter(programme=programme).values_list(
             "grant_id", "milestone_id", "amount"

@@ -77,10 +77,6 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else ZERO
 
 
-def _public_milestone_ids(programme) -> set:
-    return set(Milestone.objects.filter(programme=programme).public().values_list("pk", flat=True))
-
-
 # -- the finance dashboard --------------------------------------------------------------------
 
 
@@ -214,7 +210,7 @@ def _only_grant(programme):
 @login_required
 def cost_lines(request, slug):
     programme = get_programme_for_user(request, slug)
-    public = _public_milestone_ids(programme)
+    public = Milestone.objects.filter(programme=programme).public_ids()
     lines = list(
         CostLine.objects.filter(programme=programme)
         .select_related("grant", "milestone")

@@ -224,7 +224,7 @@ class MoneyForm(forms.Form):
         if "milestone" in fields:
             milestones = Milestone.objects.filter(programme=programme)
             fields["milestone"].queryset = milestones.order_by("code")
-            fields["milestone"].public_ids = set(milestones.public().values_list("pk", flat=True))
+            fields["milestone"].public_ids = milestones.public_ids()
         if "cost_line" in fields:
             fields["cost_line"].queryset = (
                 CostLine.objects.filter(programme=programme)

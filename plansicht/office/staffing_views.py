@@ -172,7 +172,7 @@ def post_alerts(programme) -> list[dict]:
 def _waiting(request, programme, posts):
     """Mark each waiting milestone: may this user edit it, and is it public at all?"""
     milestones = Milestone.objects.filter(programme=programme)
-    public = set(milestones.public().values_list("pk", flat=True))
+    public = milestones.public_ids()
     for post in posts:
         for milestone in post.waiting:
             milestone.is_public = milestone.pk in public
@@ -371,8 +371,9 @@ def _compare(request, programme, form, by_code, as_of):
         )
         return None
     try:
-        planned = run.compute(programme, as_of)
-        assumed = run.compute(programme, as_of, assume={post.pk: on})
+        inputs = run.load(programme, as_of)  # read once, computed twice
+        planned = run.compute_on(inputs)
+        assumed = run.compute_on(inputs, assume={post.pk: on})
     except run.BeyondCalendar:
         form.add_error("filled_on", beyond_calendar_message())
         return None

@@ -176,9 +176,7 @@ def milestone_list(request, slug):
         rows = list(work.work_list(base, chosen["show"], as_of))
     else:
         rows = list(base.order_by("code"))
-    public = set(
-        Milestone.objects.filter(programme=programme).public().values_list("pk", flat=True)
-    )
+    public = Milestone.objects.filter(programme=programme).public_ids()
     for m in rows:
         m.is_public = m.pk in public
         m.editable = can_edit_milestone(request.user, m)

@@ -120,9 +120,9 @@ class MeasureQuerySet(models.QuerySet):
         """Measures that are published and whose every ancestor is published."""
         return self.filter(draft=False).exclude(pk__in=hidden_measure_ids())
 
-    def led_by(self, unit_id):
-        """The measures ``unit_id`` is responsible for: those it leads, and those without a lead
-        unit whose nearest ancestor with one is led by it."""
+    def responsible_units(self) -> dict:
+        """{measure id: the unit responsible for it} for the measures of this queryset's
+        programmes: its own lead unit, else its nearest ancestor's (None if none has one)."""
         tree = {
             pk: (parent, lead)
             for pk, parent, lead in self.model.objects.filter(
@@ -140,7 +140,33 @@ class MeasureQuerySet(models.QuerySet):
                 pk = parent
             return None
 
-        return self.filter(pk__in=[pk for pk in tree if lead(pk) == unit_id])
+        return {pk: lead(pk) for pk in tree}
+
+    def led_by(self, unit_id):
+        """The measures ``unit_id`` is responsible for: those it leads, and those without a lead
+        unit whose nearest ancestor with one is led by it."""
+        units = self.responsible_units()
+        return self.filter(pk__in=[pk for pk, unit in units.items() if unit == unit_id])
+
+    def subtree_ids(self, root) -> list[int]:
+        """The ids of the measure ``root`` and of every measure of this queryset below it (a
+        public queryset: the public ones; a branch under a measure left out stops there).
+        One query; [] if ``root`` is not in the queryset."""
+        children, found = {}, False
+        for pk, parent in self.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+            found = found or pk == root.pk
+        if not found:
+            return []
+        subtree, todo, seen = [], [root.pk], set()
+        while todo:
+            pk = todo.pop()
+            if pk in seen:  # a bad tree must not loop
+                continue
+            seen.add(pk)
+            subtree.append(pk)
+            todo.extend(children.get(pk, ()))
+        return subtree
 
 
 class Measure(models.Model):
@@ -193,6 +219,10 @@ class MilestoneQuerySet(models.QuerySet):
     def public(self):
         """Published milestones of published measures (at every depth of the measure tree)."""
         return self.filter(draft=False).exclude(measure_id__in=hidden_measure_ids())
+
+    def public_ids(self) -> set[int]:
+        """The ids of the public milestones among these (see :meth:`public`)."""
+        return set(self.public().values_list("pk", flat=True))
 
     def led_by(self, unit_id):
         """The milestones of the measures ``unit_id`` is responsible for (``Measure.led_by``)."""
@@ -250,6 +280,10 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def is_public(self) -> bool:
+        """Whether the public may see it: published, in a published measure at every depth."""
+        return type(self).objects.filter(pk=self.pk).public().exists()
 
     @property
     def planned_finish(self):

@@ -380,7 +380,10 @@ def history(request, slug):
     if chosen.get("kind"):
         events = events.of_kind(chosen["kind"])
     if chosen.get("measure"):
-        events = events.filter(measure_id__in=_subtree(measures, chosen["measure"]))
+        root = next(m for m in measures if m.code == chosen["measure"])
+        events = events.filter(
+            measure_id__in=Measure.objects.filter(programme=programme).public().subtree_ids(root)
+        )
     if chosen.get("date_from"):
         events = events.filter(at__date__gte=chosen["date_from"])
     if chosen.get("date_until"):
@@ -402,20 +405,6 @@ def history(request, slug):
         },
         status=status,
     )
-
-
-def _subtree(measures, code) -> list[int]:
-    """The ids of the (public) measure ``code`` and every public measure below it."""
-    children = {}
-    for m in measures:
-        children.setdefault(m.parent_id, []).append(m.pk)
-    todo = [m.pk for m in measures if m.code == code]
-    found = []
-    while todo:
-        pk = todo.pop()
-        found.append(pk)
-        todo.extend(children.get(pk, []))
-    return found
 
 
 @dataclass(frozen=True)
@@ -614,14 +603,7 @@ def measure_finance(request, slug, code):
     measure = next((m for m in public if m.code == code), None)
     if measure is None:
         raise Http404(_("There is no public measure with this code."))
-    children = {}
-    for m in public:
-        children.setdefault(m.parent_id, []).append(m.pk)
-    subtree, todo = [], [measure.pk]
-    while todo:
-        pk = todo.pop()
-        subtree.append(pk)
-        todo.extend(children.get(pk, []))
+    subtree = Measure.objects.filter(programme=programme).public().subtree_ids(measure)
     rows = measure.forecast.money_by_year if hasattr(measure, "forecast") else []
     lines = (
         CostLine.objects.filter(

@@ -42,11 +42,14 @@ class ChangedMeanwhile(ServiceError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: a signed-in user, or a named process such as a command."""
+    """Who makes a change: a signed-in user (``for_user``), or a named process such as a
+    command, the importer or a task (``system``). Nobody has rights implicitly: an actor with
+    neither a user nor the system flag is refused by every service."""
 
     user: object = None
     name: str = ""
     unit: object = None
+    is_system: bool = False
 
     @classmethod
     def for_user(cls, user, programme=None):
@@ -64,8 +67,13 @@ class Actor:
         return cls(user=user, name=name, unit=unit)
 
     @classmethod
-    def system(cls, what: str):
-        return cls(name=str(_("System ({what})")).format(what=what))
+    def system(cls, what: str, unit=None, name: str | None = None):
+        """A process acting without a user, named after ``what`` it is (a command, say);
+        ``name`` and ``unit`` are what the history shows (the demo replay acts as the
+        programme office's unit). It may make every change; use it only where no person acts."""
+        if name is None:
+            name = str(_("System ({what})")).format(what=what)
+        return cls(name=name, unit=unit, is_system=True)
 
 
 class _Unset:

@@ -1,6 +1,9 @@
 """The one path every change takes (pretix's pattern): lock the programme, compute the forecast
 before, apply the change, recompute and store the forecast, refuse a later finish without a
-reason, and write exactly one history event — all in one transaction."""
+reason, and write exactly one history event — all in one transaction.
+
+A change that cannot move any stored figure (a note, a title, an answer to a question) says
+so with ``forecast=False``: it takes the same path without the lock and the forecasts."""
 
 from datetime import date
 
@@ -32,10 +35,18 @@ def commit(
     undo=None,
     versioned=None,
     expected_version: int | None = None,
+    forecast: bool = True,
 ) -> Event:
     """``versioned``: the stored object this change edits or removes (one with a ``version``).
     Its version is checked against ``expected_version`` (the version the form was opened at;
-    None: no check) and bumped with the change."""
+    None: no check) and bumped with the change.
+
+    ``forecast``: whether the change can move the forecast. True (the default): the programme
+    is locked and its forecast computed before and after the change and stored. False only for
+    a change that provably moves no stored figure — it changes nothing the forecast reads
+    (``plansicht.forecast.run``: dates, durations, progress, dependencies, plan versions, money
+    amounts and dates, posts' hiring, grants, contract ends and stand-ins): then no forecast
+    runs, and the change still checks the version and writes its one event."""
     reason = (reason or "").strip()
     version = getattr(versioned, "version", None)
     try:
@@ -43,12 +54,13 @@ def commit(
             programme,
             actor,
             reason,
-            action,
-            apply,
-            event,
-            planned_later,
-            versioned,
-            expected_version,
+            action=action,
+            apply=apply,
+            event=event,
+            planned_later=planned_later,
+            versioned=versioned,
+            expected_version=expected_version,
+            forecast=forecast,
         )
     except run.BeyondCalendar:
         if versioned is not None:
@@ -65,26 +77,39 @@ def commit(
 
 
 def _commit_atomic(
-    programme, actor, reason, action, apply, event, planned_later, versioned, expected_version
+    programme,
+    actor,
+    reason,
+    *,
+    action,
+    apply,
+    event,
+    planned_later,
+    versioned,
+    expected_version,
+    forecast,
 ) -> Event:
     with transaction.atomic():
-        # One writer per programme at a time: the forecast is a function of the whole plan.
-        Programme.objects.select_for_update().filter(pk=programme.pk).exists()
+        if forecast:
+            # One writer per programme at a time: the forecast is a function of the whole plan.
+            Programme.objects.select_for_update().filter(pk=programme.pk).exists()
         if versioned is not None:
             _next_version(programme, versioned, expected_version)
         as_of = run.today()
-        before = run.compute(programme, as_of)
+        before = run.compute(programme, as_of) if forecast else None
         apply()
         if callable(event):
             event = event()
-        after = run.compute(programme, as_of)
-        run.store(programme, after, event_at=as_of, moved=run.moved(before, after))
-        later = _finishes_moved_later(before, after)
+        later = []
+        if forecast:
+            after = run.compute(programme, as_of)
+            run.store(programme, after, event_at=as_of, moved=run.moved(before, after))
+            later = _finishes_moved_later(before, after)
         if (later or planned_later) and not reason:
             raise ReasonRequired(_later_message(later), field="reason")
         subject_forecast = event.pop("forecast_of", None)
         changes = event.pop("changes")
-        if subject_forecast is not None:
+        if subject_forecast is not None and forecast:
             old = before.forecast.milestones.get(subject_forecast)
             new = after.forecast.milestones.get(subject_forecast)
             if old and new and old.finish != new.finish:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from plansicht.engine.calendar import EARLIEST, LATEST
+from plansicht.forecast import run
 from plansicht.funding.models import (
     GRANT_FIELDS,
     BudgetLine,
@@ -24,14 +25,13 @@ from plansicht.plan.models import Milestone
 
 from . import Actor, ReasonRequired, ServiceError
 from .common import check_date_range, commit
-from .permissions import can_edit_money, require
+from .permissions import can_edit_money, check
 
 MAX = Decimal("999999999999.99")
 
 
 def _may_edit_money(actor: Actor, programme):
-    if actor.user is not None:
-        require(can_edit_money(actor.user, programme))
+    check(actor, lambda user: can_edit_money(user, programme))
 
 
 def _amount(value, field, *, required=True) -> Decimal | None:
@@ -151,6 +151,7 @@ def _save(
         undo=undo if obj is not None else None,
         versioned=obj,
         expected_version=expected_version,
+        forecast=obj is None or run.moves_forecast(model, changes),
     )
     return holder["obj"]
 
@@ -200,7 +201,7 @@ def _about_milestone(milestone, before=None) -> dict:
         return {}
     event = {"milestone": milestone, "measure": milestone.measure}
     involved = {m.pk for m in (milestone, before) if m is not None}
-    if Milestone.objects.public().filter(pk__in=involved).count() < len(involved):
+    if Milestone.objects.filter(pk__in=involved).public_ids() != involved:
         event["public"] = False
     return event
 

@@ -58,14 +58,9 @@ def can_edit_positions(user, programme) -> bool:
 
 def lead_unit_id(measure: Measure):
     """The unit responsible for a measure: its own lead unit, else its nearest ancestor's."""
-    node = measure
-    seen = set()
-    while node is not None and node.pk not in seen:
-        if node.lead_unit_id is not None:
-            return node.lead_unit_id
-        seen.add(node.pk)
-        node = node.parent
-    return None
+    if measure.lead_unit_id is not None:
+        return measure.lead_unit_id
+    return Measure.objects.filter(pk=measure.pk).responsible_units().get(measure.pk)
 
 
 def can_edit_milestone(user, milestone) -> bool:
@@ -75,6 +70,21 @@ def can_edit_milestone(user, milestone) -> bool:
     if role.role in EDIT_PLAN:
         return True
     return role.role == StaffRole.UNIT_EDITOR and lead_unit_id(milestone.measure) == role.unit_id
+
+
+def check(actor, allowed) -> None:
+    """Refuse ``actor`` unless it may make the change: a user needs ``allowed(user)`` to be
+    true; a system actor (``Actor.system``: a command, the importer, a task) may; an actor
+    with neither a user nor the system flag may do nothing."""
+    if actor.user is not None:
+        require(allowed(actor.user))
+    elif not actor.is_system:
+        raise PermissionDenied(
+            _(
+                "Only a signed-in user or a named system process may make changes. "
+                "Nothing was saved."
+            )
+        )
 
 
 def require(allowed: bool):

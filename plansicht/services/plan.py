@@ -28,22 +28,16 @@ from plansicht.plan.models import (
 
 from . import UNSET, Actor, ServiceError
 from .common import check_date_range, commit, set_fields
-from .permissions import can_edit_milestone, can_edit_plan, require
-
-
-def _is_public(milestone: Milestone) -> bool:
-    return Milestone.objects.public().filter(pk=milestone.pk).exists()
+from .permissions import can_edit_milestone, can_edit_plan, check
 
 
 def _may_edit(actor: Actor, milestone: Milestone):
-    """Commands act without a user; a signed-in user needs the right role."""
-    if actor.user is not None:
-        require(can_edit_milestone(actor.user, milestone))
+    """A signed-in user needs the right role; a system actor may (see ``permissions.check``)."""
+    check(actor, lambda user: can_edit_milestone(user, milestone))
 
 
 def _may_edit_plan(actor: Actor, programme: Programme):
-    if actor.user is not None:
-        require(can_edit_plan(actor.user, programme))
+    check(actor, lambda user: can_edit_plan(user, programme))
 
 
 def _check_date(value, field, *, allow_none=True):
@@ -59,7 +53,7 @@ def _milestone_event(milestone, changes, **extra):
         "subject": milestone,
         "measure": milestone.measure,
         "milestone": milestone,
-        "public": _is_public(milestone),
+        "public": milestone.is_public(),
         "changes": changes,
         "forecast_of": milestone.pk,
         **extra,
@@ -315,7 +309,7 @@ def remove_dependency(dependency: Dependency, *, actor: Actor, reason: str = "")
 
 def _dependency_event(predecessor, successor, changes):
     event = _milestone_event(successor, changes)
-    event["public"] = event["public"] and _is_public(predecessor)
+    event["public"] = event["public"] and predecessor.is_public()
     return event
 
 

@@ -13,9 +13,14 @@ from plansicht.staffing.models import ALERT_FIELDS
 from . import Actor, ServiceError
 from .common import beyond_calendar_message
 from .funding import replace_funding_state
-from .permissions import require, role_for
+from .permissions import check, role_for
 from .plan import replace_plan_state
 from .staffing import replace_staffing_state
+
+
+def _is_admin(user, programme) -> bool:
+    role = role_for(user, programme)
+    return role is not None and role.role == role.ADMIN
 
 
 def load_programme(
@@ -31,9 +36,7 @@ def load_programme(
     data = document["programme"]
     with transaction.atomic():
         programme = Programme.objects.select_for_update().filter(slug=data["slug"]).first()
-        if actor.user is not None and programme is not None:
-            role = role_for(actor.user, programme)
-            require(role is not None and role.role == role.ADMIN)
+        check(actor, lambda user: programme is None or _is_admin(user, programme))
         if programme is not None and not replace:
             raise ServiceError(
                 _(

@@ -10,18 +10,18 @@ from django.utils.translation import gettext as _
 
 from plansicht.accounts.models import Unit
 from plansicht.engine.hiring import STEPS
+from plansicht.forecast import run
 from plansicht.funding.models import Grant
 from plansicht.plan.models import Milestone
 from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, HiringStep, Position
 
 from . import Actor, ServiceError
 from .common import check_date_range, commit
-from .permissions import can_edit_positions, require
+from .permissions import can_edit_positions, check
 
 
 def _may_edit_positions(actor: Actor, programme):
-    if actor.user is not None:
-        require(can_edit_positions(actor.user, programme))
+    check(actor, lambda user: can_edit_positions(user, programme))
 
 
 def _public(changes: dict, was_public: bool, is_public: bool) -> dict:
@@ -143,6 +143,7 @@ def save_position(
         undo=undo,
         versioned=position,
         expected_version=expected_version,
+        forecast=run.moves_forecast(Position, changes),
         event=lambda: {
             "subject": position,
             "public": True,

@@ -14,7 +14,6 @@ from plansicht.engine.money import (
     GrantIn,
     cents,
     funding,
-    planned_by_year,
 )
 
 D = date.fromisoformat
@@ -163,13 +162,6 @@ def test_cents_rounds_half_up():
     assert cents(Fraction(1, 300)) == Decimal("0.00")
     assert cents(Fraction(-1, 200)) == Decimal("-0.01")
     assert cents(Decimal("2.345")) == Decimal("2.35")
-
-
-def test_planned_distribution_by_year_follows_the_baseline_dates():
-    plan = planned_by_year(Decimal("366.00"), D("2024-12-01"), D("2025-01-31"))
-    assert plan == {2024: Fraction(366 * 31, 61), 2025: Fraction(366 * 30, 61)}
-    assert sum(plan.values()) == 366
-    assert planned_by_year(Decimal("5.00"), D("2024-12-01"), D("2024-12-01")) == {2024: 5}
 
 
 @settings(max_examples=200, deadline=None)

@@ -78,7 +78,7 @@ class Command(BaseCommand):
         unit, _created = Unit.objects.get_or_create(
             organisation=programme.organisation, name=OFFICE
         )
-        office = Actor(name="Programmbüro Musterstadt (Demo)", unit=unit)
+        office = Actor.system("seed_demo", unit=unit, name="Programmbüro Musterstadt (Demo)")
         for i, change in sorted(enumerate(changes), key=lambda pair: pair[1]["at"]):
             milestone = Milestone.objects.get(programme=programme, code=change["milestone"])
             reason = change.get("reason", "")
