@@ -2,10 +2,10 @@
 lines, drawdown plan and drawdowns. Checked with the same collector as the plan sections."""
 
 import json
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from plansicht.engine.calendar import EARLIEST, LATEST
+from plansicht.funding import amounts
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -36,12 +36,11 @@ KNOWN_KEYS = {
     "drawdowns": {"grant", "requested_on", "amount_requested", "received_on", "amount_received"},
 }
 CATEGORIES = [c for c, _label in CostLine.CATEGORIES]
-DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def decimal(c, obj, key, path, *, required=True, places=2, minimum=Decimal(0), maximum=None):
-    """A decimal given as a string ("1234.50") or a number; at most ``places`` decimals."""
+def decimal(c, obj, key, path, *, required=True, places=2, maximum=amounts.MAX):
+    """A decimal given as a string ("1234.50") or a number (``amounts.parse_document``); at
+    most ``places`` decimals, not negative, at most ``maximum`` (``amounts.check``)."""
     value = obj.get(key)
     where = f"{path}.{key}"
     if value is None or value == "":
@@ -53,26 +52,28 @@ def decimal(c, obj, key, path, *, required=True, places=2, minimum=Decimal(0), m
         return None
     text = value if isinstance(value, str) else repr(value)
     try:
-        number = Decimal(text.strip()) if DECIMAL_RE.match(text.strip()) else None
-    except InvalidOperation:
-        number = None
-    if number is None:
+        number = amounts.parse_document(value)
+    except amounts.AmountError:
         c.problem(
             where,
             f'{json.dumps(value)} is not an amount; write it like "1234.50", '
             "with a point before the cents and no thousands separator",
         )
         return None
-    if -number.as_tuple().exponent > places:
-        c.problem(where, f"{text} has more than {places} decimal places")
+    try:
+        return amounts.check(number, places=places, maximum=maximum)
+    except amounts.AmountError as e:
+        c.problem(where, _LIMITS[e.code].format(text=text, places=places, maximum=maximum))
         return None
-    if minimum is not None and number < minimum:
-        c.problem(where, f"is {text}; it must be at least {minimum}")
-        return None
-    if number > (maximum if maximum is not None else MAX_AMOUNT):
-        c.problem(where, f"is {text}; it must be at most {maximum or MAX_AMOUNT}")
-        return None
-    return number
+
+
+# What the loader says when an amount breaks a limit of ``amounts.check`` (in English, as all
+# its messages, naming the value as written).
+_LIMITS = {
+    "places": "{text} has more than {places} decimal places",
+    "negative": "is {text}; it must be at least 0",
+    "too_large": "is {text}; it must be at most {maximum}",
+}
 
 
 def parse(c, doc, milestone_index) -> dict:
