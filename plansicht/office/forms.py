@@ -13,14 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from plansicht.accounts.models import Unit
 from plansicht.engine import calendar
 from plansicht.funding import amounts
-from plansicht.funding.models import (
-    BudgetLine,
-    CostLine,
-    Drawdown,
-    DrawdownPlanEntry,
-    Expenditure,
-    Grant,
-)
+from plansicht.funding import models as funding
+from plansicht.funding.models import CostLine, Grant
 from plansicht.plan.models import Dependency, Milestone
 from plansicht.services.common import range_message
 from plansicht.staffing.models import STEP_CHOICES, Position
@@ -292,7 +286,7 @@ class ExpenditureForm(MoneyForm):
     version = version_field()
 
     class Meta(ServiceForm.Meta):
-        model = Expenditure
+        model = funding.Expenditure
         fields = ["cost_line", "on", "amount", "eligible", "note", "document_ref"]
         field_classes = {"cost_line": CostLineField}
         labels = {"eligible": _("Eligible for the grant")}
@@ -308,7 +302,7 @@ class BudgetLineForm(MoneyForm):
     version = version_field()
 
     class Meta(ServiceForm.Meta):
-        model = BudgetLine
+        model = funding.BudgetLine
         fields = ["grant", "year", "product", "title", "own_share", "commitment_authorisation"]
         labels = {"year": _("Budget year")}
 
@@ -320,7 +314,7 @@ class DrawdownPlanEntryForm(MoneyForm):
     version = version_field()
 
     class Meta(ServiceForm.Meta):
-        model = DrawdownPlanEntry
+        model = funding.DrawdownPlanEntry
         fields = ["grant", "on", "amount"]
         labels = {"on": _("Planned for"), "amount": _("Amount to request")}
 
@@ -330,7 +324,7 @@ class DrawdownForm(MoneyForm):
     version = version_field()
 
     class Meta(ServiceForm.Meta):
-        model = Drawdown
+        model = funding.Drawdown
         fields = ["grant", "requested_on", "amount_requested", "received_on", "amount_received"]
         help_texts = {"received_on": _("Leave empty until the money arrives.")}
 
@@ -404,19 +398,7 @@ class PositionForm(ServiceForm):
 
     class Meta(ServiceForm.Meta):
         model = Position
-        fields = [
-            "title",
-            "unit",
-            "fte",
-            "pay_grade",
-            "grant",
-            "cover",
-            "needed_from",
-            "expected_fill",
-            "holder",
-            "holder_public",
-            "contract_end",
-        ]
+        fields = Position.DETAILS
         field_classes = {"fte": FteField}
         labels = {"cover": _("Who stands in while the post is vacant")}
         help_texts = {

@@ -91,19 +91,7 @@ def save_position(
     needed from, expected fill date, holder (and whether the name is public), contract end."""
     programme = position.programme
     _may_edit_positions(actor, programme)
-    allowed = {
-        "title",
-        "unit",
-        "fte",
-        "pay_grade",
-        "grant",
-        "cover",
-        "needed_from",
-        "expected_fill",
-        "holder",
-        "holder_public",
-        "contract_end",
-    }
+    allowed = set(Position.DETAILS)
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(_("These cannot be changed here: %(f)s") % {"f": ", ".join(unknown)})

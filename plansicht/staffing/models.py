@@ -38,6 +38,12 @@ class Position(models.Model):
         (INTERIM, _("interim stand-in")),
     ]
 
+    # The details the office edits (one form, one service function), in the form's order.
+    DETAILS = (
+        "title", "unit", "fte", "pay_grade", "grant", "cover", "needed_from", "expected_fill",
+        "holder", "holder_public", "contract_end",
+    )  # fmt: skip
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="positions")
     code = models.CharField(_("code"), max_length=CODE_LENGTH)
     title = models.CharField(_("title"), max_length=300)
