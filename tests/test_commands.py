@@ -319,8 +319,8 @@ def test_seed_demo_twice_does_not_duplicate(monkeypatch):
         "personal": "Personalamt",
         "rat": "Ratsbüro",
     }
-    changed = Event.objects.filter(programme=demo).exclude(reason="").exclude(
-        action="programme.loaded"
+    changed = (
+        Event.objects.filter(programme=demo).exclude(reason="").exclude(action="programme.loaded")
     )
     assert {e.unit.name for e in changed} == {"Programmbüro"}
 

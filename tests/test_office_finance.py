@@ -203,6 +203,29 @@ def test_a_negative_amount_gets_the_service_message_on_the_amount_field(client, 
     assert not Event.objects.filter(action="expenditure.saved").exists()
 
 
+def test_a_decimal_point_is_refused_not_read_as_a_hundredfold_amount(client, people):
+    client.force_login(people.finance)
+    response = post_expenditure(client, amount="1234.50")
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["amount"]
+    assert "1234,50" in str(errors["amount"])
+    assert not Expenditure.objects.filter(document_ref="RE-2025-17").exists()
+
+
+def test_the_english_form_shows_a_stored_amount_as_it_reads_it_back(client, people):
+    from django.utils import translation
+
+    client.force_login(people.finance)
+    with translation.override("en"):
+        assert url("cost_line", "K1").startswith("/en/")
+        page = client.get(url("cost_line", "K1")).content.decode()
+        assert 'value="9000,00"' in page  # German in every language, as the field reads it
+        response = post_cost_line(client, amount="9000,00")
+    assert response.status_code == 400  # refused as unchanged, not as unreadable
+    assert list(response.context["form"].errors) == ["__all__"]
+
+
 def post_cost_line(client, **extra):
     line = CostLine.objects.get(code="K1")
     return client.post(
@@ -404,7 +427,6 @@ def test_a_cost_plan_above_the_maximum_grant_is_called_out(client, people):
 @pytest.mark.parametrize(
     ("text", "amount"),
     [
-        ("1234.50", "1234.50"),
         ("1234", "1234"),
         ("1234,5", "1234.5"),
         ("1.234,50", "1234.50"),
@@ -416,7 +438,7 @@ def test_a_cost_plan_above_the_maximum_grant_is_called_out(client, people):
         ("-5", "-5"),
     ],
 )
-def test_amounts_are_read_in_plain_or_german_form(text, amount):
+def test_amounts_are_read_in_german_form(text, amount):
     assert parse_amount(text) == Decimal(amount)
 
 
@@ -425,6 +447,7 @@ def test_amounts_are_read_in_plain_or_german_form(text, amount):
     [
         ("12,345", "ambiguous"),
         ("1,234.50", "ambiguous"),
+        ("1234.50", "point"),
         ("1.23.4", "invalid"),
         ("12.34,5", "invalid"),
         ("1234,567", "invalid"),

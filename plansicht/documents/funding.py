@@ -4,6 +4,7 @@ unique codes and the order of dates."""
 
 from decimal import Decimal
 
+from plansicht.funding import amounts
 from plansicht.funding.models import (
     GRANT_FIELDS,
     BudgetLine,
@@ -21,17 +22,19 @@ SECTIONS = ("grants", "cost_plan", "expenditures", "budget_lines", "drawdown_pla
 
 
 def decimal(c, item, key, path, *, kind="amount"):
-    """An amount (or rate, or full-time equivalent) the schema let through, as a Decimal. The
-    schema cannot count a JSON number's decimals: a number with too many is refused here."""
+    """An amount (or rate, or full-time equivalent) the schema let through, as a Decimal read
+    by ``amounts.parse_document`` (the document format, "1234.50"). The schema cannot count a
+    JSON number's decimals: a number with too many is refused here."""
     value = item.get(key)
     where = f"{path}.{key}"
     if value is None or isinstance(value, bool) or where in c.shaped:
         return None
-    if isinstance(value, str):
-        return Decimal(value)
-    number = Decimal(repr(value)) if isinstance(value, int | float) else None
     places = 4 if kind == "rate" else 2
-    if number is None or not number.is_finite() or -number.as_tuple().exponent > places:
+    try:
+        number = amounts.parse_document(value)
+    except amounts.AmountError:
+        number = None
+    if number is None or -number.as_tuple().exponent > places:
         c.problem(where, amount_message(value, kind))
         return None
     return number

@@ -82,9 +82,15 @@ class CostLine(models.Model):
         Grant, on_delete=models.PROTECT, related_name="cost_lines", verbose_name=_("grant")
     )
     milestone = models.ForeignKey(
-        Milestone, on_delete=models.PROTECT, related_name="cost_lines", verbose_name=_("milestone")
+        Milestone,
+        on_delete=models.PROTECT,
+        related_name="cost_lines",
+        verbose_name=_("milestone"),
+        help_text=_("The cost follows this milestone's dates in the cost and financing plan."),
     )
-    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    code = models.CharField(
+        _("code"), max_length=CODE_LENGTH, help_text=_("As in the funder's cost plan, e.g. K1.")
+    )
     category = models.CharField(_("category"), max_length=20, choices=CATEGORIES)
     amount = models.DecimalField(_("planned amount"), validators=[MinValueValidator(0)], **MONEY)
     # Bumped by every change; an office form carries the version it was opened at.
@@ -159,12 +165,20 @@ class Expenditure(models.Model):
     cost_line = models.ForeignKey(
         CostLine, on_delete=models.PROTECT, related_name="expenditures", verbose_name=_("cost line")
     )
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), help_text=_("The day the money was paid."))
     amount = models.DecimalField(_("amount"), **MONEY)
     eligible = models.BooleanField(_("eligible"), default=True)
     # Internal: invoices and staff-cost notes may name people.
-    note = InternalCharField(_("note"), max_length=300)
-    document_ref = InternalCharField(_("document reference"), max_length=100)
+    note = InternalCharField(
+        _("note"),
+        max_length=300,
+        help_text=_("Internal: seen in the office only, never published."),
+    )
+    document_ref = InternalCharField(
+        _("document reference"),
+        max_length=100,
+        help_text=_("For example the invoice or booking number. Internal, never published."),
+    )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -193,9 +207,17 @@ class BudgetLine(models.Model):
     year = models.PositiveIntegerField(_("year"))
     product = models.CharField(_("product / cost centre"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
-    own_share = models.DecimalField(_("own share budgeted"), **MONEY)
+    own_share = models.DecimalField(
+        _("own share budgeted"),
+        help_text=_("The city's own money for this grant in this year, in euros."),
+        **MONEY,
+    )
     commitment_authorisation = models.DecimalField(
-        _("commitment authorisation (VE)"), null=True, blank=True, **MONEY
+        _("commitment authorisation (VE)"),
+        null=True,
+        blank=True,
+        help_text=_("Verpflichtungsermächtigung for later years, in euros."),
+        **MONEY,
     )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -1,19 +1,23 @@
-"""Forms of the office. They only parse and check the shape of input; the rules live in the
-service functions, whose errors the views put back on the right field."""
+"""Forms of the office. They only parse and check the shape of input (amounts in German,
+within the limits of ``plansicht.funding.amounts``); the rules live in the service
+functions, whose errors the views put back on the right field. Forms for a model take its
+labels, help texts, max lengths and choices (``ServiceForm``) but never save it."""
 
 import re
 from decimal import Decimal
 
 from django import forms
-from django.utils.formats import number_format
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.models import Unit
 from plansicht.engine import calendar
+from plansicht.funding import amounts
+from plansicht.funding import models as funding
 from plansicht.funding.models import CostLine, Grant
 from plansicht.plan.models import Dependency, Milestone
 from plansicht.services.common import range_message
-from plansicht.staffing.models import STEP_CHOICES, Position
+from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, Position
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
@@ -28,6 +32,9 @@ class DateInput(forms.DateInput):
 class DateField(forms.DateField):
     """A date in the calendar Plansicht accepts (1990–2100), as every entered date must be."""
 
+    widget = DateInput
+    input_formats = DATE_FORMATS
+
     def validate(self, value):
         super().validate(value)
         if value is not None and not calendar.in_range(value):
@@ -35,13 +42,7 @@ class DateField(forms.DateField):
 
 
 def date_field(label, required=False, help_text=""):
-    return DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-    )
+    return DateField(label=label, required=required, help_text=help_text)
 
 
 # When the service asks for a reason: the label says so in place of "optional", so that a
@@ -69,25 +70,67 @@ def version_field():
     return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class DatesForm(forms.Form):
-    planned_start = date_field(_("Planned start"), required=True)
+def model_formfield(db_field, **kwargs):
+    """The form field for a model field: its label, help text, max length, choices and whether
+    it is required come from the model; dates, amounts, checkboxes and selects are the
+    office's own (a select's querysets are set by the form, from the programme)."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateField)
+    elif isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", AmountField)
+    elif isinstance(db_field, models.BooleanField):
+        kwargs.setdefault("widget", CheckboxInput)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("queryset", db_field.related_model.objects.none())
+        kwargs.setdefault("empty_label", "—")
+    elif db_field.choices:
+        include_blank = db_field.blank or not db_field.has_default()
+        kwargs.setdefault(
+            "choices", db_field.get_choices(include_blank=include_blank, blank_choice=[("", "—")])
+        )
+    return db_field.formfield(**kwargs)
+
+
+class ServiceForm(forms.ModelForm):
+    """An office form whose fields are a model's (``Meta.fields``; a subclass's ``Meta``
+    inherits this one). It never saves and never validates the model: the views hand
+    ``cleaned_data`` to the service function, whose rules decide and whose errors land on
+    the fields."""
+
+    class Meta:
+        formfield_callback = model_formfield
+
+    def _post_clean(self):
+        """No model validation: the service checks and saves (one rule, one place)."""
+
+    def save(self, commit=True):
+        raise TypeError("Office forms are saved through plansicht.services, not form.save().")
+
+
+class DatesForm(ServiceForm):
+    # The limits of the programme document (0 to 100 years); the model field sets none.
     duration_days = forms.IntegerField(label=_("Duration in days"), min_value=0, max_value=36500)
-    expected_finish = date_field(
-        _("Expected finish"),
-        help_text=_(
-            "Leave empty if the unit expects no delay. Can delay the forecast, never make "
-            "it earlier."
-        ),
-    )
     reason = reason_field(LATER)
     version = version_field()
 
+    class Meta(ServiceForm.Meta):
+        model = Milestone
+        fields = ["planned_start", "duration_days", "expected_finish"]
+        help_texts = {
+            "expected_finish": _(
+                "Leave empty if the unit expects no delay. Can delay the forecast, never make "
+                "it earlier."
+            )
+        }
 
-class ActualsForm(forms.Form):
-    actual_start = date_field(_("Actual start"))
-    actual_finish = date_field(_("Actual finish"))
+
+class ActualsForm(ServiceForm):
     reason = reason_field(LATER)
     version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Milestone
+        fields = ["actual_start", "actual_finish"]
 
 
 class ProgressForm(forms.Form):
@@ -130,55 +173,32 @@ class PlanVersionForm(forms.Form):
 
 # -- money ------------------------------------------------------------------------------------
 
-# The amounts the office accepts: plain ("1234", "1234.50") or German ("1234,50", "1.234,50",
-# "1.234"). Dots group thousands only in groups of three; the comma only ever comes before
-# the cents, so "12,345" (English thousands? German with three decimals?) is refused.
-_PLAIN = re.compile(r"[+-]?\d+(?:\.\d{1,2})?")
-_GERMAN = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d{1,2})?")
-_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_NOISE = re.compile(r"\s|€|eur", re.IGNORECASE)
-
-
-def parse_amount(text) -> Decimal:
-    """An amount in euros from what a clerk types; raises ValidationError saying what to type.
-
-    The sign is kept: whether a negative amount is allowed is the service's rule."""
-    cleaned = _NOISE.sub("", str(text))
-    if _PLAIN.fullmatch(cleaned):
-        return Decimal(cleaned)
-    if _GERMAN.fullmatch(cleaned):
-        return Decimal(cleaned.replace(".", "").replace(",", "."))
-    if _COMMA_THOUSANDS.fullmatch(cleaned):
-        raise forms.ValidationError(
-            _(
-                "“%(value)s” is unclear: in an amount the comma comes only before the cents. "
-                "Write thousands without a separator or with dots, e.g. 12345,00 or 12.345,00."
-            ),
-            code="ambiguous",
-            params={"value": text},
-        )
-    raise forms.ValidationError(
-        _(
-            "Enter an amount in euros such as 1234,50 or 1.234,50: dots only between "
-            "groups of three digits, at most two digits after the comma."
-        ),
-        code="invalid",
-    )
-
 
 class AmountInput(forms.TextInput):
-    """A text box for euros; a stored amount is shown as the active language writes it."""
+    """A text box for euros; a stored amount is shown in German (``1234,50``) in every
+    language, as the field reads it back."""
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, Decimal | int):
-            return number_format(value, 2, use_l10n=True)
+            return amounts.format_german(Decimal(value))
         return super().format_value(value)
 
 
-class AmountField(forms.Field):
+def parse_amount(text) -> Decimal:
+    """An amount in euros as a clerk types it in German (``amounts.parse_german``); raises a
+    ValidationError saying what to type. The sign is kept: ``AmountField`` checks the limits."""
+    try:
+        return amounts.parse_german(text)
+    except amounts.AmountError as e:
+        raise forms.ValidationError(e.message, code=e.code) from None
+
+
+class AmountField(forms.DecimalField):
+    """Euros typed in German, within the limits every amount keeps (``amounts.check``)."""
+
     widget = AmountInput
 
     def __init__(self, *, help_text=None, **kwargs):
@@ -187,7 +207,10 @@ class AmountField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values or not str(value).strip():
             return None
-        return parse_amount(value)
+        try:
+            return amounts.check(parse_amount(value))
+        except amounts.AmountError as e:
+            raise forms.ValidationError(e.message, code=e.code) from None
 
 
 class CheckboxInput(forms.CheckboxInput):
@@ -213,7 +236,7 @@ class CostLineField(forms.ModelChoiceField):
         return f"{obj.code} · {obj.get_category_display()} · {milestone.code} {milestone.title}"
 
 
-class MoneyForm(forms.Form):
+class MoneyForm(ServiceForm):
     """The base of the money forms: the choices come from the programme."""
 
     def __init__(self, *args, programme, **kwargs):
@@ -236,10 +259,6 @@ class MoneyForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = f"{self[name].id_for_label}-hint"
 
 
-def grant_field():
-    return forms.ModelChoiceField(label=_("Grant"), queryset=Grant.objects.none(), empty_label="—")
-
-
 PLANNED_REASON = _(
     "Needed whenever a planned amount changes. Published with the change in the history."
 )
@@ -247,18 +266,6 @@ REASON = _("Published with the change in the history.")
 
 
 class CostLineForm(MoneyForm):
-    code = forms.CharField(
-        label=_("Code"), max_length=40, help_text=_("As in the funder's cost plan, e.g. K1.")
-    )
-    grant = grant_field()
-    milestone = MilestoneField(
-        label=_("Milestone"),
-        queryset=Milestone.objects.none(),
-        empty_label="—",
-        help_text=_("The cost follows this milestone's dates in the cost and financing plan."),
-    )
-    category = forms.ChoiceField(label=_("Category"), choices=CostLine.CATEGORIES)
-    amount = AmountField(label=_("Planned amount"))
     reason = reason_field(
         _("needed for a new cost line and when the planned amount changes"),
         help_text=_(
@@ -268,72 +275,58 @@ class CostLineForm(MoneyForm):
     )
     version = version_field()
 
+    class Meta(ServiceForm.Meta):
+        model = CostLine
+        fields = ["code", "grant", "milestone", "category", "amount"]
+        field_classes = {"milestone": MilestoneField}
+
 
 class ExpenditureForm(MoneyForm):
-    cost_line = CostLineField(
-        label=_("Cost line"), queryset=CostLine.objects.none(), empty_label="—"
-    )
-    on = date_field(_("Date"), required=True, help_text=_("The day the money was paid."))
-    amount = AmountField(label=_("Amount"))
-    eligible = forms.BooleanField(
-        label=_("Eligible for the grant"),
-        required=False,
-        widget=CheckboxInput(),
-        help_text=_("Untick for spending the funder does not pay for; the city pays it alone."),
-    )
-    # The service records expenditures as public events: say so where people type.
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=300,
-        required=False,
-        help_text=_("Internal: seen in the office only, never published."),
-    )
-    document_ref = forms.CharField(
-        label=_("Document reference"),
-        max_length=100,
-        required=False,
-        help_text=_("For example the invoice or booking number. Internal, never published."),
-    )
     reason = reason_field(help_text=REASON)
     version = version_field()
 
+    class Meta(ServiceForm.Meta):
+        model = funding.Expenditure
+        fields = ["cost_line", "on", "amount", "eligible", "note", "document_ref"]
+        field_classes = {"cost_line": CostLineField}
+        labels = {"eligible": _("Eligible for the grant")}
+        help_texts = {
+            "eligible": _(
+                "Untick for spending the funder does not pay for; the city pays it alone."
+            )
+        }
+
 
 class BudgetLineForm(MoneyForm):
-    grant = grant_field()
-    year = forms.IntegerField(label=_("Budget year"))
-    product = forms.CharField(label=_("Product / cost centre"), max_length=100)
-    title = forms.CharField(label=_("Title"), max_length=300)
-    own_share = AmountField(
-        label=_("Own share budgeted"),
-        help_text=_("The city's own money for this grant in this year, in euros."),
-    )
-    commitment_authorisation = AmountField(
-        label=_("Commitment authorisation (VE)"),
-        required=False,
-        help_text=_("Verpflichtungsermächtigung for later years, in euros."),
-    )
     reason = reason_field(_("needed when the budgeted own share changes"), help_text=REASON)
     version = version_field()
 
+    class Meta(ServiceForm.Meta):
+        model = funding.BudgetLine
+        fields = ["grant", "year", "product", "title", "own_share", "commitment_authorisation"]
+        labels = {"year": _("Budget year")}
+
 
 class DrawdownPlanEntryForm(MoneyForm):
-    grant = grant_field()
-    on = date_field(_("Planned for"), required=True)
-    amount = AmountField(label=_("Amount to request"))
     reason = reason_field(
         _("needed when a planned date or amount changes"), help_text=PLANNED_REASON
     )
     version = version_field()
 
+    class Meta(ServiceForm.Meta):
+        model = funding.DrawdownPlanEntry
+        fields = ["grant", "on", "amount"]
+        labels = {"on": _("Planned for"), "amount": _("Amount to request")}
+
 
 class DrawdownForm(MoneyForm):
-    grant = grant_field()
-    requested_on = date_field(_("Requested on"), required=True)
-    amount_requested = AmountField(label=_("Amount requested"))
-    received_on = date_field(_("Received on"), help_text=_("Leave empty until the money arrives."))
-    amount_received = AmountField(label=_("Amount received"), required=False)
     reason = reason_field(help_text=REASON)
     version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = funding.Drawdown
+        fields = ["grant", "requested_on", "amount_requested", "received_on", "amount_received"]
+        help_texts = {"received_on": _("Leave empty until the money arrives.")}
 
 
 class RemoveForm(forms.Form):
@@ -362,9 +355,10 @@ class RemoveCostLineForm(forms.Form):
 _FTE = re.compile(r"\d{1,2}(?:[.,]\d{1,2})?")
 
 
-class FteField(forms.Field):
-    """A full-time equivalent as a clerk types it: 1, 0,5 or 0.5. Whether the value is allowed
-    (more than 0, at most 10) is the service's rule."""
+class FteField(forms.DecimalField):
+    """A full-time equivalent as a clerk types it: 1, 0,5 or 0.5 (below 100, so a point
+    cannot be a thousands separator). Whether the value is allowed (more than 0, at most 10)
+    is the service's rule."""
 
     widget = AmountInput
 
@@ -396,66 +390,31 @@ class StepForm(forms.Form):
     reason = reason_field(LATER, help_text=REASON)
 
 
-class PositionForm(forms.Form):
+class PositionForm(ServiceForm):
     """A post's details; units come from the organisation, grants from the programme."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label="—"
-    )
-    fte = FteField(
-        label=_("Full-time equivalent"),
-        help_text=_("1 for a full-time post, 0,5 for half time."),
-    )
-    pay_grade = forms.CharField(
-        label=_("Pay grade"),
-        max_length=40,
-        required=False,
-        help_text=_("For example E 13 TVöD or A 13."),
-    )
-    grant = forms.ModelChoiceField(
-        label=_("Funded by"),
-        queryset=Grant.objects.none(),
-        required=False,
-        empty_label=_("no grant"),
-    )
-    cover = forms.ChoiceField(
-        label=_("Who stands in while the post is vacant"),
-        choices=Position.COVERS,
-        help_text=_("A stand-in does not fill the post: it stays vacant in the forecast."),
-    )
-    needed_from = date_field(
-        _("Needed from"),
-        help_text=_(
-            "For a post never filled: the day it is needed from. It counts as vacant from then; "
-            "left empty, from the grant notice or its first hiring step, whichever is later."
-        ),
-    )
-    expected_fill = date_field(
-        _("Expected fill date"),
-        help_text=_(
-            "The date HR expects the post to be filled. Can delay the forecast fill date, "
-            "never bring it forward."
-        ),
-    )
-    holder = forms.CharField(
-        label=_("Holder"),
-        max_length=200,
-        required=False,
-        help_text=_("Shown in the office. Public only if the box below is ticked."),
-    )
-    holder_public = forms.BooleanField(
-        label=_("Name the holder publicly"),
-        required=False,
-        widget=CheckboxInput(),
-        help_text=_("Only for public leadership roles, and only with the holder's consent."),
-    )
-    contract_end = date_field(
-        _("Contract end of the holder"),
-        help_text=_("Leave empty for a permanent contract."),
-    )
     reason = reason_field(LATER, help_text=REASON)
     version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Position
+        fields = POSITION_FIELDS
+        field_classes = {"fte": FteField}
+        labels = {"cover": _("Who stands in while the post is vacant")}
+        help_texts = {
+            "fte": _("1 for a full-time post, 0,5 for half time."),
+            "needed_from": _(
+                "For a post never filled: the day it is needed from. It counts as vacant from "
+                "then; left empty, from the grant notice or its first hiring step, whichever "
+                "is later."
+            ),
+            "expected_fill": _(
+                "The date HR expects the post to be filled. Can delay the forecast fill date, "
+                "never bring it forward."
+            ),
+            "holder": _("Shown in the office. Public only if the box below is ticked."),
+            "contract_end": _("Leave empty for a permanent contract."),
+        }
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -463,6 +422,7 @@ class PositionForm(forms.Form):
             organisation_id=programme.organisation_id
         ).order_by("name")
         self.fields["grant"].queryset = Grant.objects.filter(programme=programme).order_by("code")
+        self.fields["grant"].empty_label = _("no grant")
         self.fields["holder_public"].widget.attrs["aria-describedby"] = (
             f"{self['holder_public'].id_for_label}-hint"
         )

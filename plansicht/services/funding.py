@@ -6,12 +6,13 @@ may change money; editors of the plan may not. A change to a planned amount need
 """
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from plansicht.engine.calendar import EARLIEST, LATEST
 from plansicht.forecast import run
+from plansicht.funding import amounts
 from plansicht.funding.models import (
     GRANT_FIELDS,
     BudgetLine,
@@ -27,31 +28,23 @@ from . import Actor, ReasonRequired, ServiceError
 from .common import check_date_range, commit
 from .permissions import can_edit_money, check
 
-MAX = Decimal("999999999999.99")
-
 
 def _may_edit_money(actor: Actor, programme):
     check(actor, lambda user: can_edit_money(user, programme))
 
 
 def _amount(value, field, *, required=True) -> Decimal | None:
+    """An amount in the document format ("1234.50", a number or a Decimal), within the limits
+    of ``plansicht.funding.amounts``; the office forms hand over Decimals read as German."""
     if value is None or value == "":
         if required:
             raise ServiceError(_("Enter an amount in euros, e.g. 1234.50."), field=field)
         return None
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ServiceError(_("Enter an amount in euros, e.g. 1234.50."), field=field) from None
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ServiceError(_("An amount has at most two decimal places (cents)."), field=field)
-    if amount < 0:
-        raise ServiceError(
-            _("An amount cannot be negative. To correct an entry, change it."), field=field
-        )
-    if amount > MAX:
-        raise ServiceError(_("This amount is too large."), field=field)
-    return amount.quantize(Decimal("0.01"))
+        amount = amounts.check(amounts.parse_document(value))
+    except amounts.AmountError as e:
+        raise ServiceError(e.message, field=field) from None
+    return amount.quantize(amounts.CENT)
 
 
 def _date(value, field, *, required=True):

@@ -18,8 +18,9 @@ ALERT_FIELDS = {
     "contract_ending": "alert_contract_days",
 }
 
-# A post's details besides its code and hiring steps: what the programme document carries,
-# a load stores and ``services.staffing.save_position`` may change.
+# A post's details besides its code and hiring steps, in the office form's order: what the
+# programme document carries, a load stores, the office edits and
+# ``services.staffing.save_position`` may change.
 POSITION_FIELDS = (
     "title",
     "unit",
@@ -68,7 +69,13 @@ class Position(models.Model):
     fte = models.DecimalField(
         _("full-time equivalent"), max_digits=4, decimal_places=2, default=Decimal("1.00")
     )
-    pay_grade = models.CharField(_("pay grade"), max_length=40, blank=True, default="")
+    pay_grade = models.CharField(
+        _("pay grade"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("For example E 13 TVöD or A 13."),
+    )
     grant = models.ForeignKey(
         Grant,
         null=True,
@@ -77,7 +84,13 @@ class Position(models.Model):
         related_name="positions",
         verbose_name=_("funded by"),
     )
-    cover = models.CharField(_("stand-in"), max_length=10, choices=COVERS, default=NONE)
+    cover = models.CharField(
+        _("stand-in"),
+        max_length=10,
+        choices=COVERS,
+        default=NONE,
+        help_text=_("A stand-in does not fill the post: it stays vacant in the forecast."),
+    )
     needed_from = models.DateField(
         _("needed from"),
         null=True,
