@@ -2,9 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from . import finance_views as finance
-from . import staffing_views as staffing
-from . import views
+from . import finance, staffing
+from . import plan as views
 
 app_name = "office"
 urlpatterns = [

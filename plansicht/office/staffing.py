@@ -35,7 +35,7 @@ from plansicht.staffing.models import STEP_CHOICES, Position
 
 from .conflicts import show_changed_meanwhile
 from .forms import PositionForm, StepForm, WhatIfForm
-from .views import _actor, _context, get_programme_for_user
+from .plan import _actor, _context, get_programme_for_user
 
 STEP_LABELS = dict(STEP_CHOICES)
 DETAIL_FIELDS = (

@@ -43,7 +43,7 @@ from .forms import (
     RemoveDrawdownPlanEntryForm,
     RemoveForm,
 )
-from .views import _actor, _context, get_programme_for_user
+from .plan import _actor, _context, get_programme_for_user
 
 ZERO = Decimal("0.00")
 EXPENDITURES_PER_PAGE = 100

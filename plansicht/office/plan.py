@@ -133,7 +133,7 @@ def dashboard(request, slug):
     if "money" in parts:
         extra["money"] = work.money_work(programme)
     if "posts" in parts:
-        from .staffing_views import post_alerts  # it imports this module
+        from .staffing import post_alerts  # it imports this module
 
         alerts = post_alerts(programme)
         vacant = work.vacant_posts(programme)
