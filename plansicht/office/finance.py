@@ -6,16 +6,19 @@ The pages read the stored forecast and compute nothing heavy; every change goes 
 money (``can_edit_money``: finance officers and administrators) may open a form or post one.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plansicht.forecast import run, summaries
 from plansicht.funding.models import (
@@ -28,11 +31,11 @@ from plansicht.funding.models import (
 )
 from plansicht.funding.templatetags.funding import euro
 from plansicht.plan.models import Milestone
-from plansicht.services import ChangedMeanwhile, ServiceError
+from plansicht.services import ServiceError
 from plansicht.services import funding as funding_service
 from plansicht.services.permissions import can_edit_milestone, can_edit_money
 
-from .conflicts import show_changed_meanwhile
+from .common import actor, get_programme_for_user, page_context, show_error
 from .forms import (
     BudgetLineForm,
     CostLineForm,
@@ -43,23 +46,14 @@ from .forms import (
     RemoveDrawdownPlanEntryForm,
     RemoveForm,
 )
-from .plan import _actor, _context, get_programme_for_user
 
 ZERO = Decimal("0.00")
 EXPENDITURES_PER_PAGE = 100
 MONEY_BY_YEAR = ("planned", "forecast", "actual")
 
 
-def get_programme_for_money(request, slug):
-    """The programme, if the user may change its money; else 403."""
-    programme = get_programme_for_user(request, slug)
-    if not can_edit_money(request.user, programme):
-        raise PermissionDenied
-    return programme
-
-
 def _finance_context(request, programme, section, **extra):
-    return _context(
+    return page_context(
         request,
         programme,
         nav="finance",
@@ -136,27 +130,134 @@ def kfp(request, slug):
     )
 
 
-# -- forms: one way to show, check and save them ----------------------------------------------
+# -- the money entries: one table, three views ------------------------------------------------
 
 
-def _form_page(request, programme, section, *, form, save, title, back, remove_url=None):
-    """Show ``form``; on POST validate it and call ``save(cleaned_data)`` (a service call that
-    returns the success message). A ServiceError goes onto its field, else onto the form; the
-    form's hidden version reaches the service as ``expected_version``."""
+@dataclass(frozen=True)
+class Entries:
+    """One kind of money entry: its list, its form, its remove page and the service calls.
+
+    The URLs are ``<path>/`` (the list, URL name ``section``), ``<path>/new/`` (``<one>_new``),
+    ``<path>/<key>/`` (``<one>``) and ``<path>/<key>/remove/`` (``<one>_remove``), where the key
+    is the entry's ``code`` or ``pk``. Titles and messages are formatted with the entry's
+    fields (``%(code)s``)."""
+
+    section: str  # the list's URL name, also the finance menu's entry
+    one: str  # the URL name of one entry
+    path: str
+    key: str  # "code" (a path) or "pk" (a number)
+    model: type
+    within: str  # the lookup from an entry to its programme
+    related: tuple  # select_related for one entry
+    form_class: type
+    remove_form_class: type
+    save: Callable  # the service: save(parent, *, actor, <keyword>=entry or None, **data)
+    parent: str | None  # the form field given first to ``save``; None: the programme
+    keyword: str
+    remove: Callable  # the service: remove(entry, *, actor, reason)
+    new: Callable  # the initial values of a new entry: new(programme) -> dict
+    rows: Callable  # the list page's context: rows(request, programme) -> dict
+    facts: Callable  # what the remove page shows: facts(entry) -> [(label, value)]
+    heading: str
+    caption: str
+    add: str  # the list's button
+    empty: str  # the list without entries
+    columns: int
+    title: str  # the form of an entry
+    new_title: str
+    remove_title: str
+    saved: str
+    removed: str
+    after_save: Callable | None = None  # after_save(request, saved): a warning, say
+
+    @property
+    def template(self) -> str:
+        """The list's template; it extends ``office/_money_list.html``."""
+        return f"office/{self.section}.html"
+
+    @property
+    def new_url_name(self) -> str:
+        return f"office:{self.one}_new"
+
+
+def _only_grant(programme):
+    grants = list(Grant.objects.filter(programme=programme)[:2])
+    return grants[0] if len(grants) == 1 else None
+
+
+def _words(text, entry) -> str:
+    """A title or message of the table, with the entry's fields filled in."""
+    return str(text) % (vars(entry) if entry is not None else {})
+
+
+def _initial(entry, form_class) -> dict:
+    """The entry's values under the form's field names (a foreign key as its id)."""
+    values = {}
+    for name in form_class.base_fields:
+        try:
+            values[name] = getattr(entry, entry._meta.get_field(name).attname)
+        except FieldDoesNotExist:
+            continue
+    return values
+
+
+def _get(entries, programme, key: dict):
+    """The entry the URL names (``{"code": …}`` or ``{"pk": …}``), if it is the programme's."""
+    return get_object_or_404(
+        entries.model.objects.select_related(*entries.related),
+        **{entries.within: programme},
+        **key,
+    )
+
+
+def _url(entries, name, programme, entry=None) -> str:
+    args = [programme.slug] if entry is None else [programme.slug, getattr(entry, entries.key)]
+    return reverse(f"office:{name}", args=args)
+
+
+@login_required
+def entry_list(request, slug, entries):
+    programme = get_programme_for_user(request, slug)
+    context = entries.rows(request, programme)
+    if can_edit_money(request.user, programme):
+        for row in context["rows"]:
+            row.edit_url = _url(entries, entries.one, programme, row)
+    return render(
+        request,
+        entries.template,
+        _finance_context(request, programme, entries.section, entries=entries, **context),
+    )
+
+
+@login_required
+def entry_edit(request, slug, entries, **key):
+    """Show the form; on POST validate it and save through the service. A ServiceError goes
+    onto its field, else onto the form; the form's hidden version reaches the service as
+    ``expected_version``."""
+    programme = get_programme_for_user(request, slug, may=can_edit_money)
+    entry = _get(entries, programme, key) if key else None
+    initial = _initial(entry, entries.form_class) if entry else entries.new(programme)
+    form = entries.form_class(
+        request.POST if request.method == "POST" else None, programme=programme, initial=initial
+    )
+    back = _url(entries, entries.section, programme)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
             if "version" in data:
                 data["expected_version"] = data.pop("version")
+            parent = programme if entries.parent is None else data.pop(entries.parent)
             try:
-                done = save(data)
-            except ChangedMeanwhile as e:
-                show_changed_meanwhile(form, e)
+                saved = entries.save(
+                    parent, actor=actor(request, programme), **{entries.keyword: entry}, **data
+                )
             except ServiceError as e:
-                form.add_error(e.field if e.field in form.fields else None, e.message)
+                show_error(form, e)
             else:
-                messages.success(request, done)
+                if entries.after_save is not None:
+                    entries.after_save(request, saved)
+                messages.success(request, _words(entries.saved, saved))
                 return redirect(back)
         status = 400
     return render(
@@ -165,55 +266,69 @@ def _form_page(request, programme, section, *, form, save, title, back, remove_u
         _finance_context(
             request,
             programme,
-            section,
+            entries.section,
             form=form,
-            title=title,
+            title=_words(entries.title, entry) if entry else str(entries.new_title),
             back=back,
-            remove_url=remove_url,
+            remove_url=_url(entries, f"{entries.one}_remove", programme, entry) if entry else None,
         ),
         status=status,
     )
 
 
-def _remove_page(request, programme, section, *, form_class, remove, title, facts, back):
-    """Ask before removing; on POST call ``remove(reason)`` (a service call)."""
-    form = form_class(request.POST if request.method == "POST" else None)
+@login_required
+def entry_remove(request, slug, entries, **key):
+    """Ask before removing; on POST remove through the service, with the reason given."""
+    programme = get_programme_for_user(request, slug, may=can_edit_money)
+    entry = _get(entries, programme, key)
+    form = entries.remove_form_class(request.POST if request.method == "POST" else None)
+    back = _url(entries, entries.one, programme, entry)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                done = remove(form.cleaned_data["reason"])
+                entries.remove(
+                    entry, actor=actor(request, programme), reason=form.cleaned_data["reason"]
+                )
             except ServiceError as e:
-                form.add_error(e.field if e.field in form.fields else None, e.message)
+                show_error(form, e)
             else:
-                messages.success(request, done)
+                messages.success(request, _words(entries.removed, entry))
                 return redirect(back)
         status = 400
     return render(
         request,
         "office/finance_remove.html",
         _finance_context(
-            request, programme, section, form=form, title=title, facts=facts, back=back
+            request,
+            programme,
+            entries.section,
+            form=form,
+            title=_words(entries.remove_title, entry),
+            facts=entries.facts(entry),
+            back=back,
         ),
         status=status,
     )
 
 
-def _data(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _only_grant(programme):
-    grants = list(Grant.objects.filter(programme=programme)[:2])
-    return grants[0] if len(grants) == 1 else None
+def urls(entries) -> list:
+    """The four URLs of a kind of entry (see ``Entries``)."""
+    base = f"<slug:slug>/finance/{entries.path}/"
+    key = "<path:code>" if entries.key == "code" else "<int:pk>"
+    kind = {"entries": entries}
+    return [
+        path(base, entry_list, kind, name=entries.section),
+        path(f"{base}new/", entry_edit, kind, name=f"{entries.one}_new"),
+        path(f"{base}{key}/remove/", entry_remove, kind, name=f"{entries.one}_remove"),
+        path(f"{base}{key}/", entry_edit, kind, name=entries.one),
+    ]
 
 
 # -- cost lines -------------------------------------------------------------------------------
 
 
-@login_required
-def cost_lines(request, slug):
-    programme = get_programme_for_user(request, slug)
+def _cost_line_rows(request, programme):
     public = _public_milestone_ids(programme)
     lines = list(
         CostLine.objects.filter(programme=programme)
@@ -225,93 +340,58 @@ def cost_lines(request, slug):
         line.is_public = line.milestone_id in public
         line.spent = sums.get(line.pk, {}).get("eligible", ZERO)
         line.ineligible = sums.get(line.pk, {}).get("ineligible", ZERO)
-    return render(
-        request,
-        "office/cost_lines.html",
-        _finance_context(
-            request,
-            programme,
-            "cost_lines",
-            lines=lines,
-            total=sum((line.amount for line in lines), ZERO),
-            total_spent=sum((line.spent or ZERO for line in lines), ZERO),
-            total_ineligible=sum((line.ineligible or ZERO for line in lines), ZERO),
-        ),
-    )
+    return {
+        "rows": lines,
+        "lines": lines,
+        "total": sum((line.amount for line in lines), ZERO),
+        "total_spent": sum((line.spent or ZERO for line in lines), ZERO),
+        "total_ineligible": sum((line.ineligible or ZERO for line in lines), ZERO),
+    }
 
 
-@login_required
-def cost_line_edit(request, slug, code=None):
-    programme = get_programme_for_money(request, slug)
-    line = None
-    if code is not None:
-        line = get_object_or_404(CostLine, programme=programme, code=code)
-        initial = {
-            "code": line.code,
-            "grant": line.grant_id,
-            "milestone": line.milestone_id,
-            "category": line.category,
-            "amount": line.amount,
-            "version": line.version,
-        }
-    else:
-        initial = {"grant": _only_grant(programme)}
-    form = CostLineForm(_data(request), programme=programme, initial=initial)
-
-    def save(data):
-        saved = funding_service.save_cost_line(
-            programme, actor=_actor(request, programme), line=line, **data
-        )
-        return _("Cost line %(code)s was saved and the forecast updated.") % {"code": saved.code}
-
-    return _form_page(
-        request,
-        programme,
-        "cost_lines",
-        form=form,
-        save=save,
-        title=_("Cost line %(code)s") % {"code": code} if line else _("New cost line"),
-        back=reverse("office:cost_lines", args=[programme.slug]),
-        remove_url=reverse("office:cost_line_remove", args=[programme.slug, code])
-        if line
-        else None,
-    )
+def _cost_line_facts(line):
+    return [
+        (_("Grant"), str(line.grant)),
+        (_("Milestone"), f"{line.milestone.code} {line.milestone.title}"),
+        (_("Category"), line.get_category_display()),
+        (_("Planned amount"), euro(line.amount)),
+    ]
 
 
-@login_required
-def cost_line_remove(request, slug, code):
-    programme = get_programme_for_money(request, slug)
-    line = get_object_or_404(
-        CostLine.objects.select_related("grant", "milestone"), programme=programme, code=code
-    )
-
-    def remove(reason):
-        funding_service.remove_cost_line(line, actor=_actor(request, programme), reason=reason)
-        return _("Cost line %(code)s was removed and the forecast updated.") % {"code": code}
-
-    return _remove_page(
-        request,
-        programme,
-        "cost_lines",
-        form_class=RemoveCostLineForm,
-        remove=remove,
-        title=_("Remove cost line %(code)s?") % {"code": code},
-        facts=[
-            (_("Grant"), str(line.grant)),
-            (_("Milestone"), f"{line.milestone.code} {line.milestone.title}"),
-            (_("Category"), line.get_category_display()),
-            (_("Planned amount"), euro(line.amount)),
-        ],
-        back=reverse("office:cost_line", args=[programme.slug, code]),
-    )
+COST_LINES = Entries(
+    section="cost_lines",
+    one="cost_line",
+    path="cost-lines",
+    key="code",
+    model=CostLine,
+    within="programme",
+    related=("grant", "milestone"),
+    form_class=CostLineForm,
+    remove_form_class=RemoveCostLineForm,
+    save=funding_service.save_cost_line,
+    parent=None,
+    keyword="line",
+    remove=funding_service.remove_cost_line,
+    new=lambda programme: {"grant": _only_grant(programme)},
+    rows=_cost_line_rows,
+    facts=_cost_line_facts,
+    heading=gettext_lazy("Cost lines"),
+    caption=gettext_lazy("Cost lines"),
+    add=gettext_lazy("Add a cost line"),
+    empty=gettext_lazy("No cost lines yet."),
+    columns=7,
+    title=gettext_lazy("Cost line %(code)s"),
+    new_title=gettext_lazy("New cost line"),
+    remove_title=gettext_lazy("Remove cost line %(code)s?"),
+    saved=gettext_lazy("Cost line %(code)s was saved and the forecast updated."),
+    removed=gettext_lazy("Cost line %(code)s was removed and the forecast updated."),
+)
 
 
 # -- expenditures -----------------------------------------------------------------------------
 
 
-@login_required
-def expenditures(request, slug):
-    programme = get_programme_for_user(request, slug)
+def _expenditure_rows(request, programme):
     rows = (
         Expenditure.objects.filter(cost_line__programme=programme)
         .counting()
@@ -320,389 +400,226 @@ def expenditures(request, slug):
     )
     totals = rows.totals()
     page = Paginator(rows, EXPENDITURES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "office/expenditures.html",
-        _finance_context(
-            request,
-            programme,
-            "expenditures",
-            page=page,
-            total_eligible=totals["eligible"],
-            total_ineligible=totals["ineligible"],
-            as_of=run.today(),
+    return {
+        "rows": page,
+        "page": page,
+        "total_eligible": totals["eligible"],
+        "total_ineligible": totals["ineligible"],
+        "as_of": run.today(),
+    }
+
+
+def _expenditure_facts(expenditure):
+    return [
+        (_("Cost line"), expenditure.cost_line.code),
+        (_("Date"), date_format(expenditure.on, "SHORT_DATE_FORMAT")),
+        (_("Amount"), euro(expenditure.amount)),
+        (
+            _("Eligible for the grant"),
+            _("yes") if expenditure.eligible and not expenditure.lies_outside_period() else _("no"),
         ),
-    )
+        (_("Note"), expenditure.note or "–"),
+    ]
 
 
-@login_required
-def expenditure_edit(request, slug, pk=None):
-    programme = get_programme_for_money(request, slug)
-    expenditure = None
-    if pk is not None:
-        expenditure = get_object_or_404(
-            Expenditure.objects.select_related("cost_line"), pk=pk, cost_line__programme=programme
-        )
-        initial = {
-            "cost_line": expenditure.cost_line_id,
-            "on": expenditure.on,
-            "amount": expenditure.amount,
-            "eligible": expenditure.eligible,
-            "note": expenditure.note,
-            "document_ref": expenditure.document_ref,
-            "version": expenditure.version,
-        }
-    else:
-        initial = {"on": run.today(), "eligible": True}
-    form = ExpenditureForm(_data(request), programme=programme, initial=initial)
-
-    def save(data):
-        saved = funding_service.save_expenditure(
-            data.pop("cost_line"),
-            actor=_actor(request, programme),
-            expenditure=expenditure,
-            **data,
-        )
-        if saved.eligible and saved.lies_outside_period():
-            grant = saved.cost_line.grant
-            messages.warning(
-                request,
-                _(
-                    "The date %(on)s lies outside the eligibility period of grant %(code)s "
-                    "(%(start)s–%(end)s): the amount counts as not eligible."
-                )
-                % {
-                    "on": date_format(saved.on, "SHORT_DATE_FORMAT"),
-                    "code": grant.code,
-                    "start": date_format(grant.eligible_from, "SHORT_DATE_FORMAT"),
-                    "end": date_format(grant.eligible_until, "SHORT_DATE_FORMAT"),
-                },
+def _warn_outside_period(request, saved):
+    """An eligible expenditure dated outside its grant's eligibility counts as not eligible."""
+    if saved.eligible and saved.lies_outside_period():
+        grant = saved.cost_line.grant
+        messages.warning(
+            request,
+            _(
+                "The date %(on)s lies outside the eligibility period of grant %(code)s "
+                "(%(start)s–%(end)s): the amount counts as not eligible."
             )
-        return _("The expenditure was saved and the forecast updated.")
-
-    return _form_page(
-        request,
-        programme,
-        "expenditures",
-        form=form,
-        save=save,
-        title=_("Expenditure") if expenditure else _("New expenditure"),
-        back=reverse("office:expenditures", args=[programme.slug]),
-        remove_url=reverse("office:expenditure_remove", args=[programme.slug, pk])
-        if expenditure
-        else None,
-    )
-
-
-@login_required
-def expenditure_remove(request, slug, pk):
-    programme = get_programme_for_money(request, slug)
-    expenditure = get_object_or_404(
-        Expenditure.objects.select_related("cost_line", "cost_line__grant"),
-        pk=pk,
-        cost_line__programme=programme,
-    )
-
-    def remove(reason):
-        funding_service.remove_expenditure(
-            expenditure, actor=_actor(request, programme), reason=reason
+            % {
+                "on": date_format(saved.on, "SHORT_DATE_FORMAT"),
+                "code": grant.code,
+                "start": date_format(grant.eligible_from, "SHORT_DATE_FORMAT"),
+                "end": date_format(grant.eligible_until, "SHORT_DATE_FORMAT"),
+            },
         )
-        return _("The expenditure was removed and the forecast updated.")
 
-    return _remove_page(
-        request,
-        programme,
-        "expenditures",
-        form_class=RemoveForm,
-        remove=remove,
-        title=_("Remove this expenditure?"),
-        facts=[
-            (_("Cost line"), expenditure.cost_line.code),
-            (_("Date"), date_format(expenditure.on, "SHORT_DATE_FORMAT")),
-            (_("Amount"), euro(expenditure.amount)),
-            (
-                _("Eligible for the grant"),
-                _("yes")
-                if expenditure.eligible and not expenditure.lies_outside_period()
-                else _("no"),
-            ),
-            (_("Note"), expenditure.note or "–"),
-        ],
-        back=reverse("office:expenditure", args=[programme.slug, pk]),
-    )
+
+EXPENDITURES = Entries(
+    section="expenditures",
+    one="expenditure",
+    path="expenditures",
+    key="pk",
+    model=Expenditure,
+    within="cost_line__programme",
+    related=("cost_line", "cost_line__grant"),
+    form_class=ExpenditureForm,
+    remove_form_class=RemoveForm,
+    save=funding_service.save_expenditure,
+    parent="cost_line",
+    keyword="expenditure",
+    remove=funding_service.remove_expenditure,
+    new=lambda programme: {"on": run.today(), "eligible": True},
+    rows=_expenditure_rows,
+    facts=_expenditure_facts,
+    heading=gettext_lazy("Expenditures"),
+    caption=gettext_lazy("Expenditures, newest first"),
+    add=gettext_lazy("Record an expenditure"),
+    empty=gettext_lazy("No expenditures recorded yet."),
+    columns=6,
+    title=gettext_lazy("Expenditure"),
+    new_title=gettext_lazy("New expenditure"),
+    remove_title=gettext_lazy("Remove this expenditure?"),
+    saved=gettext_lazy("The expenditure was saved and the forecast updated."),
+    removed=gettext_lazy("The expenditure was removed and the forecast updated."),
+    after_save=_warn_outside_period,
+)
 
 
 # -- budget lines -----------------------------------------------------------------------------
 
 
-@login_required
-def budget_lines(request, slug):
-    programme = get_programme_for_user(request, slug)
+def _budget_line_rows(request, programme):
     rows = list(
         BudgetLine.objects.filter(grant__programme=programme)
         .select_related("grant")
         .order_by("year", "product", "id")
     )
-    return render(
-        request,
-        "office/budget_lines.html",
-        _finance_context(
-            request,
-            programme,
-            "budget_lines",
-            rows=rows,
-            total=sum((row.own_share for row in rows), ZERO),
-        ),
-    )
+    return {"rows": rows, "total": sum((row.own_share for row in rows), ZERO)}
 
 
-@login_required
-def budget_line_edit(request, slug, pk=None):
-    programme = get_programme_for_money(request, slug)
-    budget_line = None
-    if pk is not None:
-        budget_line = get_object_or_404(BudgetLine, pk=pk, grant__programme=programme)
-        initial = {
-            "grant": budget_line.grant_id,
-            "year": budget_line.year,
-            "product": budget_line.product,
-            "title": budget_line.title,
-            "own_share": budget_line.own_share,
-            "commitment_authorisation": budget_line.commitment_authorisation,
-            "version": budget_line.version,
-        }
-    else:
-        initial = {"grant": _only_grant(programme), "year": run.today().year}
-    form = BudgetLineForm(_data(request), programme=programme, initial=initial)
-
-    def save(data):
-        saved = funding_service.save_budget_line(
-            data.pop("grant"),
-            actor=_actor(request, programme),
-            budget_line=budget_line,
-            **data,
-        )
-        return _("The budget line %(year)s %(product)s was saved and the forecast updated.") % {
-            "year": saved.year,
-            "product": saved.product,
-        }
-
-    return _form_page(
-        request,
-        programme,
-        "budget_lines",
-        form=form,
-        save=save,
-        title=_("Budget line") if budget_line else _("New budget line"),
-        back=reverse("office:budget_lines", args=[programme.slug]),
-        remove_url=reverse("office:budget_line_remove", args=[programme.slug, pk])
-        if budget_line
-        else None,
-    )
+def _budget_line_facts(budget_line):
+    return [
+        (_("Grant"), str(budget_line.grant)),
+        (_("Budget year"), budget_line.year),
+        (_("Product / cost centre"), budget_line.product),
+        (_("Title"), budget_line.title),
+        (_("Own share budgeted"), euro(budget_line.own_share)),
+    ]
 
 
-@login_required
-def budget_line_remove(request, slug, pk):
-    programme = get_programme_for_money(request, slug)
-    budget_line = get_object_or_404(
-        BudgetLine.objects.select_related("grant"), pk=pk, grant__programme=programme
-    )
-
-    def remove(reason):
-        funding_service.remove_budget_line(
-            budget_line, actor=_actor(request, programme), reason=reason
-        )
-        return _("The budget line was removed and the forecast updated.")
-
-    return _remove_page(
-        request,
-        programme,
-        "budget_lines",
-        form_class=RemoveForm,
-        remove=remove,
-        title=_("Remove this budget line?"),
-        facts=[
-            (_("Grant"), str(budget_line.grant)),
-            (_("Budget year"), budget_line.year),
-            (_("Product / cost centre"), budget_line.product),
-            (_("Title"), budget_line.title),
-            (_("Own share budgeted"), euro(budget_line.own_share)),
-        ],
-        back=reverse("office:budget_line", args=[programme.slug, pk]),
-    )
+BUDGET_LINES = Entries(
+    section="budget_lines",
+    one="budget_line",
+    path="budget-lines",
+    key="pk",
+    model=BudgetLine,
+    within="grant__programme",
+    related=("grant",),
+    form_class=BudgetLineForm,
+    remove_form_class=RemoveForm,
+    save=funding_service.save_budget_line,
+    parent="grant",
+    keyword="budget_line",
+    remove=funding_service.remove_budget_line,
+    new=lambda programme: {"grant": _only_grant(programme), "year": run.today().year},
+    rows=_budget_line_rows,
+    facts=_budget_line_facts,
+    heading=gettext_lazy("Budget lines"),
+    caption=gettext_lazy("Budget lines by year"),
+    add=gettext_lazy("Add a budget line"),
+    empty=gettext_lazy("No budget lines yet."),
+    columns=6,
+    title=gettext_lazy("Budget line"),
+    new_title=gettext_lazy("New budget line"),
+    remove_title=gettext_lazy("Remove this budget line?"),
+    saved=gettext_lazy("The budget line %(year)s %(product)s was saved and the forecast updated."),
+    removed=gettext_lazy("The budget line was removed and the forecast updated."),
+)
 
 
 # -- the drawdown plan and drawdowns ----------------------------------------------------------
 
 
-@login_required
-def drawdown_plan(request, slug):
-    programme = get_programme_for_user(request, slug)
+def _drawdown_plan_rows(request, programme):
     rows = list(
         DrawdownPlanEntry.objects.filter(grant__programme=programme)
         .select_related("grant")
         .order_by("on", "id")
     )
-    return render(
-        request,
-        "office/drawdown_plan.html",
-        _finance_context(
-            request,
-            programme,
-            "drawdown_plan",
-            rows=rows,
-            total=sum((row.amount for row in rows), ZERO),
-        ),
-    )
+    return {"rows": rows, "total": sum((row.amount for row in rows), ZERO)}
 
 
-@login_required
-def drawdown_plan_entry_edit(request, slug, pk=None):
-    programme = get_programme_for_money(request, slug)
-    entry = None
-    if pk is not None:
-        entry = get_object_or_404(DrawdownPlanEntry, pk=pk, grant__programme=programme)
-        initial = {
-            "grant": entry.grant_id,
-            "on": entry.on,
-            "amount": entry.amount,
-            "version": entry.version,
-        }
-    else:
-        initial = {"grant": _only_grant(programme)}
-    form = DrawdownPlanEntryForm(_data(request), programme=programme, initial=initial)
-
-    def save(data):
-        funding_service.save_drawdown_plan_entry(
-            data.pop("grant"), actor=_actor(request, programme), entry=entry, **data
-        )
-        return _("The drawdown plan was saved and the forecast updated.")
-
-    return _form_page(
-        request,
-        programme,
-        "drawdown_plan",
-        form=form,
-        save=save,
-        title=_("Drawdown plan entry") if entry else _("New drawdown plan entry"),
-        back=reverse("office:drawdown_plan", args=[programme.slug]),
-        remove_url=reverse("office:drawdown_plan_entry_remove", args=[programme.slug, pk])
-        if entry
-        else None,
-    )
+def _drawdown_plan_facts(entry):
+    return [
+        (_("Grant"), str(entry.grant)),
+        (_("Date"), entry.on),
+        (_("Amount"), euro(entry.amount)),
+    ]
 
 
-@login_required
-def drawdown_plan_entry_remove(request, slug, pk):
-    programme = get_programme_for_money(request, slug)
-    entry = get_object_or_404(
-        DrawdownPlanEntry.objects.select_related("grant"), pk=pk, grant__programme=programme
-    )
+DRAWDOWN_PLAN = Entries(
+    section="drawdown_plan",
+    one="drawdown_plan_entry",
+    path="drawdown-plan",
+    key="pk",
+    model=DrawdownPlanEntry,
+    within="grant__programme",
+    related=("grant",),
+    form_class=DrawdownPlanEntryForm,
+    remove_form_class=RemoveDrawdownPlanEntryForm,
+    save=funding_service.save_drawdown_plan_entry,
+    parent="grant",
+    keyword="entry",
+    remove=funding_service.remove_drawdown_plan_entry,
+    new=lambda programme: {"grant": _only_grant(programme)},
+    rows=_drawdown_plan_rows,
+    facts=_drawdown_plan_facts,
+    heading=gettext_lazy("Drawdown plan"),
+    caption=gettext_lazy("Drawdown plan by date"),
+    add=gettext_lazy("Add a planned drawdown"),
+    empty=gettext_lazy("No drawdown plan yet."),
+    columns=3,
+    title=gettext_lazy("Drawdown plan entry"),
+    new_title=gettext_lazy("New drawdown plan entry"),
+    remove_title=gettext_lazy("Remove this drawdown plan entry?"),
+    saved=gettext_lazy("The drawdown plan was saved and the forecast updated."),
+    removed=gettext_lazy("The drawdown plan entry was removed."),
+)
 
-    def remove(reason):
-        funding_service.remove_drawdown_plan_entry(
-            entry, actor=_actor(request, programme), reason=reason
-        )
-        return _("The drawdown plan entry was removed.")
 
-    return _remove_page(
-        request,
-        programme,
-        "drawdown_plan",
-        form_class=RemoveDrawdownPlanEntryForm,
-        remove=remove,
-        title=_("Remove this drawdown plan entry?"),
-        facts=[
-            (_("Grant"), str(entry.grant)),
-            (_("Date"), entry.on),
-            (_("Amount"), euro(entry.amount)),
-        ],
-        back=reverse("office:drawdown_plan_entry", args=[programme.slug, pk]),
-    )
-
-
-@login_required
-def drawdowns(request, slug):
-    programme = get_programme_for_user(request, slug)
+def _drawdown_rows(request, programme):
     rows = list(
         Drawdown.objects.filter(grant__programme=programme)
         .select_related("grant")
         .order_by("requested_on", "id")
     )
-    return render(
-        request,
-        "office/drawdowns.html",
-        _finance_context(
-            request,
-            programme,
-            "drawdowns",
-            rows=rows,
-            total_requested=sum((row.amount_requested for row in rows), ZERO),
-            total_received=sum((row.amount_received or ZERO for row in rows), ZERO),
-        ),
-    )
+    return {
+        "rows": rows,
+        "total_requested": sum((row.amount_requested for row in rows), ZERO),
+        "total_received": sum((row.amount_received or ZERO for row in rows), ZERO),
+    }
 
 
-@login_required
-def drawdown_edit(request, slug, pk=None):
-    programme = get_programme_for_money(request, slug)
-    drawdown = None
-    if pk is not None:
-        drawdown = get_object_or_404(Drawdown, pk=pk, grant__programme=programme)
-        initial = {
-            "grant": drawdown.grant_id,
-            "requested_on": drawdown.requested_on,
-            "amount_requested": drawdown.amount_requested,
-            "received_on": drawdown.received_on,
-            "amount_received": drawdown.amount_received,
-            "version": drawdown.version,
-        }
-    else:
-        initial = {"grant": _only_grant(programme), "requested_on": run.today()}
-    form = DrawdownForm(_data(request), programme=programme, initial=initial)
-
-    def save(data):
-        funding_service.save_drawdown(
-            data.pop("grant"), actor=_actor(request, programme), drawdown=drawdown, **data
-        )
-        return _("The drawdown was saved and the forecast updated.")
-
-    return _form_page(
-        request,
-        programme,
-        "drawdowns",
-        form=form,
-        save=save,
-        title=_("Drawdown") if drawdown else _("New drawdown"),
-        back=reverse("office:drawdowns", args=[programme.slug]),
-        remove_url=reverse("office:drawdown_remove", args=[programme.slug, pk])
-        if drawdown
-        else None,
-    )
+def _drawdown_facts(drawdown):
+    return [
+        (_("Grant"), str(drawdown.grant)),
+        (_("Requested on"), drawdown.requested_on),
+        (_("Amount requested"), euro(drawdown.amount_requested)),
+    ]
 
 
-@login_required
-def drawdown_remove(request, slug, pk):
-    programme = get_programme_for_money(request, slug)
-    drawdown = get_object_or_404(
-        Drawdown.objects.select_related("grant"), pk=pk, grant__programme=programme
-    )
-
-    def remove(reason):
-        funding_service.remove_drawdown(drawdown, actor=_actor(request, programme), reason=reason)
-        return _("The drawdown was removed and the forecast updated.")
-
-    return _remove_page(
-        request,
-        programme,
-        "drawdowns",
-        form_class=RemoveForm,
-        remove=remove,
-        title=_("Remove this drawdown?"),
-        facts=[
-            (_("Grant"), str(drawdown.grant)),
-            (_("Requested on"), drawdown.requested_on),
-            (_("Amount requested"), euro(drawdown.amount_requested)),
-        ],
-        back=reverse("office:drawdown", args=[programme.slug, pk]),
-    )
+DRAWDOWNS = Entries(
+    section="drawdowns",
+    one="drawdown",
+    path="drawdowns",
+    key="pk",
+    model=Drawdown,
+    within="grant__programme",
+    related=("grant",),
+    form_class=DrawdownForm,
+    remove_form_class=RemoveForm,
+    save=funding_service.save_drawdown,
+    parent="grant",
+    keyword="drawdown",
+    remove=funding_service.remove_drawdown,
+    new=lambda programme: {"grant": _only_grant(programme), "requested_on": run.today()},
+    rows=_drawdown_rows,
+    facts=_drawdown_facts,
+    heading=gettext_lazy("Drawdowns"),
+    caption=gettext_lazy("Drawdowns by request date"),
+    add=gettext_lazy("Record a drawdown"),
+    empty=gettext_lazy("No drawdowns yet."),
+    columns=5,
+    title=gettext_lazy("Drawdown"),
+    new_title=gettext_lazy("New drawdown"),
+    remove_title=gettext_lazy("Remove this drawdown?"),
+    saved=gettext_lazy("The drawdown was saved and the forecast updated."),
+    removed=gettext_lazy("The drawdown was removed and the forecast updated."),
+)
