@@ -6,7 +6,7 @@ Every view checks the user's role with the same rules the services enforce
 (``login_required``), a user without the right role gets 403.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from plansicht.plan.models import Milestone, Programme
@@ -42,6 +42,18 @@ def get_milestone(programme, code) -> Milestone:
 def actor(request, programme) -> Actor:
     """Who makes a change posted in this request."""
     return Actor.for_user(request.user, programme)
+
+
+def initial_from(obj, form_class) -> dict:
+    """The stored object's values under the names of the form's fields that are fields of the
+    object (a foreign key as its id), the hidden version included."""
+    values = {}
+    for name in form_class.base_fields:
+        try:
+            values[name] = getattr(obj, obj._meta.get_field(name).attname)
+        except FieldDoesNotExist:
+            continue
+    return values
 
 
 def page_context(request, programme, **extra) -> dict:

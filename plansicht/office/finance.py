@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -21,21 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht.forecast import run, summaries
-from plansicht.funding.models import (
-    BudgetLine,
-    CostLine,
-    Drawdown,
-    DrawdownPlanEntry,
-    Expenditure,
-    Grant,
-)
+from plansicht.funding.models import BudgetLine, CostLine, Drawdown, DrawdownPlanEntry, Expenditure
 from plansicht.funding.templatetags.funding import euro
 from plansicht.plan.models import Milestone
 from plansicht.services import ServiceError
 from plansicht.services import funding as funding_service
 from plansicht.services.permissions import can_edit_milestone, can_edit_money
 
-from .common import actor, get_programme_for_user, page_context, show_error
+from .common import actor, get_programme_for_user, initial_from, page_context, show_error
 from .forms import (
     BudgetLineForm,
     CostLineForm,
@@ -181,24 +173,13 @@ class Entries:
 
 
 def _only_grant(programme):
-    grants = list(Grant.objects.filter(programme=programme)[:2])
+    grants = list(programme.grants.all()[:2])
     return grants[0] if len(grants) == 1 else None
 
 
 def _words(text, entry) -> str:
     """A title or message of the table, with the entry's fields filled in."""
     return str(text) % (vars(entry) if entry is not None else {})
-
-
-def _initial(entry, form_class) -> dict:
-    """The entry's values under the form's field names (a foreign key as its id)."""
-    values = {}
-    for name in form_class.base_fields:
-        try:
-            values[name] = getattr(entry, entry._meta.get_field(name).attname)
-        except FieldDoesNotExist:
-            continue
-    return values
 
 
 def _get(entries, programme, key: dict):
@@ -236,7 +217,7 @@ def entry_edit(request, slug, entries, **key):
     ``expected_version``."""
     programme = get_programme_for_user(request, slug, may=can_edit_money)
     entry = _get(entries, programme, key) if key else None
-    initial = _initial(entry, entries.form_class) if entry else entries.new(programme)
+    initial = initial_from(entry, entries.form_class) if entry else entries.new(programme)
     form = entries.form_class(
         request.POST if request.method == "POST" else None, programme=programme, initial=initial
     )

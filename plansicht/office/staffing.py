@@ -34,23 +34,10 @@ from plansicht.services.permissions import can_edit_milestone, can_edit_position
 from plansicht.staffing.alerts import alert_texts
 from plansicht.staffing.models import ALERT_FIELDS, STEP_CHOICES, Position
 
-from .common import actor, get_programme_for_user, page_context, show_error
+from .common import actor, get_programme_for_user, initial_from, page_context, show_error
 from .forms import HiringSettingsForm, PositionForm, StepForm, WhatIfForm
 
 STEP_LABELS = dict(STEP_CHOICES)
-DETAIL_FIELDS = (
-    "title",
-    "unit",
-    "fte",
-    "pay_grade",
-    "grant",
-    "cover",
-    "needed_from",
-    "expected_fill",
-    "holder",
-    "holder_public",
-    "contract_end",
-)
 
 
 def _staffing_context(request, programme, nav, **extra):
@@ -138,10 +125,6 @@ def positions(request, slug):
 # -- one post ---------------------------------------------------------------------------------
 
 
-def _initial(post) -> dict:
-    return {**{name: getattr(post, name) for name in DETAIL_FIELDS}, "version": post.version}
-
-
 def _history(post):
     """The post's events; their wording comes from the shared history filters."""
     return Event.objects.about(post).select_related("unit")[:50]
@@ -156,7 +139,9 @@ def position(request, slug, code):
     may_edit = can_edit_positions(request.user, programme)
     forms = {
         "step": StepForm(prefix="step", initial={"on": run.today()}),
-        "details": PositionForm(prefix="details", programme=programme, initial=_initial(post)),
+        "details": PositionForm(
+            prefix="details", programme=programme, initial=initial_from(post, PositionForm)
+        ),
     }
     status = 200
     if request.method == "POST":
