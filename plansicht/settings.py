@@ -172,7 +172,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # keep no record of successful logins
-AXES_LOCKOUT_CALLABLE = "plansicht.office.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "plansicht.office.entrance.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plansicht.accounts.throttle.client_ip"
 # Reverse proxies in front of Plansicht that append the client's address to X-Forwarded-For;
 # 0: the connection's own address is the client's.

@@ -15,4 +15,4 @@ urlpatterns += i18n_patterns(
 
 # Inside the office a refused page keeps the office's menu (the handler sends other paths to
 # Django's default 403 page).
-handler403 = "plansicht.office.views.permission_denied"
+handler403 = "plansicht.office.entrance.permission_denied"

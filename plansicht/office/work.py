@@ -18,6 +18,7 @@ from plansicht.forecast.models import GrantForecast, MilestoneForecast, Position
 from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
 from plansicht.services.permissions import EDIT_MONEY, EDIT_PLAN, EDIT_POSITIONS
+from plansicht.staffing.alerts import alert_texts
 
 from .forms import WorkFilterForm
 
@@ -243,3 +244,21 @@ def vacant_posts(programme):
         .select_related("position")
         .order_by("-vacancy_cost", "fill", "position__code")
     )
+
+
+def post_alerts(programme, as_of) -> list[dict]:
+    """The posts with alerts, in words: [{"position", "alerts"}] by code."""
+    rows = []
+    for forecast in (
+        PositionForecast.objects.filter(position__programme=programme)
+        .select_related("position", "position__grant")
+        .order_by("position__code")
+    ):
+        if forecast.alerts:
+            rows.append(
+                {
+                    "position": forecast.position,
+                    "alerts": alert_texts(forecast.position, forecast.alerts, as_of),
+                }
+            )
+    return rows

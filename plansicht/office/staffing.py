@@ -21,40 +21,27 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
 from plansicht.engine.money import cents
 from plansicht.forecast import run
-from plansicht.forecast.models import PositionForecast
 from plansicht.funding.models import Grant
 from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
-from plansicht.services import ChangedMeanwhile, ServiceError
+from plansicht.services import ServiceError
 from plansicht.services import staffing as staffing_service
 from plansicht.services.common import beyond_calendar_message
 from plansicht.services.permissions import can_edit_milestone, can_edit_positions
-from plansicht.staffing.models import STEP_CHOICES, Position
+from plansicht.staffing.alerts import alert_texts
+from plansicht.staffing.models import ALERT_FIELDS, STEP_CHOICES, Position
 
-from .conflicts import show_changed_meanwhile
-from .forms import PositionForm, StepForm, WhatIfForm
-from .views import _actor, _context, get_programme_for_user
+from .common import actor, get_programme_for_user, initial_from, page_context, show_error
+from .forms import HiringSettingsForm, PositionForm, StepForm, WhatIfForm
 
 STEP_LABELS = dict(STEP_CHOICES)
-DETAIL_FIELDS = (
-    "title",
-    "unit",
-    "fte",
-    "pay_grade",
-    "grant",
-    "cover",
-    "needed_from",
-    "expected_fill",
-    "holder",
-    "holder_public",
-    "contract_end",
-)
 
 
 def _staffing_context(request, programme, nav, **extra):
-    return _context(
+    return page_context(
         request,
         programme,
         nav=nav,
@@ -85,85 +72,6 @@ def _change(days) -> str:
 
 def _short(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
-
-
-# -- alerts in words --------------------------------------------------------------------------
-
-
-def alert_texts(position, forecast, as_of: date) -> list[str]:
-    """The stored alert codes of a post as sentences that say what to do."""
-    commitment = position.grant.commitment_date if position.grant_id else None
-    waited = (as_of - commitment).days if commitment else None
-    texts = []
-    for code in forecast.alerts if forecast is not None else []:
-        if code == "not_in_establishment_plan":
-            texts.append(
-                ngettext(
-                    "Not in the establishment plan %(days)d day after the grant notice: "
-                    "have the post added to the establishment plan.",
-                    "Not in the establishment plan %(days)d days after the grant notice: "
-                    "have the post added to the establishment plan.",
-                    waited or 0,
-                )
-                % {"days": waited or 0}
-            )
-        elif code == "not_advertised":
-            texts.append(
-                ngettext(
-                    "Not advertised %(days)d day after the grant notice: advertise the post now.",
-                    "Not advertised %(days)d days after the grant notice: advertise the post now.",
-                    waited or 0,
-                )
-                % {"days": waited or 0}
-            )
-        elif code == "contract_ending":
-            end = position.contract_end
-            if end is not None and end < as_of:
-                texts.append(
-                    _(
-                        "The holder's contract ended on %(date)s: enter the extension, or the "
-                        "step back to “planned” or “advertised”."
-                    )
-                    % {"date": _short(end)}
-                )
-            else:
-                texts.append(
-                    _(
-                        "The holder's contract ends on %(date)s: extend it or start hiring a "
-                        "successor now."
-                    )
-                    % {"date": _short(end)}
-                )
-        elif code == "stand_in_only":
-            texts.append(
-                _(
-                    "Only a stand-in covers the post (%(cover)s): it still counts as vacant and "
-                    "the milestones keep waiting. Fill it regularly."
-                )
-                % {"cover": position.get_cover_display()}
-            )
-        else:
-            texts.append(code)
-    return texts
-
-
-def post_alerts(programme) -> list[dict]:
-    """The posts with alerts, for the dashboard: [{"position", "alerts"}] by code."""
-    as_of = _as_of(programme)
-    rows = []
-    for forecast in (
-        PositionForecast.objects.filter(position__programme=programme)
-        .select_related("position", "position__grant")
-        .order_by("position__code")
-    ):
-        if forecast.alerts:
-            rows.append(
-                {
-                    "position": forecast.position,
-                    "alerts": alert_texts(forecast.position, forecast, as_of),
-                }
-            )
-    return rows
 
 
 # -- the list of posts ------------------------------------------------------------------------
@@ -200,7 +108,7 @@ def positions(request, slug):
     for post in posts:
         post.stored = _forecast_of(post)
         post.step_label = STEP_LABELS.get(post.stored.current_step, "") if post.stored else ""
-        post.alert_texts = alert_texts(post, post.stored, as_of)
+        post.alert_texts = alert_texts(post, post.stored.alerts if post.stored else [], as_of)
     return render(
         request,
         "office/positions.html",
@@ -217,10 +125,6 @@ def positions(request, slug):
 # -- one post ---------------------------------------------------------------------------------
 
 
-def _initial(post) -> dict:
-    return {**{name: getattr(post, name) for name in DETAIL_FIELDS}, "version": post.version}
-
-
 def _history(post):
     """The post's events; their wording comes from the shared history filters."""
     return Event.objects.about(post).select_related("unit")[:50]
@@ -235,7 +139,9 @@ def position(request, slug, code):
     may_edit = can_edit_positions(request.user, programme)
     forms = {
         "step": StepForm(prefix="step", initial={"on": run.today()}),
-        "details": PositionForm(prefix="details", programme=programme, initial=_initial(post)),
+        "details": PositionForm(
+            prefix="details", programme=programme, initial=initial_from(post, PositionForm)
+        ),
     }
     status = 200
     if request.method == "POST":
@@ -264,7 +170,7 @@ def position(request, slug, code):
             post=post,
             stored=stored,
             step_label=STEP_LABELS.get(stored.current_step, "") if stored else "",
-            alerts=alert_texts(post, stored, as_of),
+            alerts=alert_texts(post, stored.alerts if stored else [], as_of),
             steps=[(STEP_LABELS.get(s.step, s.step), s.on) for s in post.steps.all()],
             history=_history(post),
             forms=forms,
@@ -285,26 +191,23 @@ def _save(request, programme, post, op, forms):
     data = dict(form.cleaned_data)
     reason = data.pop("reason")
     version = data.pop("version", None)
-    actor = _actor(request, programme)
+    by = actor(request, programme)
     try:
         if op == "step":
-            staffing_service.record_step(post, data["step"], data["on"], actor=actor, reason=reason)
+            staffing_service.record_step(post, data["step"], data["on"], actor=by, reason=reason)
             return _(
                 "The hiring step “%(step)s” on %(date)s was entered and the forecast updated."
             ) % {"step": STEP_LABELS[data["step"]], "date": _short(data["on"])}
         data["pay_grade"] = data["pay_grade"] or ""
         data["holder"] = data["holder"] or ""
         staffing_service.save_position(
-            post, actor=actor, reason=reason, expected_version=version, **data
+            post, actor=by, reason=reason, expected_version=version, **data
         )
         return _("The details of post %(code)s were saved and the forecast updated.") % {
             "code": post.code
         }
-    except ChangedMeanwhile as e:
-        show_changed_meanwhile(form, e)
-        return False
     except ServiceError as e:
-        form.add_error(e.field if e.field in form.fields else None, e.message)
+        show_error(form, e)
         return False
 
 
@@ -491,11 +394,6 @@ def _grant_rows(planned, assumed):
 def hiring_settings(request, slug):
     """The programme's typical days per hiring step, onboarding days and alert thresholds:
     every office role reads them, HR officers and administrators change them."""
-    from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
-    from plansicht.staffing.models import ALERT_FIELDS
-
-    from .forms import HiringSettingsForm
-
     programme = get_programme_for_user(request, slug)
     may_edit = can_edit_positions(request.user, programme)
     form = HiringSettingsForm(initial={**_settings(programme), "version": programme.version})
@@ -509,7 +407,7 @@ def hiring_settings(request, slug):
             try:
                 staffing_service.save_hiring_settings(
                     programme,
-                    actor=_actor(request, programme),
+                    actor=actor(request, programme),
                     hiring_days={s: data[f"days_{s}"] for s in DEFAULT_HIRING_DAYS},
                     onboarding_days=data["onboarding_days"],
                     alert_days={key: data[f"alert_{key}"] for key in ALERT_FIELDS},
@@ -518,15 +416,13 @@ def hiring_settings(request, slug):
                 )
                 messages.success(request, _("The settings were saved and the forecast updated."))
                 return redirect("office:hiring_settings", programme.slug)
-            except ChangedMeanwhile as e:
-                show_changed_meanwhile(form, e, stored=_settings(e.current))
             except ServiceError as e:
-                field = (
-                    (e.field or "")
-                    .replace("hiring_days.", "days_")
-                    .replace("alert_days.", "alert_")
+                show_error(
+                    form,
+                    e,
+                    stored=_settings,
+                    fields={"hiring_days.": "days_", "alert_days.": "alert_"},
                 )
-                form.add_error(field if field in form.fields else None, e.message)
         status = 400
     return render(
         request,
@@ -544,9 +440,6 @@ def hiring_settings(request, slug):
 
 def _settings(programme) -> dict:
     """The hiring settings as the form's fields name them."""
-    from plansicht.engine.hiring import DEFAULT_HIRING_DAYS
-    from plansicht.staffing.models import ALERT_FIELDS
-
     days = {**DEFAULT_HIRING_DAYS, **programme.hiring_days}
     values = {f"days_{step}": value for step, value in days.items()}
     values["onboarding_days"] = programme.onboarding_days
