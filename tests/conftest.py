@@ -1,7 +1,8 @@
 """Shared test set-up: a frozen clock and small programme documents built by plain functions."""
 
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import settings
@@ -11,14 +12,15 @@ settings.register_profile("plansicht", database=None)
 settings.load_profile("plansicht")
 
 TODAY = date(2025, 6, 1)
+NOW = datetime(2025, 6, 1, 12, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Freeze 'today' (Europe/Berlin) for services and stored forecasts."""
-    from plansicht.forecast import run
-
-    monkeypatch.setattr(run, "today", lambda: TODAY)
+def today(time_machine):
+    """Freeze the whole clock at noon of 1 June 2025 (Europe/Berlin), standing still: the
+    forecasts' status date, ``timezone.now()``, the events' time and ``date.today()`` agree.
+    A test moves on with ``time_machine.move_to(...)``; ``clock.at()`` still overrides it."""
+    time_machine.move_to(NOW, tick=False)
     return TODAY
 
 
