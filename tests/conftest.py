@@ -1,7 +1,8 @@
 """Shared test set-up: a frozen clock and small programme documents built by plain functions."""
 
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import settings
@@ -11,27 +12,41 @@ settings.register_profile("plansicht", database=None)
 settings.load_profile("plansicht")
 
 TODAY = date(2025, 6, 1)
+NOW = datetime(2025, 6, 1, 12, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Freeze 'today' (Europe/Berlin) for services and stored forecasts."""
-    from plansicht.forecast import run
-
-    monkeypatch.setattr(run, "today", lambda: TODAY)
+def today(time_machine):
+    """Freeze the whole clock at noon of 1 June 2025 (Europe/Berlin), standing still: the
+    forecasts' status date, ``timezone.now()``, the events' time and ``date.today()`` agree.
+    A test moves on with ``time_machine.move_to(...)``; ``clock.at()`` still overrides it."""
+    time_machine.move_to(NOW, tick=False)
     return TODAY
 
 
 @pytest.fixture
-def personas(db, today):
-    """The test programme and one user per access level (STYLE.md: named personas)."""
+def persona_document():
+    """The document the personas work on; a module overrides this fixture to give them more
+    (``funded_document()``, ``staffed_document()``)."""
+    from .factories import document
+
+    return document()
+
+
+@pytest.fixture
+def personas(db, today, persona_document):
+    """The test programme and one user per role, each with a unit (as healthchecks' alice and
+    bob): ``outsider`` (a login, no role), ``viewer``, ``unit_editor`` (Stabsstelle
+    Digitalisierung, the lead unit of M1 and below), ``other_unit_editor`` (Tiefbauamt),
+    ``editor``, ``finance``, ``hr`` and ``admin`` (Programmbüro). Every test that needs a user
+    takes one of these; the password of each is "pw-" + its username."""
     from django.contrib.auth import get_user_model
 
     from plansicht.accounts.models import StaffRole, Unit
 
     from .factories import load
 
-    programme = load()
+    programme = load(persona_document)
     organisation = programme.organisation
     lead = Unit.objects.get(organisation=organisation, name="Stabsstelle Digitalisierung")
     other = Unit.objects.create(organisation=organisation, name="Tiefbauamt")
@@ -53,7 +68,6 @@ def personas(db, today):
     p.unit_editor = user("uniteditor", StaffRole.UNIT_EDITOR, lead)
     p.editor = user("editor", StaffRole.EDITOR)
     p.admin = user("admin", StaffRole.ADMIN)
-    # Usernames other than "finance" and "hr", which some modules create for themselves.
     p.finance = user("kaemmerei", StaffRole.FINANCE)
     p.hr = user("personalamt", StaffRole.HR)
     return p

@@ -3,17 +3,16 @@
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from plansicht import clock
 from plansicht.accounts.models import Organisation, StaffRole, Unit
-from plansicht.forecast import run
 from plansicht.history.models import Event
 from plansicht.plan.models import Measure, Milestone, Programme
 
@@ -21,6 +20,7 @@ from .factories import document, load
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_NOW = datetime(2026, 11, 26, 12, tzinfo=ZoneInfo("Europe/Berlin"))  # the demo's "now"
 
 
 def write(tmp_path, doc, name="doc.json"):
@@ -298,11 +298,9 @@ def test_refresh_forecasts_stores_every_programme(today):
     assert code == 0 and "Refreshed 2 programme(s)" in out
 
 
-def test_seed_demo_twice_does_not_duplicate(monkeypatch):
+def test_seed_demo_twice_does_not_duplicate(time_machine):
     # The demo's "now"; the replay of its history sets the clock to each change's date.
-    monkeypatch.setattr(
-        run, "today", lambda: clock.today() if clock.overridden() else date(2026, 11, 26)
-    )
+    time_machine.move_to(DEMO_NOW, tick=False)
     assert command("seed_demo", "--size", "60")[0] == 0
     counts = (Programme.objects.count(), Milestone.objects.count(), Event.objects.count())
     assert command("seed_demo", "--size", "60")[0] == 0
@@ -343,12 +341,10 @@ def test_commands_exit_with_status_1_as_a_process(tmp_path):
     assert proc.stdout == ""
 
 
-def test_the_demo_replays_its_history_at_the_dates_it_happened(monkeypatch, client):
+def test_the_demo_replays_its_history_at_the_dates_it_happened(time_machine, client):
     from plansicht.forecast.models import MilestoneForecast, ProgrammeForecast
 
-    monkeypatch.setattr(
-        run, "today", lambda: clock.today() if clock.overridden() else date(2026, 11, 26)
-    )
+    time_machine.move_to(DEMO_NOW, tick=False)
     assert command("seed_demo")[0] == 0
     demo = Programme.objects.get(slug="musterstadt")
     events = list(Event.objects.filter(programme=demo).order_by("at", "id"))

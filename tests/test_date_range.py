@@ -284,23 +284,11 @@ def test_pages_show_a_plan_version_that_kept_a_date_in_year_1_or_9999(client, to
         assert client.get(url).status_code == 200, url
 
 
-def test_the_what_if_and_the_forecast_command_explain_a_chain_past_the_year_9999(client, today):
+def test_the_what_if_and_the_forecast_command_explain_a_chain_past_the_year_9999(client, personas):
     """Stored before the rule: a duration of 3 million days. No 500, no traceback."""
-    load(staffed_document())
+    load(staffed_document(), replace=True, reason="posts for the test")
     Milestone.objects.filter(code="D").update(duration_days=3_000_000)
-    from django.contrib.auth import get_user_model
-
-    from plansicht.accounts.models import StaffRole, Unit
-
-    hr = get_user_model().objects.create_user("hr", password="pw")
-    organisation = Programme.objects.get().organisation
-    StaffRole.objects.create(
-        user=hr,
-        organisation=organisation,
-        role=StaffRole.HR,
-        unit=Unit.objects.create(organisation=organisation, name="Personalamt"),
-    )
-    client.force_login(hr)
+    client.force_login(personas.hr)
     url = reverse("office:what_if", args=["testprogramm"])
     response = client.get(url, {"post": "CDO", "filled_on": "2025-09-01"})
     assert response.status_code == 400

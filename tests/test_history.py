@@ -5,7 +5,6 @@ internal, and the public history page links, filters and pages."""
 from datetime import UTC, date, datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
@@ -36,6 +35,11 @@ def reverse(name, args=()):
 @pytest.fixture
 def programme(today):
     return load(staffed_document())
+
+
+@pytest.fixture
+def persona_document():
+    return staffed_document()
 
 
 def public_history(client, prefix="", query=""):
@@ -240,7 +244,8 @@ def test_a_boolean_reads_yes_or_no(client, programme):
 # -- 3. events about drafts stay internal --------------------------------------------------------
 
 
-def test_money_on_a_draft_milestone_reaches_no_public_page_but_the_office(client, programme):
+def test_money_on_a_draft_milestone_reaches_no_public_page_but_the_office(client, personas):
+    programme = personas.programme
     draft = Milestone.objects.get(code="X")
     line = money.save_cost_line(
         programme,
@@ -261,14 +266,7 @@ def test_money_on_a_draft_milestone_reaches_no_public_page_but_the_office(client
         for prefix in ("", "/en"):
             page = client.get(prefix + url).content.decode()
             assert "GEHEIM" not in page and "4.321" not in page and "4,321" not in page
-    admin = get_user_model().objects.create_user("chefin")
-    StaffRole.objects.create(
-        user=admin,
-        organisation=programme.organisation,
-        role=StaffRole.ADMIN,
-        unit=Unit.objects.create(organisation=programme.organisation, name="Programmbüro"),
-    )
-    client.force_login(admin)
+    client.force_login(personas.admin)
     office = client.get(reverse("office:dashboard", args=[SLUG])).content.decode()
     assert office.count("GEHEIM-K") == 2
 

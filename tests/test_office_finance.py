@@ -4,11 +4,9 @@ the service's refusals on the right field, and the figures the finance officer r
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import GrantForecast
 from plansicht.funding.models import (
     BudgetLine,
@@ -25,23 +23,16 @@ from plansicht.plan.models import Milestone
 from .factories import funded_document, load
 
 SLUG = "testprogramm"
-PERSONAS = ["outsider", "viewer", "other_unit_editor", "unit_editor", "editor", "finance", "admin"]
-OFFICE_ROLES = set(PERSONAS) - {"outsider"}
-MONEY_ROLES = {"finance", "admin"}
+
+
+@pytest.fixture
+def persona_document():
+    return funded_document()
 
 
 @pytest.fixture
 def people(personas):
-    """The personas on the funded document, plus a finance officer (Kämmerei)."""
-    load(funded_document(), replace=True, reason="funding for the tests")
-    user = get_user_model().objects.create_user("finance", password="pw-finance")
-    StaffRole.objects.create(
-        user=user,
-        organisation=personas.programme.organisation,
-        role=StaffRole.FINANCE,
-        unit=Unit.objects.create(organisation=personas.programme.organisation, name="Kämmerei"),
-    )
-    personas.finance = user
+    """The personas on the funded document."""
     return personas
 
 
@@ -49,7 +40,7 @@ def first(model, **filters):
     return model.objects.filter(**filters).order_by("pk").first().pk
 
 
-# Pages every office role reads, and pages only the roles that change money may open.
+# Sample arguments of the finance pages.
 READ_VIEWS = {
     "finance": lambda: [],
     "kfp": lambda: [],
@@ -81,39 +72,7 @@ def url(name, *args):
     return reverse(f"office:{name}", args=[SLUG, *(args or ALL_VIEWS[name]())])
 
 
-# -- the permission matrix --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("view", list(ALL_VIEWS))
-def test_anonymous_visitors_are_sent_to_the_login_page(client, people, view):
-    response = client.get(url(view))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("office:login"))
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("view", list(ALL_VIEWS))
-def test_each_role_gets_200_or_403(client, people, view, persona):
-    client.force_login(getattr(people, persona))
-    response = client.get(url(view))
-    allowed = OFFICE_ROLES if view in READ_VIEWS else MONEY_ROLES
-    assert response.status_code == (200 if persona in allowed else 403), (view, persona)
-
-
-@pytest.mark.parametrize("persona", ["viewer", "unit_editor", "editor"])
-@pytest.mark.parametrize("view", list(EDIT_VIEWS))
-def test_a_role_without_money_rights_cannot_post_and_nothing_is_stored(
-    client, people, persona, view
-):
-    client.force_login(getattr(people, persona))
-    before = Event.objects.count()
-    response = client.post(
-        url(view),
-        {"code": "K7", "amount": "10", "on": "2025-05-01", "reason": "x", "grant": "1"},
-    )
-    assert response.status_code == 403
-    assert Event.objects.count() == before
-    assert CostLine.objects.filter(code="K1").exists()
+# Who may open and post to which page: test_office_permissions.py.
 
 
 def test_the_finance_link_is_in_the_navigation_and_on_the_dashboard(client, people):

@@ -1,30 +1,27 @@
 """The programme's hiring settings in the office: HR changes them through the service, with a
-reason when fill dates move later; other roles only read them."""
+reason when fill dates move later. (Who may read and change them: test_office_permissions.py.)"""
 
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import MilestoneForecast, PositionForecast
 from plansicht.history.models import Event
 
-from .factories import load, staffed_document
+from .factories import staffed_document
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def programme(today):
-    return load(staffed_document())
+def persona_document():
+    return staffed_document()
 
 
-def user_with(django_user_model, programme, role):
-    user = django_user_model.objects.create_user(role)
-    unit = Unit.objects.get_or_create(organisation=programme.organisation, name="Personalamt")[0]
-    StaffRole.objects.create(user=user, organisation=programme.organisation, role=role, unit=unit)
-    return user
+@pytest.fixture
+def programme(personas):
+    return personas.programme
 
 
 def form(**changes):
@@ -45,9 +42,9 @@ def form(**changes):
 
 
 def test_hr_lengthens_onboarding_with_a_reason_and_the_forecast_follows(
-    client, programme, django_user_model
+    client, programme, personas
 ):
-    client.force_login(user_with(django_user_model, programme, StaffRole.HR))
+    client.force_login(personas.hr)
     url = reverse("office:hiring_settings", args=[programme.slug])
     assert client.get(url).status_code == 200
     response = client.post(url, form(onboarding_days=60))
@@ -61,22 +58,8 @@ def test_hr_lengthens_onboarding_with_a_reason_and_the_forecast_follows(
     assert event.changes == {"onboarding_days": [30, 60]}
 
 
-def test_shorter_steps_need_no_reason(client, programme, django_user_model):
-    client.force_login(user_with(django_user_model, programme, StaffRole.HR))
+def test_shorter_steps_need_no_reason(client, programme, personas):
+    client.force_login(personas.hr)
     url = reverse("office:hiring_settings", args=[programme.slug])
     assert client.post(url, form(days_selection=28)).status_code == 302
     assert PositionForecast.objects.get(position__code="CDO").fill == date(2025, 9, 9)
-
-
-@pytest.mark.parametrize("role", [StaffRole.VIEWER, StaffRole.EDITOR, StaffRole.FINANCE])
-def test_other_roles_read_but_may_not_change(client, programme, django_user_model, role):
-    client.force_login(user_with(django_user_model, programme, role))
-    url = reverse("office:hiring_settings", args=[programme.slug])
-    assert client.get(url).status_code == 200
-    assert client.post(url, form(days_selection=28)).status_code == 403
-    assert not Event.objects.filter(action="programme.hiring_settings").exists()
-
-
-def test_anonymous_visitors_are_sent_to_the_login_page(client, programme):
-    response = client.get(reverse("office:hiring_settings", args=[programme.slug]))
-    assert response.status_code == 302 and "/office/login/" in response["Location"]

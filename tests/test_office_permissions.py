@@ -1,195 +1,322 @@
-"""The permission matrix over every office view: anonymous → login page, wrong role → 403,
-right role → 200. Every office role reads a milestone; only the roles that may edit it see the
-forms, and a change by any other role is refused with 403 and nothing is stored."""
+"""The permission matrix over every office page, generated from the URL configuration:
+anonymous → the login page, wrong role → 403, right role → 200; a change sent by a wrong role
+is refused with 403 and stores nothing, the same change by the right role is stored with one
+history event.
+
+Every URL name of ``plansicht.office.urls`` needs a row in ``ACCESS`` (who may read, who may
+change) and, if its address has a code or a row id, a sample in ``CODES`` or ``ROWS``; a page
+without them fails ``test_every_office_page_has_a_row_in_the_matrix``, so none is forgotten.
+"""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from plansicht.funding.models import BudgetLine, CostLine, Drawdown, DrawdownPlanEntry, Expenditure
 from plansicht.history.models import Event
-from plansicht.plan.models import Milestone, PlanVersion
+from plansicht.office import urls as office_urls
+from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
+from plansicht.staffing.models import HiringStep, Position
+
+from .factories import staffed_document
 
 SLUG = "testprogramm"
-# Milestone B belongs to M1.1, whose lead unit is inherited from M1 ("Stabsstelle
-# Digitalisierung"); the unit editor of that unit may edit it, the one of Tiefbauamt may not.
-VIEWS = {
-    "dashboard": reverse("office:dashboard", args=[SLUG]),
-    "milestones": reverse("office:milestones", args=[SLUG]),
-    "milestone": reverse("office:milestone", args=[SLUG, "B"]),
-    "plan_versions": reverse("office:plan_versions", args=[SLUG]),
-}
 PERSONAS = [
     "outsider",
     "viewer",
     "other_unit_editor",
     "unit_editor",
     "editor",
-    "admin",
     "finance",
     "hr",
+    "admin",
 ]
-OFFICE_ROLES = set(PERSONAS) - {"outsider"}
-ALLOWED = {
-    "dashboard": OFFICE_ROLES,
-    "milestones": OFFICE_ROLES,
-    "milestone": OFFICE_ROLES,
-    "plan_versions": OFFICE_ROLES,
+OFFICE = frozenset(PERSONAS) - {"outsider"}
+# Milestone B belongs to M1.1, whose lead unit is inherited from M1 ("Stabsstelle
+# Digitalisierung"): its unit editor may change B, the one of Tiefbauamt may not.
+MILESTONE_B = frozenset({"unit_editor", "editor", "admin"})
+PLAN = frozenset({"editor", "admin"})
+MONEY = frozenset({"finance", "admin"})
+POSTS = frozenset({"hr", "admin"})
+
+# URL name → (who gets 200 on GET, who may POST a change; None: the page changes nothing).
+ACCESS = {
+    "index": (frozenset(PERSONAS), None),  # a login is enough; it lists the user's programmes
+    "dashboard": (OFFICE, None),
+    "milestones": (OFFICE, None),
+    "milestone": (OFFICE, MILESTONE_B),
+    "plan_versions": (OFFICE, PLAN),
+    "positions": (OFFICE, None),
+    "hiring_settings": (OFFICE, POSTS),
+    "position": (OFFICE, POSTS),
+    "what_if": (OFFICE, None),
+    "finance": (OFFICE, None),
+    "kfp": (OFFICE, None),
+    "cost_lines": (OFFICE, None),
+    "cost_line_new": (MONEY, MONEY),
+    "cost_line": (MONEY, MONEY),
+    "cost_line_remove": (MONEY, MONEY),
+    "expenditures": (OFFICE, None),
+    "expenditure_new": (MONEY, MONEY),
+    "expenditure": (MONEY, MONEY),
+    "expenditure_remove": (MONEY, MONEY),
+    "budget_lines": (OFFICE, None),
+    "budget_line_new": (MONEY, MONEY),
+    "budget_line": (MONEY, MONEY),
+    "budget_line_remove": (MONEY, MONEY),
+    "drawdown_plan": (OFFICE, None),
+    "drawdown_plan_entry_new": (MONEY, MONEY),
+    "drawdown_plan_entry": (MONEY, MONEY),
+    "drawdown_plan_entry_remove": (MONEY, MONEY),
+    "drawdowns": (OFFICE, None),
+    "drawdown_new": (MONEY, MONEY),
+    "drawdown": (MONEY, MONEY),
+    "drawdown_remove": (MONEY, MONEY),
 }
-MILESTONE_EDITORS = {"unit_editor", "editor", "admin"}
-READ_ONLY = OFFICE_ROLES - MILESTONE_EDITORS
+# The login and logout pages are the way in and out, outside the matrix (tested below).
+WAY_IN_AND_OUT = {"login", "logout"}
+
+# Sample arguments: <slug> is always the test programme; <code> and <pk> per URL name.
+CODES = {"milestone": "B", "position": "CDO", "cost_line": "K1", "cost_line_remove": "K1"}
+ROWS = {
+    "expenditure": Expenditure,
+    "expenditure_remove": Expenditure,
+    "budget_line": BudgetLine,
+    "budget_line_remove": BudgetLine,
+    "drawdown_plan_entry": DrawdownPlanEntry,
+    "drawdown_plan_entry_remove": DrawdownPlanEntry,
+    "drawdown": Drawdown,
+    "drawdown_remove": Drawdown,
+}
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_anonymous_visitors_are_sent_to_the_login_page(client, personas, view):
-    response = client.get(VIEWS[view])
+def grant():
+    return str(CostLine.objects.get(code="K1").grant_id)
+
+
+def hiring_settings(**changes):
+    return {
+        "days_planned": 60,
+        "days_in_establishment_plan": 90,
+        "days_advertised": 42,
+        "days_selection": 56,
+        "days_offer": 30,
+        "onboarding_days": 30,
+        "alert_not_in_establishment_plan": 90,
+        "alert_not_advertised": 180,
+        "alert_contract_ending": 90,
+        "reason": "",
+        **changes,
+    }
+
+
+# A change each page would store for the right role (proven by the test that it is stored).
+CHANGES = {
+    "milestone": lambda: {"op": "progress", "progress-progress": "50", "progress-reason": ""},
+    "plan_versions": lambda: {
+        "label": "Änderungsplan 2025",
+        "approved_on": "2025-06-01",
+        "decision_ref": "Ratsbeschluss 3/2025",
+    },
+    "hiring_settings": lambda: hiring_settings(onboarding_days=20),
+    "position": lambda: {"op": "step", "step-step": "advertised", "step-on": "2025-05-15"},
+    "cost_line_new": lambda: {
+        "code": "K7",
+        "grant": grant(),
+        "milestone": str(Milestone.objects.get(code="D").pk),
+        "category": "material",
+        "amount": "10,00",
+        "reason": "Nachtrag",
+    },
+    "cost_line": lambda: {
+        "code": "K1",
+        "grant": grant(),
+        "milestone": str(Milestone.objects.get(code="D").pk),
+        "category": "staff",
+        "amount": "9.100,00",
+        "reason": "Tariferhöhung",
+    },
+    "cost_line_remove": lambda: {"reason": "entfällt"},
+    "expenditure_new": lambda: {
+        "cost_line": str(CostLine.objects.get(code="K2").pk),
+        "on": "2025-05-20",
+        "amount": "10,00",
+        "eligible": "on",
+    },
+    "expenditure": lambda: {
+        "cost_line": str(CostLine.objects.get(code="K2").pk),
+        "on": "2025-05-16",
+        "amount": "500,00",
+        "eligible": "on",
+    },
+    "expenditure_remove": lambda: {"reason": "doppelt gebucht"},
+    "budget_line_new": lambda: {
+        "grant": grant(),
+        "year": "2026",
+        "product": "1.11.01",
+        "title": "Smart City Eigenanteil",
+        "own_share": "100,00",
+    },
+    "budget_line": lambda: {
+        "grant": grant(),
+        "year": "2025",
+        "product": "1.11.01",
+        "title": "Smart City Eigenanteil",
+        "own_share": "1.100,00",
+        "reason": "Nachtragshaushalt",
+    },
+    "budget_line_remove": lambda: {"reason": "entfällt"},
+    "drawdown_plan_entry_new": lambda: {"grant": grant(), "on": "2025-09-30", "amount": "500"},
+    "drawdown_plan_entry": lambda: {
+        "grant": grant(),
+        "on": "2025-03-31",
+        "amount": "2.100,00",
+        "reason": "mehr",
+    },
+    "drawdown_plan_entry_remove": lambda: {"reason": "entfällt"},
+    "drawdown_new": lambda: {
+        "grant": grant(),
+        "requested_on": "2025-05-20",
+        "amount_requested": "100",
+    },
+    "drawdown": lambda: {
+        "grant": grant(),
+        "requested_on": "2025-04-02",
+        "amount_requested": "1350",
+        "received_on": "2025-04-21",
+        "amount_received": "1350",
+    },
+    "drawdown_remove": lambda: {"reason": "Fehlbuchung"},
+}
+STORED = [
+    Programme,
+    Milestone,
+    Dependency,
+    PlanVersion,
+    Position,
+    HiringStep,
+    CostLine,
+    Expenditure,
+    BudgetLine,
+    DrawdownPlanEntry,
+    Drawdown,
+    Event,
+]
+
+
+@pytest.fixture
+def persona_document():
+    return staffed_document()
+
+
+def office_names():
+    return [p.name for p in office_urls.urlpatterns]
+
+
+def address(name):
+    """The page's address with sample arguments for every part of its route."""
+    pattern = next(p for p in office_urls.urlpatterns if p.name == name)
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        if key == "slug":
+            kwargs[key] = SLUG
+        elif key == "code":
+            kwargs[key] = CODES[name]
+        elif key == "pk":
+            kwargs[key] = ROWS[name].objects.order_by("pk").first().pk
+        else:
+            raise AssertionError(f"office:{name}: no sample for <{key}>; add one in address()")
+    return reverse(f"office:{name}", kwargs=kwargs)
+
+
+def form_errors(response):
+    context = response.context or {}
+    forms = list(context.get("forms", {}).values()) + [context.get("form")]
+    return [f.errors for f in forms if f is not None and f.errors]
+
+
+def stored():
+    """Everything a refused change must leave alone."""
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in STORED}
+
+
+def test_every_office_page_has_a_row_in_the_matrix():
+    names = set(office_names())
+    assert names - WAY_IN_AND_OUT == set(ACCESS), "add the new page to ACCESS"
+    assert {name for name, (_, post) in ACCESS.items() if post} == set(CHANGES)
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_anonymous_visitors_are_sent_to_the_login_page_and_post_nothing(client, personas, name):
+    url = address(name)
+    before = stored()
+    for response in (client.get(url), client.post(url, CHANGES.get(name, dict)())):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("office:login"))
+    assert stored() == before
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_each_role_gets_200_or_403(client, personas, name):
+    url = address(name)
+    readers, _ = ACCESS[name]
+    answered = {}
+    for persona in PERSONAS:
+        client.force_login(getattr(personas, persona))
+        answered[persona] = client.get(url).status_code
+    assert answered == {p: 200 if p in readers else 403 for p in PERSONAS}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_a_wrong_role_cannot_change_anything(client, personas, name):
+    url = address(name)
+    _, changers = ACCESS[name]
+    before = stored()
+    answered = {}
+    for persona in sorted(set(PERSONAS) - changers):
+        client.force_login(getattr(personas, persona))
+        answered[persona] = client.post(url, CHANGES[name]()).status_code
+    assert answered == dict.fromkeys(answered, 403)
+    assert stored() == before
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_the_right_role_changes_it_with_one_event(client, personas, name):
+    url = address(name)
+    _, changers = ACCESS[name]
+    for persona in sorted(changers):
+        user = getattr(personas, persona)
+        client.force_login(user)
+        with transaction.atomic():
+            before = Event.objects.count()
+            response = client.post(url, CHANGES[name]())
+            assert response.status_code == 302, (persona, form_errors(response))
+            assert Event.objects.count() == before + 1, persona
+            assert Event.objects.order_by("-pk").first().user == user
+            transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, post) in ACCESS.items() if post is None))
+def test_a_page_that_changes_nothing_stores_nothing_when_posted_to(client, personas, name):
+    client.force_login(personas.admin)
+    before = stored()
+    response = client.post(address(name), {"reason": "x", "op": "dates"})
+    assert response.status_code < 500
+    assert stored() == before
+
+
+def test_the_login_page_is_open_and_logging_out_ends_the_session(client, personas):
+    assert client.get(reverse("office:login")).status_code == 200
+    client.force_login(personas.viewer)
+    assert client.get(address("dashboard")).status_code == 200
+    assert client.post(reverse("office:logout")).status_code == 302
+    response = client.get(address("dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("office:login"))
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_each_role_gets_200_or_403(client, personas, view, persona):
-    client.force_login(getattr(personas, persona))
-    response = client.get(VIEWS[view])
-    expected = 200 if persona in ALLOWED[view] else 403
-    assert response.status_code == expected, (view, persona)
-
-
-def test_the_office_start_page_needs_a_login_only(client, personas):
-    assert client.get(reverse("office:index")).status_code == 302
+def test_the_office_start_page_lists_no_programme_to_an_outsider(client, personas):
     client.force_login(personas.outsider)
     response = client.get(reverse("office:index"))
     assert response.status_code == 200
     assert b"testprogramm" not in response.content
-
-
-def post_dates(client, **extra):
-    return client.post(
-        VIEWS["milestone"],
-        {
-            "op": "dates",
-            "dates-planned_start": "2025-02-01",
-            "dates-duration_days": "90",
-            "dates-expected_finish": "",
-            "dates-reason": "Lieferverzug",
-            **extra,
-        },
-    )
-
-
-@pytest.mark.parametrize("persona", sorted(READ_ONLY))
-def test_a_role_that_may_not_edit_reads_the_milestone_without_forms(client, personas, persona):
-    client.force_login(getattr(personas, persona))
-    response = client.get(VIEWS["milestone"])
-    assert response.status_code == 200
-    page = response.content.decode()
-    main = page[page.index("<main") : page.index("</main>")]
-    assert "<form" not in main and "<textarea" not in main
-    # What the milestone's editors see too: current planning, actual start, progress, the
-    # dependency on A and the history.
-    assert "01.02.2025" in page  # planned start
-    assert "15.02.2025" in page  # actual start
-    assert "40 %" in page
-    assert "Ausschreibung" in page  # B waits for A
-    assert response.context["may_edit"] is False
-
-
-@pytest.mark.parametrize("persona", sorted(MILESTONE_EDITORS))
-def test_the_roles_that_may_edit_see_the_forms(client, personas, persona):
-    client.force_login(getattr(personas, persona))
-    page = client.get(VIEWS["milestone"]).content.decode()
-    assert 'name="op" value="dates"' in page
-    assert 'name="op" value="actuals"' in page
-    assert 'name="op" value="progress"' in page
-
-
-@pytest.mark.parametrize("persona", sorted(READ_ONLY))
-def test_a_wrong_role_cannot_change_a_milestone(client, personas, persona):
-    client.force_login(getattr(personas, persona))
-    assert post_dates(client).status_code == 403
-    assert Milestone.objects.get(code="B").duration_days == 60
-    assert not Event.objects.exclude(action="programme.loaded").exists()
-
-
-@pytest.mark.parametrize("persona", ["unit_editor", "editor", "admin"])
-def test_the_right_role_changes_a_milestone_with_one_event(client, personas, persona):
-    client.force_login(getattr(personas, persona))
-    response = post_dates(client)
-    assert response.status_code == 302
-    assert Milestone.objects.get(code="B").duration_days == 90
-    event = Event.objects.get(action="milestone.rescheduled")
-    assert event.user == getattr(personas, persona)
-    assert event.reason == "Lieferverzug"
-
-
-def test_a_unit_editor_may_not_change_dependencies_or_freeze_versions(client, personas):
-    client.force_login(personas.unit_editor)
-    response = client.post(
-        VIEWS["milestone"],
-        {
-            "op": "dependency",
-            "dependency-predecessor": str(Milestone.objects.get(code="D").pk),
-            "dependency-type": "FS",
-            "dependency-lag_days": "0",
-            "dependency-reason": "x",
-        },
-    )
-    assert response.status_code == 403
-    response = client.post(
-        VIEWS["plan_versions"],
-        {"label": "Neu", "approved_on": "2025-06-01", "decision_ref": "Beschluss"},
-    )
-    assert response.status_code == 403
-    assert PlanVersion.objects.count() == 2
-
-
-def test_an_editor_freezes_a_plan_version(client, personas):
-    client.force_login(personas.editor)
-    response = client.post(
-        VIEWS["plan_versions"],
-        {
-            "label": "Änderungsplan 2025",
-            "approved_on": "2025-06-01",
-            "decision_ref": "Ratsbeschluss 3/2025",
-        },
-    )
-    assert response.status_code == 302
-    assert PlanVersion.objects.filter(number=3, label="Änderungsplan 2025").exists()
-
-
-def test_a_later_finish_without_reason_shows_the_error_on_the_reason_field(client, personas):
-    client.force_login(personas.editor)
-    response = post_dates(client, **{"dates-reason": ""})
-    assert response.status_code == 400
-    form = response.context["forms"]["dates"]
-    assert "reason" in form.errors
-    assert "Please give a reason" in str(form.errors["reason"]) or "Begründung" in str(
-        form.errors["reason"]
-    )
-    assert Milestone.objects.get(code="B").duration_days == 60
-
-
-def test_a_bad_date_is_explained_and_nothing_is_stored(client, personas):
-    client.force_login(personas.editor)
-    response = post_dates(client, **{"dates-planned_start": "31.02.2025"})
-    assert response.status_code == 400
-    assert "planned_start" in response.context["forms"]["dates"].errors
-    assert Milestone.objects.get(code="B").planned_start.isoformat() == "2025-02-01"
-
-
-def test_a_cycle_is_refused_on_the_spot(client, personas):
-    client.force_login(personas.editor)
-    # C waits for B; making B wait for C would close a cycle.
-    response = client.post(
-        VIEWS["milestone"],
-        {
-            "op": "dependency",
-            "dependency-predecessor": str(Milestone.objects.get(code="C").pk),
-            "dependency-type": "FS",
-            "dependency-lag_days": "0",
-            "dependency-reason": "",
-        },
-    )
-    assert response.status_code == 400
-    errors = response.context["forms"]["dependency"].errors
-    assert "cycle" in str(errors) or "Kreis" in str(errors)
-    assert not Event.objects.filter(action="dependency.added").exists()

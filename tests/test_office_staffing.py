@@ -5,14 +5,13 @@ that shows the money a hire saves and stores nothing, and the alerts on the dash
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from plansicht.accounts.models import StaffRole, Unit
+from plansicht.accounts.models import Unit
 from plansicht.forecast.models import (
     GrantForecast,
     MilestoneForecast,
@@ -41,18 +40,13 @@ WHAT_IF = {"post": "CDO", "filled_on": "2025-06-01"}
 
 
 @pytest.fixture
+def persona_document():
+    return staffed_document()
+
+
+@pytest.fixture
 def people(personas):
-    """The personas on the staffed document, plus a finance officer and an HR officer."""
-    load(staffed_document(), replace=True, reason="posts for the tests")
-    organisation = personas.programme.organisation
-    for name, role, unit in (
-        ("finance", StaffRole.FINANCE, "Kämmerei"),
-        ("hr", StaffRole.HR, "Personalamt"),
-    ):
-        user = get_user_model().objects.create_user(name, password="pw-" + name)
-        unit = Unit.objects.create(organisation=organisation, name=unit)
-        StaffRole.objects.create(user=user, organisation=organisation, role=role, unit=unit)
-        setattr(personas, name, user)
+    """The personas on the staffed document."""
     return personas
 
 
@@ -64,14 +58,6 @@ def de(message, **values) -> str:
 
 def url(name, *args):
     return reverse(f"office:{name}", args=[SLUG, *args])
-
-
-VIEWS = {
-    "positions": lambda: url("positions"),
-    "position": lambda: url("position", "CDO"),
-    "what_if": lambda: url("what_if"),
-    "what_if_answer": lambda: url("what_if") + "?post=CDO&filled_on=2025-06-01",
-}
 
 
 def details(**extra):
@@ -114,39 +100,7 @@ def stored_state():
 # -- the permission matrix --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_anonymous_visitors_are_sent_to_the_login_page(client, people, view):
-    response = client.get(VIEWS[view]())
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("office:login"))
-
-
-def test_anonymous_posts_are_sent_to_the_login_page_and_store_nothing(client, people):
-    before = Event.objects.count()
-    response = client.post(url("position", "CDO"), step())
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("office:login"))
-    assert Event.objects.count() == before
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_every_office_role_reads_and_outsiders_get_403(client, people, view, persona):
-    client.force_login(getattr(people, persona))
-    response = client.get(VIEWS[view]())
-    assert response.status_code == (200 if persona in OFFICE_ROLES else 403), (view, persona)
-
-
-@pytest.mark.parametrize("persona", sorted(OFFICE_ROLES - POSITION_ROLES) + ["outsider"])
-@pytest.mark.parametrize("op", ["step", "details"])
-def test_a_role_without_hr_rights_cannot_post_and_nothing_is_stored(client, people, persona, op):
-    client.force_login(getattr(people, persona))
-    before = (Event.objects.count(), HiringStep.objects.count())
-    data = step() if op == "step" else details(cover="interim", reason="Vertretung")
-    response = client.post(url("position", "CDO"), data)
-    assert response.status_code == 403
-    assert (Event.objects.count(), HiringStep.objects.count()) == before
-    assert Position.objects.get(code="CDO").cover == "honorary"
+# Who may open and post to which page: test_office_permissions.py.
 
 
 @pytest.mark.parametrize("persona", sorted(POSITION_ROLES))

@@ -1,7 +1,9 @@
 """Nothing internal or draft reaches a public page, at any depth of the measure tree.
 
 Internal fields are found by introspecting the models (fields declared internal), not by a
-hand-written list, so a new internal field is covered the day it is added.
+hand-written list, so a new internal field is covered the day it is added. The pages are found
+by walking the portal's URL configuration: every URL name needs its sample arguments in
+``SAMPLES``, so a new public page is covered the day it is added.
 """
 
 from datetime import date
@@ -11,11 +13,13 @@ from django.apps import apps
 from django.urls import reverse
 
 from plansicht.accounts.fields import internal_fields
+from plansicht.history.registry import KINDS
 from plansicht.plan.models import Measure, Milestone
+from plansicht.portal import urls as portal_urls
 from plansicht.services import Actor
 from plansicht.services import plan as svc
 
-from .factories import funded_document, load
+from .factories import load, staffed_document
 
 pytestmark = pytest.mark.django_db
 MARK = "LEAKMARK"
@@ -37,7 +41,9 @@ def test_the_models_declare_internal_fields():
 
 @pytest.fixture
 def leaky(today):
-    doc = funded_document()
+    doc = staffed_document()
+    # The holder of a post that is not named publicly.
+    doc["positions"][0]["holder"] = f"{MARK} private holder"
     # Drafts at every depth: a draft measure below a published one, a published measure below
     # a draft one, a draft milestone in a published measure, one that a public one waits for.
     doc["measures"] += [
@@ -119,40 +125,74 @@ def leaky(today):
     return programme
 
 
+def public_measures(programme):
+    return list(
+        Measure.objects.filter(programme=programme)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def public_milestones(programme):
+    return list(
+        Milestone.objects.filter(programme=programme)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def history_filters(programme):
+    """The history unfiltered, by each kind of change, by each public measure, by dates."""
+    return [
+        "",
+        *(f"?kind={kind}" for kind in KINDS),
+        *(f"?measure={code}" for code in public_measures(programme)),
+        "?date_from=2025-01-01&date_until=2025-12-31",
+        "?kind=plan&measure=M1&date_from=2020-01-01",
+    ]
+
+
+# Portal URL name → (its arguments, the query strings to add) for every sample of the page.
+SAMPLES = {
+    "index": lambda p: [({}, "")],
+    "accessibility": lambda p: [({}, "")],
+    "imprint": lambda p: [({}, "")],
+    "overview": lambda p: [({"slug": p.slug}, "")],
+    # "hidden" matches only drafts, "internal" only internal fields.
+    "measures": lambda p: [({"slug": p.slug}, q) for q in ("", "?q=hidden", "?q=internal")],
+    "measure": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_measures(p)],
+    "milestone": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_milestones(p)],
+    "history": lambda p: [({"slug": p.slug}, q) for q in history_filters(p)],
+    "finance": lambda p: [({"slug": p.slug}, "")],
+    "positions": lambda p: [({"slug": p.slug}, "")],
+    "measure_finance": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_measures(p)],
+    "methodology": lambda p: [({"slug": p.slug}, "")],
+}
+
+
+def test_every_public_page_has_samples_in_the_leak_test():
+    assert {p.name for p in portal_urls.urlpatterns} == set(SAMPLES), "add the page to SAMPLES"
+
+
 def public_urls(programme, prefix=""):
-    slug = programme.slug
-    urls = [
-        reverse("portal:index"),
-        reverse("portal:overview", args=[slug]),
-        reverse("portal:measures", args=[slug]),
-        reverse("portal:measures", args=[slug]) + "?q=hidden",  # matches only drafts
-        reverse("portal:history", args=[slug]),
-        reverse("portal:methodology", args=[slug]),
-        reverse("portal:accessibility"),
-        reverse("portal:imprint"),
-    ]
-    urls += [
-        reverse("portal:measure", args=[slug, code])
-        for code in Measure.objects.filter(programme=programme)
-        .public()
-        .values_list("code", flat=True)
-    ]
-    urls += [
-        reverse("portal:milestone", args=[slug, code])
-        for code in Milestone.objects.filter(programme=programme)
-        .public()
-        .values_list("code", flat=True)
-    ]
-    return [prefix + u for u in urls]
+    urls = []
+    for name, samples in SAMPLES.items():
+        for kwargs, query in samples(programme):
+            urls.append(prefix + reverse(f"portal:{name}", kwargs=kwargs) + query)
+    return urls
 
 
 def test_no_public_page_shows_anything_internal_or_draft(client, leaky):
     pages = public_urls(leaky) + public_urls(leaky, prefix="/en")
-    assert len(pages) > 20
+    assert len(pages) > 60
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert MARK not in response.content.decode(), f"{url} shows internal or draft content"
+        text = response.content.decode()
+        assert "<h1" in text, url
+        assert MARK not in text, f"{url} shows internal or draft content"
 
 
 def test_draft_measures_and_milestones_have_no_public_page(client, leaky):

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import GrantForecast
 from plansicht.funding.models import CostLine, Drawdown, Expenditure, Grant
 from plansicht.history.models import Event
@@ -129,16 +128,11 @@ def test_a_cost_line_with_spending_cannot_be_removed(programme):
     assert GrantForecast.objects.get(grant__code="G1").cost_at_risk == Decimal("0.00")
 
 
-def test_the_finance_officer_edits_money_but_not_the_plan(programme, django_user_model):
-    def actor(role):
-        user = django_user_model.objects.create_user(role)
-        unit = Unit.objects.create(organisation=programme.organisation, name=role)
-        StaffRole.objects.create(
-            user=user, organisation=programme.organisation, role=role, unit=unit
-        )
-        return Actor.for_user(user, programme)
-
-    finance, editor = actor(StaffRole.FINANCE), actor(StaffRole.EDITOR)
+def test_the_finance_officer_edits_money_but_not_the_plan(personas):
+    load(funded_document(), replace=True, reason="money for the test")
+    programme = personas.programme
+    finance = Actor.for_user(personas.finance, programme)
+    editor = Actor.for_user(personas.editor, programme)
     line = CostLine.objects.get(code="K1")
     svc.save_expenditure(line, actor=finance, on=date(2025, 5, 20), amount="1.00", eligible=True)
     with pytest.raises(PermissionDenied):

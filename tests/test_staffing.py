@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plansicht.accounts.models import StaffRole, Unit
 from plansicht.forecast.models import MilestoneForecast, PositionForecast
 from plansicht.history.models import Event
 from plansicht.services import Actor, ServiceError
@@ -230,18 +229,13 @@ def test_positions_round_trip(today, tmp_path):
     assert second.getvalue() == first.getvalue()
 
 
-def personalamt():
-    organisation = Position.objects.get(code="CDO").programme.organisation
-    return Unit.objects.get_or_create(organisation=organisation, name="Personalamt")[0]
+@pytest.fixture
+def persona_document():
+    return staffed_document()
 
 
-def test_hr_records_a_step_and_the_forecast_follows(today, django_user_model):
-    programme = load(staffed_document())
-    user = django_user_model.objects.create_user("hr")
-    StaffRole.objects.create(
-        user=user, organisation=programme.organisation, role=StaffRole.HR, unit=personalamt()
-    )
-    hr = Actor.for_user(user, programme)
+def test_hr_records_a_step_and_the_forecast_follows(personas):
+    hr = Actor.for_user(personas.hr, personas.programme)
     cdo = Position.objects.get(code="CDO")
     svc.record_step(cdo, "filled", date(2025, 5, 15), actor=hr, reason="Besetzt")
     assert PositionForecast.objects.get(position=cdo).vacant is False
@@ -285,18 +279,14 @@ def test_the_loader_names_a_step_entered_twice_and_the_earlier_one(tmp_path):
     assert not Programme.objects.exists()
 
 
-def test_hr_may_edit_posts_but_not_plans_or_money(today, django_user_model):
+def test_hr_may_edit_posts_but_not_plans_or_money(personas):
     from plansicht.funding.models import CostLine
     from plansicht.plan.models import Milestone
     from plansicht.services import funding as funding_svc
     from plansicht.services import plan as plan_svc
 
-    programme = load(staffed_document())
-    user = django_user_model.objects.create_user("hr")
-    StaffRole.objects.create(
-        user=user, organisation=programme.organisation, role=StaffRole.HR, unit=personalamt()
-    )
-    hr = Actor.for_user(user, programme)
+    programme = personas.programme
+    hr = Actor.for_user(personas.hr, programme)
     svc.save_position(Position.objects.get(code="CDO"), actor=hr, cover="interim")
     with pytest.raises(PermissionDenied):
         plan_svc.set_progress(Milestone.objects.get(code="D"), 5, actor=hr)
@@ -308,14 +298,10 @@ def test_hr_may_edit_posts_but_not_plans_or_money(today, django_user_model):
             amount="1.00",
             eligible=True,
         )
-    editor = django_user_model.objects.create_user("editor")
-    StaffRole.objects.create(
-        user=editor, organisation=programme.organisation, role=StaffRole.EDITOR, unit=personalamt()
-    )
     with pytest.raises(PermissionDenied):
         svc.save_position(
             Position.objects.get(code="CDO"),
-            actor=Actor.for_user(editor, programme),
+            actor=Actor.for_user(personas.editor, programme),
             cover="none",
         )
 

@@ -2,15 +2,17 @@
 
 Every test here is marked ``browser``. Chromium and axe-core are required: without them the
 tests fail and say what to install, they never skip. The data is the demo programme, loaded
-by ``seed_demo`` as on a laptop, with "today" frozen at the demo's date; the live server runs
-in a thread of this process, so the frozen date holds there too.
+by ``seed_demo`` as on a laptop, with the whole clock frozen at noon of the demo's date
+(time-machine); the live server runs in a thread of this process, so the frozen clock holds
+there too.
 """
 
 import importlib
 import json
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -18,14 +20,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, translation
 
-from plansicht import clock
-from plansicht.forecast import run
 from plansicht.plan.models import Programme
 
 from . import chromium
 
 HERE = Path(__file__).resolve().parent
 DEMO_TODAY = date(2026, 11, 26)  # the demo's "now": its story is told as of this day
+DEMO_NOW = datetime(2026, 11, 26, 12, tzinfo=ZoneInfo("Europe/Berlin"))
 SLUG = "musterstadt"
 PHONE = chromium.PHONE
 DESKTOP = chromium.DESKTOP
@@ -60,7 +61,7 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, live_server, monkeypatch, tmp_path_factory):
+def demo(transactional_db, live_server, time_machine, tmp_path_factory):
     """The Musterstadt demo as ``seed_demo`` creates it, as of the demo's date.
 
     The live server answers from other threads, so the data must be committed: the test runs
@@ -69,9 +70,11 @@ def demo(transactional_db, live_server, monkeypatch, tmp_path_factory):
     """
     site_texts = importlib.import_module("plansicht.content.migrations.0002_default_pages")
     site_texts.create(apps, schema_editor=None)
-    # Frozen at the demo's date, except while seed_demo replays the demo's history with the
-    # clock set to each change's date.
-    monkeypatch.setattr(run, "today", lambda: clock.today() if clock.overridden() else DEMO_TODAY)
+    # The whole clock stands at the demo's date (time-machine patches the process, so the live
+    # server's threads see it too). While seed_demo replays the demo's history, its
+    # ``clock.at()`` sets the app's clock to each change's date; that override lives in a
+    # context variable above the system clock, so the two do not fight.
+    time_machine.move_to(DEMO_NOW, tick=False)
     seeded = SEEDED.get("demo")
     if seeded is None:
         call_command("seed_demo", stdout=StringIO())

@@ -8,7 +8,11 @@ sees the grant's spending rise by exactly that much; a changed planned amount wi
 is refused at the reason field and nothing is stored. An editor of the plan may not record
 money. Every page on the way is checked with axe-core, on a phone and at a desk.
 
-Every expected figure is read from the database and formatted here, never copied from a page.
+The expected figures are constants of the demo as of its date (26.11.2026), checked by hand
+against each other: grant at risk = 90 % (the grants' rate) of cost at risk, line by line and
+in total; the programme's cost at risk is the sum of the four milestones'; the measure's grant
+at risk the sum of its two milestones'; an own-share gap is what is needed minus what is
+budgeted. A change to the demo that moves them must change them here, on purpose.
 """
 
 import re
@@ -17,10 +21,8 @@ from decimal import Decimal
 from django.utils import translation
 from playwright.sync_api import expect
 
-from plansicht.forecast.models import GrantForecast, MeasureForecast
 from plansicht.funding.models import CostLine, Expenditure, Grant
 from plansicht.history.models import Event
-from plansicht.plan.models import Dependency, Measure, Milestone
 
 from .conftest import (
     DEMO_TODAY,
@@ -34,18 +36,77 @@ from .conftest import (
 )
 
 AMOUNT_TYPED = "1.234,50"  # as Birgit types it
-AMOUNT = Decimal("1234.50")
 MORE = Decimal("1000.00")  # added to a planned amount that then lacks its reason
 
-
-def german(amount) -> str:
-    """An amount as German pages write it, without the sign: Decimal("357984.41") →
-    "357.984,41" (formatted here, independently of the app's own filter)."""
-    return f"{Decimal(amount):,.2f}".translate(str.maketrans(",.", ".,"))
-
-
-def euro(amount) -> str:
-    return f"{german(amount)} €"
+# -- the demo's money as of 26.11.2026 ------------------------------------------------------------
+GRANT_AT_RISK = "542.775,89 €"  # 0,9 × 603.084,32
+COST_AT_RISK = "603.084,32 €"  # 178.811,16 + 157.000,00 + 138.573,16 + 128.700,00
+# The milestones putting money at risk, most first: code, title, grant at risk, why.
+AT_RISK = [
+    (
+        "M8-07",
+        "Digitaler Zwilling: Datenintegration und Anwendungsfälle",
+        "160.930,04 €",  # 0,9 × 178.811,16
+        "Die Projektleitung bei der Musterstadt digital GmbH ist seit September unbesetzt, weil "
+        "der befristete Vertrag nicht verlängert wurde; eine Nachbesetzung ist frühestens zum "
+        "1. April 2027 möglich.",
+    ),
+    (
+        "M1-04",
+        "CDO und CUO hauptamtlich besetzt",
+        "141.300,00 €",  # 0,9 × 157.000,00
+        "Die Stelle des CDO ist weiter unbesetzt; das Ausschreibungsverfahren beginnt erst nach "
+        "Aufnahme in den Stellenplan 2027 und der Genehmigung des Haushalts durch die "
+        "Kommunalaufsicht.",
+    ),
+    (
+        "M8-08",
+        "Regelbetrieb von Datenplattform und digitalem Zwilling",
+        "124.715,84 €",  # 0,9 × 138.573,16
+        "Verspätet, weil die Stelle PL-UDP noch nicht besetzt ist",  # no reason of its own
+    ),
+    (
+        "M1-06",
+        "Verstetigungskonzept für die Zeit nach der Förderung",
+        "115.830,00 €",  # 0,9 × 128.700,00
+        "Verspätet, weil M1-04 später fertig wird",
+    ),
+]
+# The city's own share by year per grant: year, needed, budgeted, gap (needed − budgeted).
+OWN_SHARE = {
+    "MPSC-A": [
+        ("2020", "13.001,18 €", "24.000,00 €", "gedeckt"),
+        ("2021", "164.358,74 €", "171.000,00 €", "gedeckt"),
+        ("2022", "53.670,08 €", "55.000,00 €", "gedeckt"),
+    ],
+    "MPSC-B": [
+        ("2022", "68.147,46 €", "125.000,00 €", "gedeckt"),
+        ("2023", "265.597,61 €", "314.000,00 €", "gedeckt"),
+        ("2024", "215.588,28 €", "226.000,00 €", "gedeckt"),
+        ("2025", "142.232,18 €", "165.000,00 €", "gedeckt"),
+        ("2026", "143.999,42 €", "149.000,00 €", "gedeckt"),
+        ("2027", "632.485,93 €", "35.000,00 €", "597.485,93 €"),
+        ("2028", "52.195,00 €", "0,00 €", "52.195,00 €"),
+    ],
+}
+# Spent and grant at risk per grant, as the finance dashboard shows them (MPSC-A's
+# eligibility ended in 2022: nothing of it is at risk).
+SPENT = {"MPSC-A": "2.310.300,00 €", "MPSC-B": "7.758.429,00 €"}
+GRANT_AT_RISK_BY_GRANT = {"MPSC-A": None, "MPSC-B": GRANT_AT_RISK}
+# Measure M8 and its sub-measures M8.1 and M8.1.1: its two milestones at risk, its grant at
+# risk (160.930,04 + 124.715,84 = 285.645,88, 285.645,89 from the unrounded products) and the
+# first and last of its 40 cost lines.
+MEASURE = ("M8", "Urbane Datenplattform, Open Data und digitaler Zwilling")
+MEASURE_GRANT_AT_RISK = "285.645,89 €"
+MEASURE_AT_RISK = ["M8-07", "M8-08"]
+MEASURE_LINES = 40
+MEASURE_FIRST_LINE = ("KFP-M8-01-01-P", "88.600,00 €")
+MEASURE_LAST_LINE = ("KFP-M8.1.1-04-03-I", "106.700,00 €")
+KFP_TOTAL = "12.085.000,00 €"  # the 138 cost lines, all of published milestones
+# A cost line of M1-03, which has started and not finished, on MPSC-B (eligible until 2027):
+# spending on it today counts for the grant.
+LINE = "KFP-M1-03-01-P"
+SPENT_AFTER = "7.759.663,50 €"  # 7.758.429,00 + 1.234,50
 
 
 def gettext_de(message):
@@ -53,91 +114,8 @@ def gettext_de(message):
         return translation.gettext(message)
 
 
-def latest_public_reason(milestone) -> str:
-    """The reason of the newest public event on the milestone that gives one, or ""."""
-    event = (
-        Event.objects.public()
-        .filter(subject_type__model="milestone", subject_id=milestone.pk)
-        .exclude(reason="")
-        .order_by("-at", "-id")
-        .first()
-    )
-    return event.reason if event else ""
-
-
-def why_late_de(milestone) -> str:
-    """Without a reason of its own, a milestone held up by another or by a vacant post says
-    so (as stored with its forecast); else that no reason is recorded yet."""
-    f = milestone.forecast
-    if f.driver_milestone is not None:
-        starts = Dependency.objects.filter(
-            predecessor=f.driver_milestone, successor=milestone, type="SS"
-        ).exists()
-        text = gettext_de(
-            "late because {milestone} starts late"
-            if starts
-            else "late because {milestone} finishes late"
-        ).format(milestone=f.driver_milestone.code)
-    elif f.driver_position is not None:
-        text = gettext_de("late because post {post} is not yet filled").format(
-            post=f.driver_position.code
-        )
-    else:
-        return gettext_de("no reason recorded yet")
-    return text[:1].upper() + text[1:]
-
-
-def milestones_putting_money_at_risk(programme, measure_ids=None):
-    """Published milestones with cost at risk, most at risk first (as the pages list them)."""
-    milestones = (
-        Milestone.objects.filter(programme=programme)
-        .public()
-        .filter(forecast__cost_at_risk__gt=0)
-        .select_related("forecast", "measure")
-        .order_by("-forecast__cost_at_risk", "code")
-    )
-    if measure_ids is not None:
-        milestones = milestones.filter(measure_id__in=measure_ids)
-    return list(milestones)
-
-
-def public_subtree(measure) -> set:
-    """The ids of the measure and its published measures below it, at every depth."""
-    children = {}
-    for pk, parent in (
-        Measure.objects.filter(programme=measure.programme).public().values_list("pk", "parent_id")
-    ):
-        children.setdefault(parent, []).append(pk)
-    ids, todo = set(), [measure.pk]
-    while todo:
-        pk = todo.pop()
-        ids.add(pk)
-        todo.extend(children.get(pk, []))
-    return ids
-
-
 def table_captioned(page, caption):
     return page.locator("main table").filter(has=page.locator("caption", has_text=caption))
-
-
-def a_cost_line_of_a_running_milestone(programme):
-    """A cost line of a published milestone that has started and not finished, on a grant
-    whose eligibility covers the demo's date: spending on it today counts for the grant."""
-    lines = (
-        CostLine.objects.filter(
-            programme=programme,
-            milestone__in=Milestone.objects.filter(programme=programme).public(),
-            milestone__forecast__started=True,
-            milestone__forecast__finished=False,
-            grant__eligible_from__lte=DEMO_TODAY,
-            grant__eligible_until__gte=DEMO_TODAY,
-        )
-        .select_related("grant", "milestone")
-        .order_by("code")
-    )
-    line = lines.first()
-    assert line is not None, "the demo has a cost line of a running milestone"
-    return line
 
 
 def open_finance_as(page, username):
@@ -169,14 +147,7 @@ def finance_nav_link(page, name):
 def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_money(
     demo, open_page, viewport
 ):
-    forecast = demo.forecast
-    assert forecast.grant_at_risk > 0, "the demo's delays put grant money at risk"
-    at_risk = milestones_putting_money_at_risk(demo)
-    reasons = [latest_public_reason(m) for m in at_risk]
-    explained = [(m, r) for m, r in zip(at_risk, reasons, strict=True) if r]
-    assert explained, "the demo gives a reason for at least one milestone putting money at risk"
     page = open_page(viewport)
-
     page.goto(url("portal:overview", SLUG))
     assert_sound(page, "programme overview")
     follow(page.locator(f".site-nav a[href='{url('portal:finance', SLUG)}']"))
@@ -184,92 +155,70 @@ def test_anna_reads_the_grant_money_at_risk_with_its_reasons_and_a_measures_mone
     assert_sound(page, "money page")
     expect(page.locator("h1")).to_have_text(gettext_de("Grants, cost at risk and grant at risk"))
 
-    # The grant money at risk, in German figures, as the stored forecast has it.
+    # The grant money at risk and the cost behind it, in German figures.
     summary = page.locator("main p.kern-body--large").first
-    expect(summary).to_contain_text(euro(forecast.grant_at_risk))
-    expect(summary).to_contain_text(euro(forecast.cost_at_risk))
+    expect(summary).to_contain_text(GRANT_AT_RISK)
+    expect(summary).to_contain_text(COST_AT_RISK)
 
     # Every milestone causing it, most at risk first, each with its reason (or why it is late
-    # if it has none of its own, or that none is recorded yet) and its own grant money at risk.
+    # if it has none of its own) and its own grant money at risk.
     risk = table_captioned(page, gettext_de("Milestones with cost at risk"))
     rows = risk.locator("tbody tr")
-    expect(rows.locator("th a")).to_have_text([f"{m.code} {m.title}" for m in at_risk])
-    expect(rows.locator(":scope > :nth-child(4)")).to_have_text(
-        [euro(m.forecast.grant_at_risk) for m in at_risk]
-    )
-    expect(rows.locator(":scope > :nth-child(5)")).to_have_text(
-        [r or why_late_de(m) for m, r in zip(at_risk, reasons, strict=True)]
-    )
+    expect(rows.locator("th a")).to_have_text([f"{code} {title}" for code, title, _, _ in AT_RISK])
+    expect(rows.locator(":scope > :nth-child(4)")).to_have_text([m[2] for m in AT_RISK])
+    expect(rows.locator(":scope > :nth-child(5)")).to_have_text([m[3] for m in AT_RISK])
 
     # The city's own share by year, for every grant: needed, in the budget, and the gap.
-    grants = Grant.objects.filter(programme=demo).select_related("forecast").order_by("code")
-    shown = 0
-    for grant in grants:
-        years = grant.forecast.years
-        if not years:
-            continue
-        shown += 1
+    for code, years in OWN_SHARE.items():
+        grant = Grant.objects.get(programme=demo, code=code)
         table = page.locator(f"section[aria-labelledby='grant-{grant.pk}'] table").filter(
             has=page.locator("caption", has_text=gettext_de("The city's own share by year"))
         )
         body = table.locator("tbody tr")
-        expect(body.locator(":scope > th")).to_have_text([str(y["year"]) for y in years])
-        expect(body.locator(":scope > :nth-child(2)")).to_have_text(
-            [euro(y["own_share_needed"]) for y in years]
-        )
-        expect(body.locator(":scope > :nth-child(3)")).to_have_text(
-            [euro(y["own_share_budgeted"]) for y in years]
-        )
-        expect(body.locator(":scope > :nth-child(4)")).to_have_text(
-            [
-                euro(y["own_share_gap"]) if Decimal(y["own_share_gap"]) else gettext_de("covered")
-                for y in years
-            ]
-        )
-    assert shown, "the demo's grants have an own share by year"
+        for column in range(4):
+            expect(body.locator(f":scope > :nth-child({column + 1})")).to_have_text(
+                [year[column] for year in years]
+            )
 
     # From the milestone with a reason to its measure, and on to that measure's money.
-    milestone, reason = explained[0]
-    measure = milestone.measure
-    follow(rows.get_by_role("link", name=f"{milestone.code} {milestone.title}", exact=True))
-    expect(page).to_have_url(re.compile(re.escape(url("portal:milestone", SLUG, milestone.code))))
-    assert_sound(page, f"milestone {milestone.code}")
+    code, title, grant_at_risk, reason = AT_RISK[0]
+    measure_code, measure_title = MEASURE
+    follow(rows.get_by_role("link", name=f"{code} {title}", exact=True))
+    expect(page).to_have_url(re.compile(re.escape(url("portal:milestone", SLUG, code))))
+    assert_sound(page, f"milestone {code}")
     expect(page.locator("main")).to_contain_text(reason)
-    follow(page.locator(f"nav.breadcrumb a[href='{url('portal:measure', SLUG, measure.code)}']"))
-    assert_sound(page, f"measure {measure.code}")
-    expect(page.locator("h1")).to_have_text(f"{measure.code} {measure.title}")
+    follow(page.locator(f"nav.breadcrumb a[href='{url('portal:measure', SLUG, measure_code)}']"))
+    assert_sound(page, f"measure {measure_code}")
+    expect(page.locator("h1")).to_have_text(f"{measure_code} {measure_title}")
 
-    measure_forecast = MeasureForecast.objects.get(measure=measure)
     follow(
         page.get_by_role(
             "link", name=gettext_de("Costs, spending and money at risk of this measure")
         )
     )
-    measure_money = url("portal:measure_finance", SLUG, measure.code)
+    measure_money = url("portal:measure_finance", SLUG, measure_code)
     expect(page).to_have_url(re.compile(re.escape(measure_money) + "$"))
-    assert_sound(page, f"money of measure {measure.code}")
-    expect(page.locator("h1")).to_contain_text(f"{measure.code} {measure.title}")
-    expect(page.locator("main p.kern-body--large").first).to_contain_text(
-        euro(measure_forecast.grant_at_risk)
-    )
-    subtree = public_subtree(measure)
-    mine = milestones_putting_money_at_risk(demo, subtree)
-    assert milestone in mine
+    assert_sound(page, f"money of measure {measure_code}")
+    expect(page.locator("h1")).to_contain_text(f"{measure_code} {measure_title}")
+    expect(page.locator("main p.kern-body--large").first).to_contain_text(MEASURE_GRANT_AT_RISK)
     risk = table_captioned(page, gettext_de("Milestones with cost at risk"))
-    expect(risk.locator("tbody tr th a")).to_have_text([f"{m.code} {m.title}" for m in mine])
+    titles = {m[0]: m[1] for m in AT_RISK}
+    expect(risk.locator("tbody tr th a")).to_have_text(
+        [f"{c} {titles[c]}" for c in MEASURE_AT_RISK]
+    )
     row = risk.locator("tbody tr").filter(
-        has=page.get_by_role("link", name=f"{milestone.code} {milestone.title}", exact=True)
+        has=page.get_by_role("link", name=f"{code} {title}", exact=True)
     )
     expect(row).to_contain_text(reason)
-    expect(row).to_contain_text(euro(milestone.forecast.grant_at_risk))
-    lines = CostLine.objects.filter(
-        milestone__in=Milestone.objects.filter(measure_id__in=subtree).public()
-    ).order_by("code")
+    expect(row).to_contain_text(grant_at_risk)
     plan = table_captioned(page, gettext_de("Cost plan lines of this measure"))
-    expect(plan.locator("tbody th")).to_have_text([line.code for line in lines])
-    expect(plan.locator("tbody tr > :nth-child(5)")).to_have_text(
-        [euro(line.amount) for line in lines]
-    )
+    expect(plan.locator("tbody th")).to_have_count(MEASURE_LINES)
+    for line, (line_code, amount) in (
+        (plan.locator("tbody tr").first, MEASURE_FIRST_LINE),
+        (plan.locator("tbody tr").last, MEASURE_LAST_LINE),
+    ):
+        expect(line.locator("th")).to_have_text(line_code)
+        expect(line.locator(":scope > :nth-child(5)")).to_have_text(amount)
 
 
 # -- Birgit: the office's money pages ---------------------------------------------------------
@@ -284,18 +233,18 @@ def test_birgit_reads_the_own_share_gaps_and_a_kfp_that_adds_up_to_the_cost_line
 
     # The dashboard: each grant's spending, money at risk and the own share the budget lacks.
     expect(page.locator("h1")).to_have_text(gettext_de("Finance"))
-    for grant in Grant.objects.filter(programme=demo).select_related("forecast"):
+    for code, spent in SPENT.items():
+        grant = Grant.objects.get(programme=demo, code=code)
         section = page.locator(f"section[aria-labelledby='grant-{grant.pk}-heading']")
-        stored = grant.forecast
-        expect(section).to_contain_text(euro(stored.spent))
-        if stored.grant_at_risk:
-            expect(section).to_contain_text(euro(stored.grant_at_risk))
-        gaps = [y for y in stored.years if Decimal(y["own_share_gap"]) > 0]
+        expect(section).to_contain_text(spent)
+        if GRANT_AT_RISK_BY_GRANT[code]:
+            expect(section).to_contain_text(GRANT_AT_RISK_BY_GRANT[code])
+        gaps = [year for year in OWN_SHARE[code] if year[3] != "gedeckt"]
         alert = section.locator(".kern-alert--danger")
         if gaps:
-            for y in gaps:
-                expect(alert).to_contain_text(str(y["year"]))
-                expect(alert).to_contain_text(euro(y["own_share_gap"]))
+            for year, _, _, gap in gaps:
+                expect(alert).to_contain_text(year)
+                expect(alert).to_contain_text(gap)
         else:
             expect(alert).to_have_count(0)
 
@@ -310,20 +259,15 @@ def test_birgit_reads_the_own_share_gaps_and_a_kfp_that_adds_up_to_the_cost_line
             "the cost lines."
         )
     )
-    published = Milestone.objects.filter(programme=demo).public()
-    counted = CostLine.objects.filter(programme=demo, milestone__in=published)
-    expected = sum((line.amount for line in counted), Decimal("0.00"))
-    assert expected > 0
     grand_total = page.locator("main table tfoot tr").last.locator("td").last
-    expect(grand_total).to_have_text(euro(expected))
+    expect(grand_total).to_have_text(KFP_TOTAL)
 
 
 @VIEWPORTS
 def test_birgit_records_an_expenditure_in_german_figures_and_cannot_change_a_plan_silently(
     demo, open_page, viewport
 ):
-    line = a_cost_line_of_a_running_milestone(demo)
-    spent_before = GrantForecast.objects.get(grant=line.grant).spent
+    line = CostLine.objects.select_related("grant").get(programme=demo, code=LINE)
     recorded_before = Expenditure.objects.filter(cost_line=line).count()
     page = open_page(viewport)
     open_finance_as(page, "kaemmerei")
@@ -350,19 +294,17 @@ def test_birgit_records_an_expenditure_in_german_figures_and_cannot_change_a_pla
     newest = page.locator("main table tbody tr").first
     expect(newest).to_contain_text(short_date(DEMO_TODAY))
     expect(newest).to_contain_text(line.code)
-    expect(newest).to_contain_text(euro(AMOUNT))
+    expect(newest).to_contain_text(f"{AMOUNT_TYPED} €")
     recorded = Expenditure.objects.filter(cost_line=line)
     assert recorded.count() == recorded_before + 1
-    assert recorded.filter(on=DEMO_TODAY, amount=AMOUNT, eligible=True).count() == 1
-    # Eligible and dated on the forecast's date: it counts, to the cent.
-    spent_after = GrantForecast.objects.get(grant=line.grant).spent
-    assert spent_after - spent_before == AMOUNT
+    assert recorded.filter(on=DEMO_TODAY, amount=Decimal("1234.50"), eligible=True).count() == 1
 
+    # Eligible and dated on the forecast's date: it counts for the grant, to the cent.
     follow(finance_nav_link(page, "office:finance"))
     assert_sound(page, "finance dashboard after saving")
     expect(
         page.locator(f"section[aria-labelledby='grant-{line.grant.pk}-heading']")
-    ).to_contain_text(euro(spent_after))
+    ).to_contain_text(SPENT_AFTER)
 
     # A changed planned amount without a reason: refused at the reason field, nothing stored.
     amount_before = line.amount
@@ -375,7 +317,7 @@ def test_birgit_records_an_expenditure_in_german_figures_and_cannot_change_a_pla
     assert_sound(page, f"cost line {line.code}")
     form = page.locator("main form")
     amount = form.locator("#id_amount")
-    changed = german(amount_before + MORE)
+    changed = f"{amount_before + MORE:,.2f}".translate(str.maketrans(",.", ".,"))
     amount.fill(changed)
     expect(form.locator("#id_reason")).to_have_value("")
     follow(form.locator("button[type=submit]"))
@@ -394,7 +336,6 @@ def test_birgit_records_an_expenditure_in_german_figures_and_cannot_change_a_pla
     line.refresh_from_db()
     assert line.amount == amount_before
     assert Event.objects.count() == events_before
-    assert GrantForecast.objects.get(grant=line.grant).spent == spent_after
 
 
 # -- an editor of the plan may read the money but not change it ----------------------------------
