@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import Organisation, StaffRole, Unit
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through the services (each change writes its history
+    event) or never: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]

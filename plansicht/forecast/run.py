@@ -17,7 +17,14 @@ from plansicht.engine import hiring, schedule
 from plansicht.engine.calendar import add_months
 from plansicht.engine.health import Thresholds, with_money
 from plansicht.engine.money import cents
-from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, PlanVersionEntry
+from plansicht.plan.models import (
+    SCHEDULE_FIELDS,
+    Dependency,
+    Measure,
+    Milestone,
+    PlanVersion,
+    PlanVersionEntry,
+)
 
 from . import money
 from .models import GrantForecast, MeasureForecast, MilestoneForecast, ProgrammeForecast
@@ -144,17 +151,7 @@ def load(programme, as_of: date | None = None) -> Inputs:
     milestone_rows = (
         Milestone.objects.filter(programme=programme)
         .public()
-        .values_list(
-            "id",
-            "code",
-            "measure_id",
-            "planned_start",
-            "duration_days",
-            "actual_start",
-            "actual_finish",
-            "expected_finish",
-            "progress",
-        )
+        .values_list("id", "code", "measure_id", *SCHEDULE_FIELDS)
     )
     milestones = []
     milestone_codes = {}

@@ -1,20 +1,13 @@
 from django.contrib import admin
 
+from plansicht.accounts.admin import ReadOnlyAdmin
+
 from .models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """Read-only: the history never changes."""
 
     list_display = ["at", "programme", "action", "subject_label", "actor", "public"]
     list_filter = ["programme", "action", "public"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

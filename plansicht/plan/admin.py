@@ -3,18 +3,11 @@
 
 from django.contrib import admin
 
+from plansicht.accounts.admin import ReadOnlyAdmin
+
 from .models import Programme
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["title", "slug", "organisation", "amber_days", "red_days"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,20 +15,18 @@ from plansicht.accounts.fields import InternalTextField
 from plansicht.accounts.models import Organisation, Unit
 
 CODE_LENGTH = 40
-# A milestone's own values, as the programme document carries them and a load stores them
-# (besides its code, its measure and the positions it waits for).
-MILESTONE_FIELDS = (
-    "title",
-    "description",
+# A milestone's dates and progress: what the forecast reads besides its measure.
+SCHEDULE_FIELDS = (
     "planned_start",
     "duration_days",
     "actual_start",
     "actual_finish",
     "expected_finish",
     "progress",
-    "draft",
-    "internal_note",
 )
+# A milestone's own values, as the programme document carries them and a load stores them
+# (besides its code, its measure and the positions it waits for).
+MILESTONE_FIELDS = ("title", "description", *SCHEDULE_FIELDS, "draft", "internal_note")
 
 
 class Programme(models.Model):
