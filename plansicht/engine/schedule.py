@@ -135,7 +135,7 @@ class MilestoneResults(Mapping):
         """(predecessor key, None) or (None, post key) if the raised start of the milestone at
         position ``i`` sets its finish; a started milestone's start is its own, and a finish
         held up by the expected finish or as_of is not the predecessor's doing."""
-        why = self._cause.get(i)
+        why = self._cause[i]
         if (
             why is None
             or self._fixed_start[i] is not None
@@ -251,9 +251,9 @@ def forecast(
     # A milestone that requires a post cannot start before it is filled, plus onboarding.
     rules = hiring_rules or hiring.HiringRules()
     posts = hiring.fill_dates(positions, as_of, rules, assume) if positions else {}
-    # Why a bound rose above the milestone's own terms: position -> predecessor position
-    # (an int) or the post's key in a 1-tuple. Written only when a bound rises.
-    cause: dict[int, object] = {}
+    # Why a bound rose above the milestone's own terms, by position: the predecessor's
+    # position (an int) or the post's key in a 1-tuple; None if it never rose.
+    cause: list = [None] * n
     if posts:
         onboarding = rules.onboarding_days
         for i, m in enumerate(milestones):
