@@ -134,6 +134,14 @@ def overview(request, slug):
     if len(tree) > TIMELINE_ALL_MEASURES_UP_TO:
         lanes = [m for m in tree if m.depth == 0]
     lanes = timeline.measure_rows(lanes)
+    lanes_total = len(lanes)
+    if lanes_total > TIMELINE_ALL_MEASURES_UP_TO:
+        # A compact picture: the measures with the largest delay, in the order of the plan.
+        def delay(m):
+            return m.forecast.slip_days if m.forecast.slip_days is not None else -(10**9)
+
+        largest = sorted(lanes, key=delay, reverse=True)[:TIMELINE_ALL_MEASURES_UP_TO]
+        lanes = [m for m in lanes if m in largest]
     from plansicht.staffing.models import Position
 
     vacant_posts = Position.objects.filter(
@@ -161,6 +169,7 @@ def overview(request, slug):
             "original_version": original,
             "recent": recent,
             "lanes": lanes,
+            "lanes_total": lanes_total,
             "timeline": timeline.for_measures(programme, lanes),
             "nav": "overview",
         },
