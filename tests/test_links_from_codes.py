@@ -96,3 +96,16 @@ def test_the_office_milestone_list_links_odd_codes_on_the_site(client, personas)
     links = hrefs(response)
     assert [h for h in links if not stays_on_the_site(h)] == []
     assert reverse("office:milestone", args=["testprogramm", CODE]) in links
+
+
+def test_list_addresses_equal_the_url_tag_for_odd_codes():
+    # Long lists build measure addresses without a reverse() per row: the same addresses.
+    from types import SimpleNamespace
+
+    from plansicht.portal.views import _with_urls
+
+    codes = ["M1", "M 1.2/ä", "//example.invalid", "a?b#c%d", "x:y@z~", "code-stand-in"]
+    measures = _with_urls("test_code-stand-in", [SimpleNamespace(code=c) for c in codes])
+    assert [m.url for m in measures] == [
+        reverse("portal:measure", args=["test_code-stand-in", c]) for c in codes
+    ]

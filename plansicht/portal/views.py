@@ -6,12 +6,15 @@ view, and the number of queries of a page does not grow with the size of the pro
 """
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -69,6 +72,20 @@ def _tree(measures):
     return ordered
 
 
+def _with_urls(slug, measures):
+    """Set each measure's page address (``m.url``) for long lists: ``reverse`` once with a
+    stand-in code, then each real code quoted the way ``reverse`` quotes it — the same
+    address as ``{% url 'portal:measure' … %}``, at a fraction of the cost per row."""
+    address = reverse("portal:measure", args=[slug, STAND_IN])
+    before, after = address.rsplit(STAND_IN, 1)
+    for m in measures:
+        m.url = before + quote(m.code, safe=RFC3986_SUBDELIMS + "/~:@") + after
+    return measures
+
+
+STAND_IN = "code-stand-in"
+
+
 def _versions(programme):
     forecast = getattr(programme, "forecast", None)
     if forecast is None:
@@ -122,7 +139,7 @@ def overview(request, slug):
     programme = _programme(slug)
     measures = list(_public_measures(programme))
     fields = list(FieldOfAction.objects.filter(programme=programme).order_by("code"))
-    tree = _tree(measures)
+    tree = _with_urls(slug, _tree(measures))
     for field in fields:
         field.tree = [m for m in tree if m.field_of_action_id == field.pk]
     fields = [f for f in fields if f.tree]
@@ -181,7 +198,7 @@ def measure_list(request, slug):
     measures = _public_measures(programme)
     fields = FieldOfAction.objects.filter(programme=programme).order_by("code")
     units = {}
-    all_public = list(measures)
+    all_public = _with_urls(slug, list(measures))
     for m in all_public:
         if m.lead_unit is not None:
             units[m.lead_unit_id] = m.lead_unit
