@@ -278,6 +278,30 @@ def test_an_expenditure_a_second_save_over_the_first_is_refused_and_then_wins(pe
     assert events_about(expenditure) == events + 1
 
 
+def test_removing_an_entry_changed_meanwhile_is_refused_and_then_done_on_purpose(people):
+    expenditure = Expenditure.objects.filter(cost_line__code="K2").order_by("on").first()
+    edit = reverse("office:expenditure", args=[SLUG, expenditure.pk])
+    remove = reverse("office:expenditure_remove", args=[SLUG, expenditure.pk])
+    fiona, frank = logged_in(people.fiona), logged_in(people.frank)
+    k_version = hidden_version(frank.get(remove))
+    f_version = hidden_version(fiona.get(edit))
+    assert (
+        fiona.post(edit, expenditure_form(expenditure, f_version, "120,00", "")).status_code == 302
+    )
+    date_the_latest_event(subject_id=expenditure.pk, action="expenditure.saved")
+
+    refused = frank.post(remove, {"reason": "doppelt erfasst", "version": k_version})
+    text = page_text(refused)
+    assert refused.status_code == 400
+    assert escape(f"Inzwischen geändert von Fiona Kramer (Kämmerei) am {SAVED_AT_TEXT}") in text
+    assert "120,00 €" in text  # the page shows the entry as it is now
+    assert Expenditure.objects.filter(pk=expenditure.pk).exists()
+
+    again = frank.post(remove, {"reason": "doppelt erfasst", "version": hidden_version(refused)})
+    assert again.status_code == 302
+    assert not Expenditure.objects.filter(pk=expenditure.pk).exists()
+
+
 def budget_line_form(line, version, own_share, title):
     return {
         "grant": str(line.grant_id),

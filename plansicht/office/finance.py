@@ -258,14 +258,19 @@ def entry_remove(request, slug, entries, **key):
     """Ask before removing; on POST remove through the service, with the reason given."""
     programme = get_programme_for_user(request, slug, may=can_edit_money)
     entry = _get(entries, programme, key)
-    form = entries.remove_form_class(request.POST if request.method == "POST" else None)
+    form = entries.remove_form_class(
+        request.POST if request.method == "POST" else None, initial={"version": entry.version}
+    )
     back = _url(entries, entries.one, programme, entry)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 entries.remove(
-                    entry, actor=actor(request, programme), reason=form.cleaned_data["reason"]
+                    entry,
+                    actor=actor(request, programme),
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
                 )
             except ServiceError as e:
                 show_error(form, e)

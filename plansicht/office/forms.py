@@ -330,17 +330,21 @@ class DrawdownForm(MoneyForm):
 
 
 class RemoveForm(forms.Form):
+    """Asks before removing an entry; the version it was shown at guards against removing
+    what someone changed meanwhile."""
+
     reason = reason_field(help_text=REASON)
+    version = version_field()
 
 
-class RemoveDrawdownPlanEntryForm(forms.Form):
+class RemoveDrawdownPlanEntryForm(RemoveForm):
     reason = reason_field(
         _("needed to remove a planned drawdown"),
         help_text=_("The drawdown plan is binding. Published with the change in the history."),
     )
 
 
-class RemoveCostLineForm(forms.Form):
+class RemoveCostLineForm(RemoveForm):
     reason = reason_field(
         _("needed to remove a cost line"),
         help_text=_(
