@@ -78,7 +78,14 @@ def _as_of(programme):
 def _both(rows, programme, labels, id_prefix):
     """The desk and the phone drawing; CSS shows one of them (the other is display: none,
     so a screen reader meets the chart once)."""
-    draw = {"today": _as_of(programme), "labels": labels, "format_date": _date}
+    said = {}  # both drawings name the same dates: each is formatted once
+
+    def format_date(value):
+        if value not in said:
+            said[value] = _date(value)
+        return said[value]
+
+    draw = {"today": _as_of(programme), "labels": labels, "format_date": format_date}
     return format_html(
         '<div class="timeline__wide">{}</div><div class="timeline__narrow">{}</div>',
         # timeline_svg escapes every text it draws
