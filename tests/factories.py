@@ -241,3 +241,20 @@ def staffed_document(slug="testprogramm") -> dict:
     ]
     doc["milestones"][3]["requires_positions"] = ["CDO"]  # D
     return doc
+
+
+def hiring_settings_form(**changes) -> dict:
+    """The office's hiring-settings form as the staffed document fills it, with ``changes``."""
+    return {
+        "days_planned": 60,
+        "days_in_establishment_plan": 90,
+        "days_advertised": 42,
+        "days_selection": 56,
+        "days_offer": 30,
+        "onboarding_days": 30,
+        "alert_not_in_establishment_plan": 90,
+        "alert_not_advertised": 180,
+        "alert_contract_ending": 90,
+        "reason": "",
+        **changes,
+    }

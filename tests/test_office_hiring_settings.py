@@ -9,7 +9,7 @@ from django.urls import reverse
 from plansicht.forecast.models import MilestoneForecast, PositionForecast
 from plansicht.history.models import Event
 
-from .factories import staffed_document
+from .factories import hiring_settings_form, staffed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -24,34 +24,19 @@ def programme(personas):
     return personas.programme
 
 
-def form(**changes):
-    data = {
-        "days_planned": 60,
-        "days_in_establishment_plan": 90,
-        "days_advertised": 42,
-        "days_selection": 56,
-        "days_offer": 30,
-        "onboarding_days": 30,
-        "alert_not_in_establishment_plan": 90,
-        "alert_not_advertised": 180,
-        "alert_contract_ending": 90,
-        "reason": "",
-    }
-    data.update(changes)
-    return data
-
-
 def test_hr_lengthens_onboarding_with_a_reason_and_the_forecast_follows(
     client, programme, personas
 ):
     client.force_login(personas.hr)
     url = reverse("office:hiring_settings", args=[programme.slug])
     assert client.get(url).status_code == 200
-    response = client.post(url, form(onboarding_days=60))
+    response = client.post(url, hiring_settings_form(onboarding_days=60))
     assert response.status_code == 400  # D moves later: a reason is needed
     assert "reason" in response.context["form"].errors
     assert MilestoneForecast.objects.get(milestone__code="D").start == date(2025, 11, 6)
-    response = client.post(url, form(onboarding_days=60, reason="Einarbeitung dauert länger"))
+    response = client.post(
+        url, hiring_settings_form(onboarding_days=60, reason="Einarbeitung dauert länger")
+    )
     assert response.status_code == 302
     assert MilestoneForecast.objects.get(milestone__code="D").start == date(2025, 12, 6)
     event = Event.objects.get(action="programme.hiring_settings")
@@ -61,5 +46,5 @@ def test_hr_lengthens_onboarding_with_a_reason_and_the_forecast_follows(
 def test_shorter_steps_need_no_reason(client, programme, personas):
     client.force_login(personas.hr)
     url = reverse("office:hiring_settings", args=[programme.slug])
-    assert client.post(url, form(days_selection=28)).status_code == 302
+    assert client.post(url, hiring_settings_form(days_selection=28)).status_code == 302
     assert PositionForecast.objects.get(position__code="CDO").fill == date(2025, 9, 9)

@@ -18,7 +18,7 @@ from plansicht.office import urls as office_urls
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
 from plansicht.staffing.models import HiringStep, Position
 
-from .factories import staffed_document
+from .factories import hiring_settings_form, staffed_document
 
 SLUG = "testprogramm"
 PERSONAS = [
@@ -94,22 +94,6 @@ def grant():
     return str(CostLine.objects.get(code="K1").grant_id)
 
 
-def hiring_settings(**changes):
-    return {
-        "days_planned": 60,
-        "days_in_establishment_plan": 90,
-        "days_advertised": 42,
-        "days_selection": 56,
-        "days_offer": 30,
-        "onboarding_days": 30,
-        "alert_not_in_establishment_plan": 90,
-        "alert_not_advertised": 180,
-        "alert_contract_ending": 90,
-        "reason": "",
-        **changes,
-    }
-
-
 # A change each page would store for the right role (proven by the test that it is stored).
 CHANGES = {
     "milestone": lambda: {"op": "progress", "progress-progress": "50", "progress-reason": ""},
@@ -118,7 +102,7 @@ CHANGES = {
         "approved_on": "2025-06-01",
         "decision_ref": "Ratsbeschluss 3/2025",
     },
-    "hiring_settings": lambda: hiring_settings(onboarding_days=20),
+    "hiring_settings": lambda: hiring_settings_form(onboarding_days=20),
     "position": lambda: {"op": "step", "step-step": "advertised", "step-on": "2025-05-15"},
     "cost_line_new": lambda: {
         "code": "K7",
