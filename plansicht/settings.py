@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "plansicht.content",
     "plansicht.funding",
     "plansicht.staffing",
+    "plansicht.participation",
     "plansicht.forecast",
     # faces
     "plansicht.cli",

@@ -83,6 +83,15 @@ class StaffRole(models.Model):
         ),
     )
 
+    moderator = models.BooleanField(
+        _("moderator"),
+        default=False,
+        help_text=_(
+            "May release, hide and show again questions, statements and comments of the "
+            "organisation's programmes (administrators may too)."
+        ),
+    )
+
     class Meta:
         verbose_name = _("staff role")
         verbose_name_plural = _("staff roles")

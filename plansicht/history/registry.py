@@ -1,10 +1,11 @@
 """What each action and each changed field of the history is called, and how its values read.
 
 pretix's log-entry type registry is the model: the app that writes an event also says what it
-is called. Each domain app registers its actions (with a label and a *kind*: plan, money or
-posts) and the change keys its actions write (with a label and a value formatter) from its
-``AppConfig.ready()``, once. The history knows no domain app; ``history.models.record`` refuses
-an action or a change key nobody registered, so every event can be told in words.
+is called. Each domain app registers its actions (with a label and a *kind*: plan, money,
+posts or participation) and the change keys its actions write (with a label and a value
+formatter) from its ``AppConfig.ready()``, once. The history knows no domain app;
+``history.models.record`` refuses an action or a change key nobody registered, so every event
+can be told in words.
 """
 
 from collections.abc import Callable, Mapping
@@ -16,8 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
-PLAN, MONEY, POSTS = "plan", "money", "posts"
-KINDS = {PLAN: _("Plan"), MONEY: _("Money"), POSTS: _("Posts")}
+PLAN, MONEY, POSTS, PARTICIPATION = "plan", "money", "posts", "participation"
+KINDS = {PLAN: _("Plan"), MONEY: _("Money"), POSTS: _("Posts"), PARTICIPATION: _("Participation")}
 EMPTY = "–"
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.fields import InternalTextField
 from plansicht.accounts.models import Organisation, Unit
+from plansicht.engine import periods
 
 CODE_LENGTH = 40
 # A milestone's dates and progress: what the forecast reads besides its measure.
@@ -27,6 +28,14 @@ SCHEDULE_FIELDS = (
 # A milestone's own values, as the programme document carries them and a load stores them
 # (besides its code, its measure and the positions it waits for).
 MILESTONE_FIELDS = ("title", "description", *SCHEDULE_FIELDS, "draft", "internal_note")
+
+
+def _answer_period():
+    return {"kind": periods.QUESTIONS_DEFAULT.kind, "count": periods.QUESTIONS_DEFAULT.count}
+
+
+def _statement_period():
+    return {"kind": periods.STATEMENTS_DEFAULT.kind, "count": periods.STATEMENTS_DEFAULT.count}
 
 
 class Programme(models.Model):
@@ -60,6 +69,39 @@ class Programme(models.Model):
     )
     alert_contract_days = models.PositiveIntegerField(
         _("alert: contract ends within (days) with no successor sought"), default=90
+    )
+    # Participation: the answer periods ({"kind": …, "count": N}, plansicht.engine.periods),
+    # the region whose public holidays they skip, the unit that answers for the programme and
+    # its posts, and whether questions and comments wait for a moderator's release.
+    answer_period = models.JSONField(_("answer period for questions"), default=_answer_period)
+    statement_period = models.JSONField(
+        _("answer period for statements"), default=_statement_period
+    )
+    holiday_region = models.CharField(
+        _("region of the public holidays"),
+        max_length=20,
+        default="DE-RP",
+        help_text=_("An ISO 3166-2 code such as DE-RP (Rhineland-Palatinate)."),
+    )
+    holiday_categories = models.JSONField(
+        _("further holiday categories"),
+        default=list,
+        blank=True,
+        help_text=_("For example catholic, for Assumption Day in Catholic parts of Bavaria."),
+    )
+    office_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("programme office"),
+        help_text=_("Answers the questions about the programme as a whole and about its posts."),
+    )
+    premoderation = models.BooleanField(
+        _("questions and comments wait for release"),
+        default=False,
+        help_text=_("If set, a moderator releases each question and comment before it is shown."),
     )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -72,6 +72,34 @@ def can_edit_milestone(user, milestone) -> bool:
     return role.role == StaffRole.UNIT_EDITOR and lead_unit_id(milestone.measure) == role.unit_id
 
 
+ANSWER_ALL = (StaffRole.ADMIN, StaffRole.EDITOR)
+
+
+def can_enter_submissions(user, programme) -> bool:
+    """Enter a question or statement received by letter, e-mail or phone: administrators and
+    editors, and editors of one unit (the item goes to the unit responsible all the same)."""
+    role = role_for(user, programme)
+    return role is not None and role.role in (*ANSWER_ALL, StaffRole.UNIT_EDITOR)
+
+
+def can_answer(user, submission) -> bool:
+    """Answer, extend or pass on an item: the programme's editors (and administrators), and
+    an editor of the unit responsible for it."""
+    role = role_for(user, submission.programme)
+    if role is None:
+        return False
+    if role.role in ANSWER_ALL:
+        return True
+    return role.role == StaffRole.UNIT_EDITOR and role.unit_id == submission.unit_id
+
+
+def can_moderate(user, programme) -> bool:
+    """Release, hide and show again what participants submit: staff with the moderator flag,
+    and administrators."""
+    role = role_for(user, programme)
+    return role is not None and (role.role == StaffRole.ADMIN or role.moderator)
+
+
 def check(actor, allowed) -> None:
     """Refuse ``actor`` unless it may make the change: a user needs ``allowed(user)`` to be
     true; a system actor (``Actor.system``: a command, the importer, a task) may; an actor

@@ -1,0 +1,46 @@
+"""The answer-period reads: each item's status and due date as of a date, and the figures of
+a set of items (``plansicht.engine.periods`` holds the rules)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from plansicht.engine import periods
+
+from .models import Extension, Submission
+
+
+@dataclass(frozen=True)
+class Row:
+    """An item as of a date: its status, the due date in force and whether it was extended."""
+
+    item: Submission
+    status: str
+    due: date
+    extended: bool
+
+
+def with_extensions(queryset):
+    """The items with their extensions in the order granted (one extra query)."""
+    return queryset.prefetch_related(
+        Prefetch("extensions", queryset=Extension.objects.order_by("on", "pk"))
+    )
+
+
+def rows(queryset, as_of: date) -> list[Row]:
+    """Every item of ``queryset`` received by ``as_of``, with its status then."""
+    out = []
+    for item in with_extensions(queryset.filter(received__lte=as_of)):
+        engine_item = item.engine_item(item.extensions.all())
+        status = periods.status(engine_item, as_of)
+        due = periods.due_in_force(engine_item, as_of)
+        out.append(Row(item, status, due, due != item.due))
+    return out
+
+
+def figures(queryset, as_of: date) -> periods.Figures:
+    """The figures of the items of ``queryset`` as of ``as_of`` (hidden and withdrawn ones
+    left out by the rules)."""
+    items = with_extensions(queryset.filter(received__lte=as_of, hidden=False))
+    return periods.figures((i.engine_item(i.extensions.all()) for i in items), as_of)

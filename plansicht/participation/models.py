@@ -1,0 +1,270 @@
+"""Participation: bodies (advisory councils, the student council, the staff council …), the
+questions and statements people submit about a programme and its items, and the official
+answers to them, with the answer periods of ``plansicht.engine.periods``.
+
+Writes go through ``plansicht.services.participation``; reads use the QuerySet methods here.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.accounts.models import Organisation, Unit
+from plansicht.engine import periods
+from plansicht.plan.models import CODE_LENGTH, Measure, Milestone, Programme, hidden_measure_ids
+from plansicht.staffing.models import Position
+
+from . import holidays
+
+TEXT_LENGTH = 10_000  # a question, a statement, an answer, a reason
+NAME_LENGTH = 200
+
+
+class Body(models.Model):
+    """An organisation that states its view (Popolo/OParl: an organisation with a
+    classification): an advisory council, the student council, a committee. Its speakers are
+    participants an administrator confirmed."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        verbose_name=_("organisation"),
+    )
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    name = models.CharField(_("name"), max_length=NAME_LENGTH)
+    kind = models.CharField(
+        _("kind"),
+        max_length=50,
+        help_text=_(
+            "A classification such as advisory_council, youth_body, staff_council, council, "
+            "committee."
+        ),
+    )
+    speakers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="bodies_spoken_for",
+        verbose_name=_("speakers"),
+        help_text=_(
+            "Participants confirmed to speak for the body: they may submit its statements."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="body_code_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def questions(self):
+        return self.filter(kind=Submission.QUESTION)
+
+    def statements(self):
+        return self.filter(kind=Submission.STATEMENT)
+
+    def public(self):
+        """What the public sees: released items about the programme or a public measure,
+        milestone or post (hidden ones too: they show the moderation's reason, not the text)."""
+        hidden = hidden_measure_ids()
+        return (
+            self.filter(pending=False)
+            .exclude(measure_id__in=hidden)
+            .exclude(milestone__draft=True)
+            .exclude(milestone__measure_id__in=hidden)
+        )
+
+    def counted(self):
+        """The items the figures count: neither hidden by the moderation nor withdrawn (an
+        item awaiting release counts: its clock runs)."""
+        return self.filter(hidden=False)
+
+    def for_measure(self, measure):
+        return self.filter(measure=measure)
+
+
+class Submission(models.Model):
+    """A question or a statement, with its official answer. The received date and the unit
+    responsible are stored when it comes in; so is its original due date, which never
+    changes (extensions are kept apart)."""
+
+    QUESTION = "question"
+    STATEMENT = "statement"
+    KINDS = [(QUESTION, _("question")), (STATEMENT, _("statement"))]
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="submissions")
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    # What it is about: the programme (all three empty), a measure, a milestone or a post.
+    measure = models.ForeignKey(
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("measure"),
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("milestone"),
+    )
+    position = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("post"),
+    )
+    # Who: a participant's account (empty for one received on paper, or once the account is
+    # deleted), and the name shown — never an e-mail address.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        verbose_name=_("participant"),
+    )
+    author_name = models.CharField(_("by"), max_length=NAME_LENGTH, blank=True, default="")
+    body = models.ForeignKey(
+        Body,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("body"),
+    )
+    received = models.DateField(_("received"))
+    due = models.DateField(_("due (original)"))
+    text = models.TextField(_("text"))
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        verbose_name=_("responsible unit"),
+    )
+    answer = models.TextField(_("answer"), blank=True, default="")
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    hidden = models.BooleanField(_("hidden by the moderation"), default=False)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True, default="")
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    pending = models.BooleanField(
+        _("awaiting release"),
+        default=False,
+        help_text=_("Not yet released by a moderator; its due date runs all the same."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received", "-pk"]
+        verbose_name = _("question or statement")
+        verbose_name_plural = _("questions and statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind", "code"], name="submission_code_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "kind", "-received"], name="submission_list")]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def about(self):
+        """The item it is about (a milestone, a post, a measure), or None for the programme."""
+        return self.milestone or self.position or self.measure
+
+    def about_key(self) -> str:
+        """``programme``, ``measure:CODE``, ``milestone:CODE`` or ``position:CODE``."""
+        if self.milestone_id:
+            return f"milestone:{self.milestone.code}"
+        if self.position_id:
+            return f"position:{self.position.code}"
+        if self.measure_id:
+            return f"measure:{self.measure.code}"
+        return "programme"
+
+    def engine_item(self, extensions=None) -> periods.ItemIn:
+        """The item as the period rules read it (``extensions``: prefetched, in order)."""
+        if extensions is None:
+            extensions = self.extensions.all()
+        return periods.ItemIn(
+            received=self.received,
+            due=self.due,
+            extensions=tuple((e.on, e.to) for e in extensions),
+            answered=self.answered_on,
+            withdrawn=self.withdrawn_on,
+            hidden=self.hidden,
+        )
+
+    def status(self, as_of):
+        return periods.status(self.engine_item(), as_of)
+
+    def due_in_force(self, as_of):
+        return periods.due_in_force(self.engine_item(), as_of)
+
+
+class Extension(models.Model):
+    """A later due date, granted on a date with a public reason. Never removed."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="extensions")
+    on = models.DateField(_("granted on"))
+    to = models.DateField(_("extended to"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+
+    def __str__(self):
+        return f"{self.on} → {self.to}"
+
+
+def period_of(programme, kind) -> periods.Period:
+    """The programme's answer period for questions or for statements."""
+    raw = programme.answer_period if kind == Submission.QUESTION else programme.statement_period
+    return periods.Period(raw["kind"], raw["count"])
+
+
+def due_for(programme, kind, received):
+    """The original due date of a ``kind`` of item the programme received on ``received``."""
+    region = holidays.calendar(programme.holiday_region, programme.holiday_categories)
+    return periods.due_date(received, period_of(programme, kind), region)
+
+
+def responsible_unit(programme, *, measure=None, milestone=None, position=None):
+    """The unit that answers: the measure's lead unit (inherited from the parent), for a
+    milestone its measure's; for the programme and its posts, the programme office."""
+    if milestone is not None:
+        measure = milestone.measure
+    if measure is not None:
+        if measure.lead_unit_id is not None:
+            return measure.lead_unit
+        unit_id = Measure.objects.filter(pk=measure.pk).responsible_units().get(measure.pk)
+        return Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    return programme.office_unit
