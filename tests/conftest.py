@@ -50,7 +50,7 @@ def personas(db, today, persona_document):
     organisation = programme.organisation
     lead = Unit.objects.get(organisation=organisation, name="Stabsstelle Digitalisierung")
     other = Unit.objects.create(organisation=organisation, name="Tiefbauamt")
-    office = Unit.objects.create(organisation=organisation, name="Programmbüro")
+    office = Unit.objects.get_or_create(organisation=organisation, name="Programmbüro")[0]
     User = get_user_model()
 
     def user(name, role=None, unit=office):

@@ -258,3 +258,97 @@ def hiring_settings_form(**changes) -> dict:
         "reason": "",
         **changes,
     }
+
+
+def participation_document(slug="testprogramm") -> dict:
+    """The staffed document with the programme office, three bodies, and questions and
+    statements in every state: answered in time, within an extension and late, open, overdue,
+    withdrawn, hidden and awaiting release. Received dates lie in May 2025 (Rhineland-
+    Palatinate: Ascension Day 29.05.); the test clock stands on 01.06.2025."""
+    doc = staffed_document(slug)
+    doc["programme"]["office_unit"] = "Programmbüro"
+    doc["participation"] = {
+        "bodies": [
+            {"code": "SB", "name": "Seniorenbeirat", "kind": "advisory_council"},
+            {"code": "JP", "name": "Jugendparlament", "kind": "youth_body"},
+            {"code": "PR", "name": "Personalrat", "kind": "staff_council"},
+        ],
+        "questions": [
+            {  # due 15 working days after Friday 02.05.: 23.05. — answered in time on 20.05.
+                "code": "F1",
+                "about": "measure:M1",
+                "by": "Anna A.",
+                "received": "2025-05-02",
+                "text": "Wann kommt die Datenplattform?",
+                "answer": {
+                    "on": "2025-05-20",
+                    "unit": "Stabsstelle Digitalisierung",
+                    "text": "Im Herbst.",
+                },
+            },
+            {  # due 22.05. (15 working days after 01.05.), extended to 06.06., answered 04.06.
+                "code": "F2",
+                "about": "milestone:C",
+                "by": "Bernd B.",
+                "received": "2025-05-01",
+                "text": "Warum verzögert sich die Inbetriebnahme?",
+                "extensions": [
+                    {"on": "2025-05-20", "to": "2025-06-06", "reason": "Rückfrage beim Anbieter"}
+                ],
+                "answer": {"on": "2025-06-04", "text": "Lieferengpass."},
+            },
+            {  # received 05.05., due 26.05.: answered late on 28.05.
+                "code": "F3",
+                "about": "programme",
+                "received": "2025-05-05",
+                "text": "Wer leitet das Programm?",
+                "answer": {"on": "2025-05-28", "unit": "Programmbüro", "text": "Das Programmbüro."},
+            },
+            {  # received 12.05., due 03.06. (Ascension Day 29.05. is no working day)
+                "code": "F4",
+                "about": "position:CDO",
+                "by": "Clara C.",
+                "received": "2025-05-12",
+                "text": "Ist die Stelle ausgeschrieben?",
+            },
+            {  # received 06.05., due 27.05.: overdue on 01.06.
+                "code": "F5",
+                "about": "measure:M2",
+                "received": "2025-05-06",
+                "text": "Gibt es schon Radwege?",
+            },
+            {
+                "code": "F6",
+                "about": "measure:M2",
+                "received": "2025-05-06",
+                "text": "Zurückgezogen.",
+                "withdrawn": {"on": "2025-05-07"},
+            },
+            {
+                "code": "F7",
+                "about": "programme",
+                "received": "2025-05-06",
+                "text": "Beleidigung",
+                "hidden": {"reason": "Beleidigend"},
+            },
+            {
+                "code": "F8",
+                "about": "measure:M1",
+                "by": "Dora D.",
+                "received": "2025-05-30",
+                "text": "Noch nicht freigegeben.",
+                "pending": True,
+            },
+        ],
+        "statements": [
+            {  # one month: 14.04. → 14.05., answered 13.05.: in time
+                "code": "S1",
+                "about": "measure:M1",
+                "body": "SB",
+                "received": "2025-04-14",
+                "text": "Der Seniorenbeirat bittet um Sprechstunden vor Ort.",
+                "answer": {"on": "2025-05-13", "text": "Wir richten Sprechstunden ein."},
+            },
+        ],
+    }
+    return doc

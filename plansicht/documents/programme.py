@@ -24,7 +24,7 @@ from plansicht.plan.models import (
 )
 
 from . import PROGRAMME_FORMAT as FORMAT
-from . import funding, staffing
+from . import funding, participation, staffing
 from .check import Checker, as_bool, as_code, as_date, as_int, as_text, join, objects
 from .schema import SCHEMA, known_keys, shape_problems
 
@@ -129,6 +129,9 @@ def parse(data) -> tuple[dict, list[tuple[str, str]]]:
     out.update(funding.parse(c, data, milestones))
     grant_codes = {g.get("code") for g in out["grants"]}
     out.update(staffing.parse(c, data, out["milestones"], milestones, grant_codes))
+    positions = {p.get("code") for p in out["positions"]}
+    indexes = {"measure": measures, "milestone": milestones, "position": positions}
+    out["participation"] = participation.parse(c, data, out["programme"], indexes)
     if c.problems:
         raise DocumentInvalid(c.problems)
     return out, c.warnings
@@ -157,6 +160,7 @@ def _programme(c: Checker, item) -> dict:
                 )
             p["amber_days"], p["red_days"] = amber, red
     staffing.parse_programme(c, item, p)
+    participation.parse_programme(c, item, p)
     return p
 
 
@@ -337,7 +341,7 @@ def _check_measure_tree(c: Checker, measures, index):
 
 def _put(out: dict, key, value):
     """Optional keys are left out when empty."""
-    if value not in (None, "", False, []):
+    if value not in (None, "", False, [], {}):
         out[key] = value
 
 
@@ -354,6 +358,7 @@ def dump(programme: Programme) -> dict:
             "organisation": programme.organisation.name,
             "thresholds": {"amber_days": programme.amber_days, "red_days": programme.red_days},
             **staffing.dump_programme(programme),
+            **participation.dump_programme(programme),
         },
     }
     positions, requires = staffing.dump(programme, _put, _iso)
@@ -422,6 +427,7 @@ def dump(programme: Programme) -> dict:
     _put(doc, "plan_versions", versions)
     doc.update(funding.dump(programme, _put, _iso))
     _put(doc, "positions", positions)
+    _put(doc, "participation", participation.dump(programme, _put, _iso))
     return doc
 
 

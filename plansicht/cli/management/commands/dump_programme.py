@@ -1,10 +1,12 @@
 """Print a programme as a document that loads back to the same state."""
 
 import sys
+from datetime import date
 
 from django.core.management.base import BaseCommand, no_translations
 
 from plansicht.documents.programme import dump, dumps
+from plansicht.engine import calendar
 from plansicht.plan.models import Programme
 
 
@@ -25,6 +27,22 @@ def utf8_output(command):
     """Documents are UTF-8 whatever the locale of the shell says."""
     if command.stdout._out is sys.stdout and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
+
+
+def date_option(command, option, text) -> date:
+    """A date given on the command line, in 1990–2100; anything else exits 1, saying why."""
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        command.stderr.write(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD")
+        raise SystemExit(1) from None
+    if not calendar.in_range(value):
+        command.stderr.write(
+            f"{option}: {text} is outside the dates Plansicht accepts; give a date from "
+            f"{calendar.EARLIEST.isoformat()} to {calendar.LATEST.isoformat()}"
+        )
+        raise SystemExit(1)
+    return value
 
 
 def find_programme(command, slug):

@@ -6,12 +6,11 @@ from datetime import date
 from django.core.management.base import BaseCommand, no_translations
 from django.utils.formats import date_format
 
-from plansicht.engine import calendar
 from plansicht.engine.schedule import CycleError
 from plansicht.forecast import run
 from plansicht.forecast.money import money_text
 
-from .dump_programme import find_programme, utf8_output
+from .dump_programme import date_option, find_programme, utf8_output
 
 
 def _iso(d):
@@ -175,19 +174,7 @@ class Command(BaseCommand):
         return out
 
     def date(self, option, text) -> date:
-        """A date given on the command line, in 1990–2100; anything else exits 1, saying why."""
-        try:
-            value = date.fromisoformat(text)
-        except ValueError:
-            self.stderr.write(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD")
-            raise SystemExit(1) from None
-        if not calendar.in_range(value):
-            self.stderr.write(
-                f"{option}: {text} is outside the dates Plansicht accepts; give a date from "
-                f"{calendar.EARLIEST.isoformat()} to {calendar.LATEST.isoformat()}"
-            )
-            raise SystemExit(1)
-        return value
+        return date_option(self, option, text)
 
     def summary(self, programme, result):
         fc = result.forecast

@@ -1,0 +1,100 @@
+"""Report a programme's questions and statements with their status as of a date, and the
+figures; stores nothing."""
+
+import json
+
+from django.core.management.base import BaseCommand, no_translations
+
+from plansicht import clock
+from plansicht.participation import figures as reads
+from plansicht.participation.models import Submission
+
+from .dump_programme import date_option, find_programme, utf8_output
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _decimal(value):
+    return str(value) if value is not None else None
+
+
+def as_json(programme, as_of) -> dict:
+    out = {}
+    numbers = {}
+    for key, kind in (("questions", Submission.QUESTION), ("statements", Submission.STATEMENT)):
+        items = Submission.objects.filter(programme=programme, kind=kind)
+        out[key] = [
+            {
+                "code": row.item.code,
+                "received": _iso(row.item.received),
+                "due": _iso(row.due),
+                "original_due": _iso(row.item.due),
+                "answered": _iso(row.item.answered_on)
+                if row.item.answered_on is not None and row.item.answered_on <= as_of
+                else None,
+                "status": row.status,
+            }
+            for row in sorted(reads.rows(items, as_of), key=lambda r: r.item.code)
+        ]
+        f = reads.figures(items, as_of)
+        numbers[key] = {
+            **f.counts,
+            "share_answered_in_time": _decimal(f.share_answered_in_time),
+            "median_days_to_answer": _decimal(f.median_days_to_answer),
+        }
+    return {**out, "figures": numbers}
+
+
+class Command(BaseCommand):
+    help = (
+        "Show the questions and statements of programme SLUG with their status as of a date "
+        "(default today), and the figures; stores nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            metavar="YYYY-MM-DD",
+            help="the status date (default: today in Europe/Berlin)",
+        )
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+
+    @no_translations  # scripts and logs get one language: English
+    def handle(self, *args, slug, as_of, json: bool, **options):
+        status_date = date_option(self, "--as-of", as_of) if as_of else clock.today()
+        programme = find_programme(self, slug)
+        data = as_json(programme, status_date)
+        utf8_output(self)
+        if json:
+            self.stdout.write(_dumps(data))
+            return
+        out = self.stdout.write
+        out(f"{programme.title} ({programme.slug}), as of {status_date:%d.%m.%Y}")
+        for key, title in (("questions", "Questions"), ("statements", "Statements")):
+            f = data["figures"][key]
+            out("")
+            out(
+                f"{title}: {f['open']} open, {f['overdue']} overdue, {f['answered_in_time']} "
+                f"answered in time, {f['answered_within_extension']} within an extension, "
+                f"{f['answered_late']} late"
+            )
+            share = f["share_answered_in_time"]
+            median = f["median_days_to_answer"]
+            out(
+                f"  answered in time: {share + ' %' if share else '–'}; "
+                f"median days to answer: {median or '–'}"
+            )
+            for item in data[key]:
+                answered = item["answered"] or "–"
+                out(
+                    f"  {item['code']:<10} received {item['received']}  due {item['due']}  "
+                    f"answered {answered:<10}  {item['status']}"
+                )
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

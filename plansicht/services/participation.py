@@ -1,0 +1,516 @@
+"""Questions and statements with their official answers: one function per operation, each
+through ``common.commit`` with one history event. None of them can move the forecast
+(``forecast=False``).
+
+Dates follow the answer-period rules of ``plansicht.engine.periods``: the received date is
+today's (or, for an item the office enters from a letter, e-mail or call, the date it came
+in); an answer is dated the day it is saved, and a correction keeps the first answer's date;
+an extension is granted today, to a later date taken as given, and never after the answer.
+"""
+
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from plansicht import clock
+from plansicht.accounts.models import Unit
+from plansicht.participation.models import (
+    TEXT_LENGTH,
+    Body,
+    Extension,
+    Submission,
+    due_for,
+    responsible_unit,
+)
+from plansicht.plan.models import Measure, Milestone
+from plansicht.staffing.models import Position
+
+from . import Actor, ServiceError
+from .common import check_date_range, commit
+from .permissions import can_answer, can_enter_submissions, can_moderate, check
+
+PREFIX = {Submission.QUESTION: "F", Submission.STATEMENT: "S"}  # Frage, Stellungnahme
+
+
+def _short(value: date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _text(value, field: str, *, required=True, limit=TEXT_LENGTH) -> str:
+    value = (value or "").replace("\r\n", "\n").strip()
+    if required and not value:
+        raise ServiceError(_("Please enter a text."), field=field)
+    if len(value) > limit:
+        raise ServiceError(
+            _("The text is {length} characters long; at most {limit} are allowed.").format(
+                length=len(value), limit=limit
+            ),
+            field=field,
+        )
+    for position, char in enumerate(value, start=1):
+        if (ord(char) < 32 and char not in "\n\t") or 0x7F <= ord(char) < 0xA0:
+            raise ServiceError(
+                _(
+                    "The text contains an invisible control character (at position {n}); "
+                    "please remove it."
+                ).format(n=position),
+                field=field,
+            )
+        if 0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069:
+            raise ServiceError(
+                _(
+                    "The text contains a character that changes the writing direction (at "
+                    "position {n}); please remove it."
+                ).format(n=position),
+                field=field,
+            )
+    return value
+
+
+def _event(submission: Submission, changes: dict, *, public=None) -> dict:
+    """The event fields every participation event shares: about the item, in the history of
+    its measure (a milestone's: its measure's), public once the item is released."""
+    measure = submission.measure
+    if submission.milestone_id is not None:
+        measure = submission.milestone.measure
+    return {
+        "subject": submission,
+        "label": submission.code,
+        "measure": measure,
+        "milestone": submission.milestone,
+        "public": (not submission.pending) if public is None else public,
+        "changes": changes,
+    }
+
+
+def next_code(programme, kind) -> str:
+    """The next free code of its kind in the programme: F1, F2, … and S1, S2, …"""
+    prefix = PREFIX[kind]
+    codes = Submission.objects.filter(programme=programme, kind=kind, code__startswith=prefix)
+    numbers = [
+        int(code[len(prefix) :])
+        for code in codes.values_list("code", flat=True)
+        if code[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def submit(
+    programme,
+    *,
+    actor: Actor,
+    kind: str,
+    text: str,
+    about=None,
+    author=None,
+    author_name: str = "",
+    body: Body | None = None,
+    received: date | None = None,
+) -> Submission:
+    """Receive a question or a statement about the programme (``about`` None) or a measure,
+    milestone or post. With ``received`` it is one the office enters from a letter, e-mail or
+    call (the staff member needs the right to); without, it is received today."""
+    if kind not in PREFIX:
+        raise ServiceError(_("Choose a question or a statement."), field="kind")
+    if received is None:
+        received = clock.today()
+        if author is not None:
+            check(actor, lambda user: user == author)
+        else:
+            check(actor, lambda user: can_enter_submissions(user, programme))
+    else:
+        check(actor, lambda user: can_enter_submissions(user, programme))
+        if not isinstance(received, date):
+            raise ServiceError(_("Enter the date it was received."), field="received")
+        check_date_range(received, "received")
+        if received > clock.today():
+            raise ServiceError(
+                _("The received date lies in the future. Enter the date it reached you."),
+                field="received",
+            )
+    text = _text(text, "text")
+    author_name = _text(author_name, "author_name", required=False, limit=200)
+    if "@" in author_name:
+        raise ServiceError(
+            _("Enter a name, not an e-mail address: the name is shown publicly."),
+            field="author_name",
+        )
+    target = _about(programme, kind, about)
+    if kind == Submission.STATEMENT:
+        if body is None or body.organisation_id != programme.organisation_id:
+            raise ServiceError(_("Choose the body whose statement it is."), field="body")
+    elif body is not None:
+        raise ServiceError(_("Only statements are submitted for a body."), field="body")
+    unit = responsible_unit(programme, **target)
+    try:
+        due = due_for(programme, kind, received)
+    except (OverflowError, ValueError) as error:
+        raise ServiceError(str(error), field="received") from None
+    # Pre-moderation holds what participants submit online; the office's entries are shown.
+    pending = programme.premoderation and kind == Submission.QUESTION and author is not None
+    holder = {}
+
+    def apply():
+        # Two items at the same moment could draw the same number: the unique constraint
+        # refuses the second, whose transaction is then rolled back whole.
+        holder["item"] = Submission.objects.create(
+            programme=programme,
+            kind=kind,
+            code=next_code(programme, kind),
+            author=author,
+            author_name=author_name,
+            body=body,
+            received=received,
+            due=due,
+            text=text,
+            unit=unit,
+            pending=pending,
+            **target,
+        )
+
+    commit(
+        programme,
+        actor=actor,
+        reason="",
+        action=f"{kind}.received",
+        apply=apply,
+        event=lambda: _event(
+            holder["item"],
+            {
+                "received": [None, received.isoformat()],
+                "due": [None, due.isoformat()],
+                "unit": [None, unit.name if unit else None],
+            },
+        ),
+        forecast=False,
+    )
+    return holder["item"]
+
+
+def _about(programme, kind, about) -> dict:
+    """{"measure"|"milestone"|"position": item} for an item of the programme, {} for None."""
+    if about is None:
+        return {}
+    if isinstance(about, Measure | Milestone | Position) and about.programme_id == programme.pk:
+        if isinstance(about, Position):
+            if kind == Submission.STATEMENT:
+                raise ServiceError(
+                    _("A statement is about the programme, a measure or a milestone."),
+                    field="about",
+                )
+            return {"position": about}
+        if getattr(about, "draft", False):
+            raise ServiceError(_("This item is not published."), field="about")
+        return {type(about).__name__.lower(): about}
+    raise ServiceError(_("Choose what it is about."), field="about")
+
+
+def answer(submission: Submission, *, actor: Actor, text: str, expected_version=None):
+    """Give the official answer, dated today, by the actor's unit; or correct it (the first
+    answer's date stays)."""
+    check(actor, lambda user: can_answer(user, submission))
+    text = _text(text, "answer")
+    if submission.withdrawn_on is not None:
+        raise ServiceError(_("The asker withdrew this item; it is not answered any more."))
+    today = clock.today()
+    correcting = submission.answered_on is not None
+    unit = actor.unit or submission.unit
+    old = {"answer": submission.answer, "answered_on": submission.answered_on}
+    old_unit = submission.answer_unit
+
+    def apply():
+        submission.answer = text
+        if not correcting:
+            submission.answered_on = max(today, submission.received)
+            submission.answer_unit = unit
+        submission.save(update_fields=["answer", "answered_on", "answer_unit", "version"])
+
+    def undo():
+        submission.answer, submission.answered_on = old["answer"], old["answered_on"]
+        submission.answer_unit = old_unit
+
+    changes = {"answer": [old["answer"] or None, text]}
+    if not correcting:
+        changes["answered_on"] = [None, max(today, submission.received).isoformat()]
+    commit(
+        submission.programme,
+        actor=actor,
+        reason="",
+        action="submission.answer_corrected" if correcting else "submission.answered",
+        apply=apply,
+        undo=undo,
+        event=lambda: _event(submission, changes),
+        versioned=submission,
+        expected_version=expected_version,
+        forecast=False,
+    )
+
+
+def extend(
+    submission: Submission, *, actor: Actor, to: date, reason: str, expected_version=None
+) -> Extension:
+    """Extend the due date, granted today, to a later date (taken as given) with a public
+    reason. Not after the answer."""
+    check(actor, lambda user: can_answer(user, submission))
+    if not isinstance(to, date):
+        raise ServiceError(_("Enter the new due date."), field="to")
+    check_date_range(to, "to")
+    reason = _text(reason, "reason", limit=2000)
+    if submission.answered_on is not None:
+        raise ServiceError(_("This item is answered; its due date can no longer be extended."))
+    if submission.withdrawn_on is not None:
+        raise ServiceError(_("The asker withdrew this item."))
+    today = clock.today()
+    in_force = submission.due_in_force(today)
+    if to <= in_force:
+        raise ServiceError(
+            _("The new due date must be later than the one in force, {due}.").format(
+                due=_short(in_force)
+            ),
+            field="to",
+        )
+    holder = {}
+
+    def apply():
+        holder["extension"] = Extension.objects.create(
+            submission=submission, on=today, to=to, reason=reason
+        )
+
+    commit(
+        submission.programme,
+        actor=actor,
+        reason=reason,
+        action="submission.extended",
+        apply=apply,
+        event=lambda: _event(submission, {"to": [in_force.isoformat(), to.isoformat()]}),
+        versioned=submission,
+        expected_version=expected_version,
+        forecast=False,
+    )
+    return holder["extension"]
+
+
+def forward(
+    submission: Submission, *, actor: Actor, unit: Unit, reason: str, expected_version=None
+):
+    """Pass the item to another unit of the organisation to answer."""
+    check(actor, lambda user: can_answer(user, submission))
+    if not isinstance(unit, Unit) or unit.organisation_id != submission.programme.organisation_id:
+        raise ServiceError(_("Choose a unit of the organisation."), field="unit")
+    if unit.pk == submission.unit_id:
+        raise ServiceError(_("The item is with this unit already."), field="unit")
+    reason = _text(reason, "reason", required=False, limit=2000)
+    old = submission.unit
+
+    def apply():
+        submission.unit = unit
+        submission.save(update_fields=["unit", "version"])
+
+    def undo():
+        submission.unit = old
+
+    commit(
+        submission.programme,
+        actor=actor,
+        reason=reason,
+        action="submission.forwarded",
+        apply=apply,
+        undo=undo,
+        event=lambda: _event(submission, {"unit": [old.name if old else None, unit.name]}),
+        versioned=submission,
+        expected_version=expected_version,
+        forecast=False,
+    )
+
+
+def hide(submission: Submission, *, actor: Actor, reason: str, expected_version=None):
+    """Hide an item with a public reason: the page shows the reason instead of the text, and
+    the item leaves the figures. Nothing is deleted."""
+    check(actor, lambda user: can_moderate(user, submission.programme))
+    reason = _text(reason, "reason", limit=2000)
+    if submission.hidden:
+        raise ServiceError(_("This item is hidden already."))
+
+    def apply():
+        submission.hidden, submission.hidden_reason = True, reason
+        submission.save(update_fields=["hidden", "hidden_reason", "version"])
+
+    def undo():
+        submission.hidden, submission.hidden_reason = False, ""
+
+    commit(
+        submission.programme,
+        actor=actor,
+        reason=reason,
+        action="submission.hidden",
+        apply=apply,
+        undo=undo,
+        event=lambda: _event(submission, {"hidden": [False, True]}, public=True),
+        versioned=submission,
+        expected_version=expected_version,
+        forecast=False,
+    )
+
+
+def release(submission: Submission, *, actor: Actor, reason: str = "", expected_version=None):
+    """Release an item awaiting moderation, or show a hidden one again."""
+    check(actor, lambda user: can_moderate(user, submission.programme))
+    if not submission.pending and not submission.hidden:
+        raise ServiceError(_("This item is shown already."))
+    reason = _text(reason, "reason", required=False, limit=2000)
+    old = (submission.pending, submission.hidden, submission.hidden_reason)
+    changes = {}
+    if submission.pending:
+        changes["pending"] = [True, False]
+    if submission.hidden:
+        changes["hidden"] = [True, False]
+
+    def apply():
+        submission.pending = submission.hidden = False
+        submission.hidden_reason = ""
+        submission.save(update_fields=["pending", "hidden", "hidden_reason", "version"])
+
+    def undo():
+        submission.pending, submission.hidden, submission.hidden_reason = old
+
+    commit(
+        submission.programme,
+        actor=actor,
+        reason=reason,
+        action="submission.released",
+        apply=apply,
+        undo=undo,
+        event=lambda: _event(submission, changes, public=True),
+        versioned=submission,
+        expected_version=expected_version,
+        forecast=False,
+    )
+
+
+def withdraw(submission: Submission, *, actor: Actor, expected_version=None):
+    """The asker withdraws an unanswered question (today)."""
+    check(actor, lambda user: submission.author_id is not None and user.pk == submission.author_id)
+    if submission.answered_on is not None:
+        raise ServiceError(_("This question is answered; it can no longer be withdrawn."))
+    if submission.withdrawn_on is not None:
+        raise ServiceError(_("This question is withdrawn already."))
+    today = clock.today()
+
+    def apply():
+        submission.withdrawn_on = today
+        submission.save(update_fields=["withdrawn_on", "version"])
+
+    def undo():
+        submission.withdrawn_on = None
+
+    commit(
+        submission.programme,
+        actor=actor,
+        reason="",
+        action="submission.withdrawn",
+        apply=apply,
+        undo=undo,
+        event=lambda: _event(submission, {"withdrawn_on": [None, today.isoformat()]}),
+        versioned=submission,
+        expected_version=expected_version,
+        forecast=False,
+    )
+
+
+# -- loading a programme document ------------------------------------------------------------
+
+
+def detach_participation(programme, document: dict):
+    """Before the plan of a document replaces the programme's: remove the items the document
+    lacks and loosen the rest from the measures, milestones and posts they are about (set
+    again by ``replace_participation_state``), so that the plan can drop what it must."""
+    section = document.get("participation", {})
+    keep = {(Submission.QUESTION, q["code"]) for q in section.get("questions", [])} | {
+        (Submission.STATEMENT, s["code"]) for s in section.get("statements", [])
+    }
+    items = Submission.objects.filter(programme=programme)
+    for pk, kind, code in items.values_list("pk", "kind", "code"):
+        if (kind, code) not in keep:
+            Submission.objects.filter(pk=pk).delete()
+    items.update(measure=None, milestone=None, position=None)
+
+
+def replace_participation_state(programme, organisation, document: dict):
+    """Make the programme's settings, bodies, questions and statements equal the document's,
+    items matched by kind and code (they keep their identity and history). Part of
+    ``services.programme.load_programme``, which writes the one event."""
+    data = document["programme"]
+    section = document.get("participation", {})
+    units = {}
+
+    def unit(name):
+        if not name:
+            return None
+        if name not in units:
+            units[name] = Unit.objects.get_or_create(organisation=organisation, name=name)[0]
+        return units[name]
+
+    for key in ("answer_period", "statement_period", "holiday_region", "holiday_categories"):
+        setattr(programme, key, data[key])
+    programme.premoderation = data["premoderation"]
+    programme.office_unit = unit(data["office_unit"])
+    programme.save(
+        update_fields=[
+            "answer_period",
+            "statement_period",
+            "holiday_region",
+            "holiday_categories",
+            "premoderation",
+            "office_unit",
+        ]
+    )
+    bodies = {}
+    for b in section.get("bodies", []):
+        body, _created = Body.objects.update_or_create(
+            organisation=organisation,
+            code=b["code"],
+            defaults={"name": b["name"], "kind": b["kind"]},
+        )
+        bodies[b["code"]] = body
+    lookup = {
+        "measure": {m.code: m for m in Measure.objects.filter(programme=programme)},
+        "milestone": {
+            m.code: m
+            for m in Milestone.objects.filter(programme=programme).select_related("measure")
+        },
+        "position": {p.code: p for p in Position.objects.filter(programme=programme)},
+    }
+    existing = {(s.kind, s.code): s for s in Submission.objects.filter(programme=programme)}
+    for key, kind in (("questions", Submission.QUESTION), ("statements", Submission.STATEMENT)):
+        for item in section.get(key, []):
+            s = existing.get((kind, item["code"]))
+            if s is None:
+                s = Submission(programme=programme, kind=kind, code=item["code"])
+            else:  # a form opened before the load must not overwrite it
+                s.version += 1
+            what, code = item["about"]
+            target = {} if what == "programme" else {what: lookup[what][code]}
+            s.measure = target.get("measure")
+            s.milestone = target.get("milestone")
+            s.position = target.get("position")
+            s.author_name = item["by"]
+            s.body = bodies.get(item["body"]) if item["body"] else None
+            if s.body is None and item["body"]:
+                s.body = Body.objects.get(organisation=organisation, code=item["body"])
+            s.received, s.due, s.text = item["received"], item["due"], item["text"]
+            s.unit = unit(item["unit"]) if item["unit"] else responsible_unit(programme, **target)
+            answer = item["answer"]
+            s.answered_on = answer["on"] if answer else None
+            s.answer = answer["text"] if answer else ""
+            s.answer_unit = unit(answer["unit"]) if answer else None
+            s.hidden = item["hidden"] is not None
+            s.hidden_reason = item["hidden"]["reason"] if item["hidden"] else ""
+            s.withdrawn_on = item["withdrawn"]["on"] if item["withdrawn"] else None
+            s.pending = item["pending"]
+            s.save()
+            s.extensions.all().delete()
+            Extension.objects.bulk_create(
+                Extension(submission=s, on=e["on"], to=e["to"], reason=e["reason"])
+                for e in item["extensions"]
+            )
