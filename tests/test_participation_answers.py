@@ -199,7 +199,7 @@ def test_hostile_text_is_stored_as_given(personas, text, stored):
 @pytest.mark.parametrize(
     "text, says",
     [
-        ("a" * 10_001, "10001 characters"),
+        ("a" * 10_001, "too long"),
         ("Frage\x00", "control character"),
         ("Frage\x1b[31m", "control character"),
         ("abc\u202etxt.exe", "writing direction"),

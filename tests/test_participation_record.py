@@ -209,3 +209,12 @@ def test_no_participation_section_is_written_when_there_is_none(today):
 
     programme = load(document())
     assert "participation" not in dump(programme)
+
+
+def test_texts_in_the_document_are_checked_like_the_office_checks_them():
+    doc = participation_document()
+    doc["participation"]["questions"][0]["text"] = "Frage\u202egnirts"
+    doc["participation"]["questions"][1]["answer"]["text"] = "<script>alert(1)</script>"
+    found = problems(doc)
+    assert "writing direction" in found["participation.questions[0].text"]
+    assert "participation.questions[1].answer.text" not in found  # markup is stored as given

@@ -6,9 +6,12 @@ are never part of it.
 The original due date of each item is computed here from the document's own settings
 (``plansicht.engine.periods``), so that the extensions can be checked against it."""
 
+from django.core.exceptions import ValidationError
+
+from plansicht.content import markdown
 from plansicht.engine import periods
 from plansicht.participation import holidays
-from plansicht.participation.models import Body, Submission
+from plansicht.participation.models import REASON_LENGTH, TEXT_LENGTH, Body, Submission
 
 from .check import as_bool, as_code, as_date, as_int, as_text, join
 from .schema import known_keys
@@ -82,6 +85,17 @@ def parse(c, doc, programme: dict, indexes: dict) -> dict:
     return out
 
 
+def _text(c, path, value, limit):
+    """A text as the office would accept it (``content.markdown.check``); a problem if not."""
+    if not value:
+        return value
+    try:
+        return markdown.check(value, max_length=limit, field_label=path)
+    except ValidationError as error:
+        c.problem(path, " ".join(error.messages))
+        return value
+
+
 def _items(section, key):
     value = section.get(key, [])
     for i, raw in enumerate(value if isinstance(value, list) else []):
@@ -97,7 +111,7 @@ def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
         "body": as_code(item, "body") if kind == Submission.STATEMENT else None,
         "received": as_date(item, "received"),
         "unit": as_text(item, "unit") or None,
-        "text": as_text(item, "text"),
+        "text": _text(c, f"{path}.text", as_text(item, "text"), TEXT_LENGTH),
         "extensions": [],
         "answer": None,
         "hidden": None,
@@ -136,7 +150,7 @@ def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
         out["answer"] = {
             "on": as_date(answer, "on"),
             "unit": as_text(answer, "unit") or None,
-            "text": as_text(answer, "text"),
+            "text": _text(c, f"{path}.answer.text", as_text(answer, "text"), TEXT_LENGTH),
         }
         on = out["answer"]["on"]
         if on is not None and received is not None and on < received:
@@ -149,7 +163,8 @@ def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
         where = f"{path}.extensions[{j}]"
         c.unknown(raw, where, known_keys("extension"))
         on, to = as_date(raw, "on"), as_date(raw, "to")
-        out["extensions"].append({"on": on, "to": to, "reason": as_text(raw, "reason")})
+        reason = _text(c, f"{where}.reason", as_text(raw, "reason"), REASON_LENGTH)
+        out["extensions"].append({"on": on, "to": to, "reason": reason})
         if on is None or to is None:
             continue
         if received is not None and on < received:
@@ -172,7 +187,8 @@ def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
     hidden = item.get("hidden")
     if isinstance(hidden, dict):
         c.unknown(hidden, f"{path}.hidden", {"reason"})
-        out["hidden"] = {"reason": as_text(hidden, "reason")}
+        reason = _text(c, f"{path}.hidden.reason", as_text(hidden, "reason"), REASON_LENGTH)
+        out["hidden"] = {"reason": reason}
     withdrawn = item.get("withdrawn")
     if isinstance(withdrawn, dict):
         c.unknown(withdrawn, f"{path}.withdrawn", {"on"})

@@ -16,7 +16,8 @@ from plansicht.staffing.models import Position
 
 from . import holidays
 
-TEXT_LENGTH = 10_000  # a question, a statement, an answer, a reason
+TEXT_LENGTH = 10_000  # a question, a statement, an answer
+REASON_LENGTH = 2_000  # of an extension, of hiding
 NAME_LENGTH = 200
 
 

@@ -10,12 +10,16 @@ an extension is granted today, to a later date taken as given, and never after t
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plansicht import clock
 from plansicht.accounts.models import Unit
+from plansicht.content import markdown
 from plansicht.participation.models import (
+    REASON_LENGTH,
     TEXT_LENGTH,
     Body,
     Extension,
@@ -37,34 +41,23 @@ def _short(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+LABELS = {
+    "text": gettext_lazy("Text"),
+    "answer": gettext_lazy("Answer"),
+    "reason": gettext_lazy("Reason"),
+    "author_name": gettext_lazy("Name"),
+}
+
+
 def _text(value, field: str, *, required=True, limit=TEXT_LENGTH) -> str:
-    value = (value or "").replace("\r\n", "\n").strip()
+    """A text as ``content.markdown.check`` accepts it (length, no control or direction
+    characters), as a ServiceError on ``field`` if not; markup is stored as given."""
+    try:
+        value = markdown.check(value or "", max_length=limit, field_label=LABELS[field])
+    except ValidationError as error:
+        raise ServiceError(" ".join(error.messages), field=field) from None
     if required and not value:
         raise ServiceError(_("Please enter a text."), field=field)
-    if len(value) > limit:
-        raise ServiceError(
-            _("The text is {length} characters long; at most {limit} are allowed.").format(
-                length=len(value), limit=limit
-            ),
-            field=field,
-        )
-    for position, char in enumerate(value, start=1):
-        if (ord(char) < 32 and char not in "\n\t") or 0x7F <= ord(char) < 0xA0:
-            raise ServiceError(
-                _(
-                    "The text contains an invisible control character (at position {n}); "
-                    "please remove it."
-                ).format(n=position),
-                field=field,
-            )
-        if 0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069:
-            raise ServiceError(
-                _(
-                    "The text contains a character that changes the writing direction (at "
-                    "position {n}); please remove it."
-                ).format(n=position),
-                field=field,
-            )
     return value
 
 
@@ -256,7 +249,7 @@ def extend(
     if not isinstance(to, date):
         raise ServiceError(_("Enter the new due date."), field="to")
     check_date_range(to, "to")
-    reason = _text(reason, "reason", limit=2000)
+    reason = _text(reason, "reason", limit=REASON_LENGTH)
     if submission.answered_on is not None:
         raise ServiceError(_("This item is answered; its due date can no longer be extended."))
     if submission.withdrawn_on is not None:
@@ -300,7 +293,7 @@ def forward(
         raise ServiceError(_("Choose a unit of the organisation."), field="unit")
     if unit.pk == submission.unit_id:
         raise ServiceError(_("The item is with this unit already."), field="unit")
-    reason = _text(reason, "reason", required=False, limit=2000)
+    reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
     old = submission.unit
 
     def apply():
@@ -328,7 +321,7 @@ def hide(submission: Submission, *, actor: Actor, reason: str, expected_version=
     """Hide an item with a public reason: the page shows the reason instead of the text, and
     the item leaves the figures. Nothing is deleted."""
     check(actor, lambda user: can_moderate(user, submission.programme))
-    reason = _text(reason, "reason", limit=2000)
+    reason = _text(reason, "reason", limit=REASON_LENGTH)
     if submission.hidden:
         raise ServiceError(_("This item is hidden already."))
 
@@ -358,7 +351,7 @@ def release(submission: Submission, *, actor: Actor, reason: str = "", expected_
     check(actor, lambda user: can_moderate(user, submission.programme))
     if not submission.pending and not submission.hidden:
         raise ServiceError(_("This item is shown already."))
-    reason = _text(reason, "reason", required=False, limit=2000)
+    reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
     old = (submission.pending, submission.hidden, submission.hidden_reason)
     changes = {}
     if submission.pending:
