@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",  # login throttling (below, "Login throttling")
+    "allauth",  # participants' accounts (below, "Participants")
+    "allauth.account",
+    "django_tasks",  # background tasks: mail (below, "Tasks and mail")
+    "django_tasks_db",
     # domain, from the floor up
     "plansicht.accounts",
     "plansicht.history",
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
@@ -166,6 +171,7 @@ if not DEBUG:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # participants, by e-mail address
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
@@ -188,6 +194,55 @@ except ValueError:
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:index"
 LOGOUT_REDIRECT_URL = "portal:index"
+
+# Participants (django-allauth): they sign up with an e-mail address and a display name, confirm
+# the address by a link (double opt-in) and log in with a password or a one-time code by mail.
+# Their logins are throttled by allauth's rate limits (its defaults). Staff log in at /office/.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Plansicht] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "portal:index"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+
+# Tasks and mail. Mail goes out from background tasks (django-tasks with its database backend),
+# enqueued when the transaction commits; `manage.py db_worker` runs them (README, "Running").
+# Without EMAIL_HOST the mails are printed to the console (the demo does this).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Absolute links in mails, feeds and unsubscribe links.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is not set. With DEBUG off, give the address the site is reached at, e.g. "
+        "SITE_URL=https://plansicht.example.de (used for links in mails and feeds)."
+    )
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+try:
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+except ValueError:
+    raise ImproperlyConfigured("EMAIL_PORT must be a port number, e.g. 587.") from None
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Plansicht <plansicht@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Uploaded files (a statement's PDF), under var/ unless MEDIA_ROOT says otherwise.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "media/"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from plansicht.documents.programme import DocumentInvalid, dump, parse
 from plansicht.participation import holidays
@@ -215,6 +216,7 @@ def test_texts_in_the_document_are_checked_like_the_office_checks_them():
     doc = participation_document()
     doc["participation"]["questions"][0]["text"] = "Frage\u202egnirts"
     doc["participation"]["questions"][1]["answer"]["text"] = "<script>alert(1)</script>"
-    found = problems(doc)
+    with translation.override("en"):  # as load_programme runs: in English
+        found = problems(doc)
     assert "writing direction" in found["participation.questions[0].text"]
     assert "participation.questions[1].answer.text" not in found  # markup is stored as given

@@ -37,8 +37,18 @@ def test_production_without_allowed_hosts_refuses_to_start_and_says_why():
 
 
 def test_production_with_its_settings_starts():
-    proc = manage_check(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="plansicht.example.de")
+    proc = manage_check(
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="plansicht.example.de",
+        SITE_URL="https://plansicht.example.de",
+    )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_production_needs_the_site_address_for_its_mails():
+    proc = manage_check(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="plansicht.example.de")
+    assert proc.returncode != 0 and "SITE_URL is not set" in proc.stderr
 
 
 def test_a_nonsense_boolean_is_refused():

@@ -64,6 +64,68 @@ class Body(models.Model):
         return self.name
 
 
+class Participant(models.Model):
+    """What a participant's account holds besides the e-mail address (django-allauth keeps
+    that, verified): the name shown with their contributions, and how they get mail."""
+
+    SINGLE = "single"
+    DIGEST = "digest"
+    MAIL_MODES = [(SINGLE, _("one mail per notice")), (DIGEST, _("one daily digest"))]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participant"
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=NAME_LENGTH,
+        help_text=_("Shown with your questions and comments. Not your e-mail address."),
+    )
+    mail_mode = models.CharField(
+        _("notifications"), max_length=10, choices=MAIL_MODES, default=SINGLE
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self):
+        return self.display_name
+
+
+class Follow(models.Model):
+    """A participant follows a programme, a measure, a question or a post, and is told by mail
+    what happens to it. An asker follows their own question."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    submission = models.ForeignKey(
+        "Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "measure", "position", "submission"],
+                name="follow_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.submission or self.measure or self.position or self.programme}"
+
+
 class SubmissionQuerySet(models.QuerySet):
     def questions(self):
         return self.filter(kind=Submission.QUESTION)
