@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "plansicht.staffing",
     "plansicht.participation",
     "plansicht.forecast",
+    "plansicht.notify",
     # faces
     "plansicht.cli",
     "plansicht.portal",

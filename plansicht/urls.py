@@ -9,6 +9,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("office/", include("plansicht.office.urls")),
+    path("", include("plansicht.notify.urls")),
     path("", include("plansicht.portal.urls")),
     prefix_default_language=False,
 )

@@ -620,12 +620,3 @@ def _sync(model, key_field, existing_qs, fields, wanted: dict) -> None:
         (model(**{key_field: key}, **dict(zip(fields, wanted[key], strict=True))) for key in fresh),
         batch_size=BATCH,
     )
-
-
-def refresh_all(as_of: date | None = None):
-    """Recompute and store the forecast of every programme; yields each programme when done."""
-    from plansicht.plan.models import Programme
-
-    for programme in Programme.objects.order_by("slug"):
-        refresh(programme, as_of)
-        yield programme

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from plansicht.engine import calendar
 from plansicht.forecast import run
 from plansicht.history.models import Event, record
+from plansicht.notify import hooks
 from plansicht.plan.models import Programme
 
 from . import Actor, ChangedMeanwhile, ReasonRequired, ServiceError
@@ -97,6 +98,7 @@ def _commit_atomic(
             _next_version(programme, versioned, expected_version)
         as_of = run.today()
         before = run.compute(programme, as_of) if forecast else None
+        followed = hooks.measure_states(programme) if forecast else None
         apply()
         if callable(event):
             event = event()
@@ -104,6 +106,7 @@ def _commit_atomic(
         if forecast:
             after = run.compute(programme, as_of)
             run.store(programme, after, event_at=as_of, moved=run.moved(before, after))
+            hooks.forecast_stored(programme, followed)
             later = _finishes_moved_later(before, after)
         if (later or planned_later) and not reason:
             raise ReasonRequired(_later_message(later), field="reason")
@@ -114,7 +117,7 @@ def _commit_atomic(
             new = after.forecast.milestones.get(subject_forecast)
             if old and new and old.finish != new.finish:
                 changes["forecast_finish"] = [old.finish, new.finish]
-        return record(
+        written = record(
             action=action,
             programme=programme,
             changes=changes,
@@ -124,6 +127,8 @@ def _commit_atomic(
             unit=actor.unit,
             **event,
         )
+        hooks.event_written(written)
+        return written
 
 
 def _next_version(programme, obj, expected_version):

@@ -23,6 +23,7 @@ from plansicht.participation.models import (
     TEXT_LENGTH,
     Body,
     Extension,
+    Follow,
     Submission,
     due_for,
     responsible_unit,
@@ -147,7 +148,7 @@ def submit(
     def apply():
         # Two items at the same moment could draw the same number: the unique constraint
         # refuses the second, whose transaction is then rolled back whole.
-        holder["item"] = Submission.objects.create(
+        holder["item"] = item = Submission.objects.create(
             programme=programme,
             kind=kind,
             code=next_code(programme, kind),
@@ -161,6 +162,8 @@ def submit(
             pending=pending,
             **target,
         )
+        if author is not None:  # an asker follows their own question
+            Follow.objects.get_or_create(user=author, programme=programme, submission=item)
 
     commit(
         programme,
@@ -409,6 +412,45 @@ def withdraw(submission: Submission, *, actor: Actor, expected_version=None):
         expected_version=expected_version,
         forecast=False,
     )
+
+
+# -- following ------------------------------------------------------------------------------
+
+
+def follow(user, target, *, actor: Actor) -> Follow:
+    """Follow a programme, a measure, a post or a question or statement: mails tell what
+    happens to it. A participant follows for themself only; following twice changes nothing.
+    Following is the participant's own setting, not a change of the programme: no event."""
+    check(actor, lambda acting: acting == user)
+    fields = _follow_fields(target)
+    if fields is None:
+        raise ServiceError(_("This cannot be followed."))
+    found, _created = Follow.objects.get_or_create(user=user, **fields)
+    return found
+
+
+def unfollow(user, target, *, actor: Actor) -> int:
+    """Stop following; returns how many follows ended (0 if there was none)."""
+    check(actor, lambda acting: acting == user)
+    fields = _follow_fields(target)
+    if fields is None:
+        return 0
+    return Follow.objects.filter(user=user, **fields).delete()[0]
+
+
+def _follow_fields(target) -> dict | None:
+    from plansicht.plan.models import Programme
+
+    none = {"measure": None, "position": None, "submission": None}
+    if isinstance(target, Programme):
+        return {"programme": target, **none}
+    if isinstance(target, Measure) and not target.draft:
+        return {"programme": target.programme, **none, "measure": target}
+    if isinstance(target, Position):
+        return {"programme": target.programme, **none, "position": target}
+    if isinstance(target, Submission) and not target.pending:
+        return {"programme": target.programme, **none, "submission": target}
+    return None
 
 
 # -- loading a programme document ------------------------------------------------------------

@@ -3,8 +3,11 @@
 import time
 
 from django.core.management.base import BaseCommand, no_translations
+from django.db import transaction
 
 from plansicht.forecast import run
+from plansicht.notify import hooks
+from plansicht.plan.models import Programme
 
 
 class Command(BaseCommand):
@@ -17,7 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         count = 0
-        for programme in run.refresh_all():
+        for programme in Programme.objects.order_by("slug"):
+            followed = hooks.measure_states(programme)
+            with transaction.atomic():
+                run.refresh(programme)
+                hooks.forecast_stored(programme, followed)  # tells followers after the commit
             count += 1
             self.stderr.write(f"{programme.slug}: forecast stored")
         self.stdout.write(
