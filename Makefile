@@ -52,11 +52,14 @@ migrate: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 
+# The demo serves the site and runs the task worker beside it (mails are printed here).
 demo: migrate assets
 	$(MANAGE) seed_demo
 	$(MANAGE) refresh_forecasts
 	@echo "Plansicht demo: http://$(HOST)/"
-	$(MANAGE) runserver $(HOST)
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver $(HOST)
 
 test: install-dev assets browser
 	$(BIN)/ruff check .

@@ -226,9 +226,13 @@ def answer(submission: Submission, *, actor: Actor, text: str, expected_version=
         submission.answer, submission.answered_on = old["answer"], old["answered_on"]
         submission.answer_unit = old_unit
 
-    changes = {"answer": [old["answer"] or None, text]}
-    if not correcting:
-        changes["answered_on"] = [None, max(today, submission.received).isoformat()]
+    # The answer's text is public on the item's page. The event of the first answer carries
+    # its date; a correction keeps the old and the new text for the office (an internal
+    # event), so that a text the moderation hides later never reaches a public history.
+    if correcting:
+        changes = {"answer": [old["answer"], text]}
+    else:
+        changes = {"answered_on": [None, max(today, submission.received).isoformat()]}
     commit(
         submission.programme,
         actor=actor,
@@ -236,7 +240,7 @@ def answer(submission: Submission, *, actor: Actor, text: str, expected_version=
         action="submission.answer_corrected" if correcting else "submission.answered",
         apply=apply,
         undo=undo,
-        event=lambda: _event(submission, changes),
+        event=lambda: _event(submission, changes, public=False if correcting else None),
         versioned=submission,
         expected_version=expected_version,
         forecast=False,
