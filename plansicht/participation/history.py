@@ -20,6 +20,10 @@ def register():
             "submission.released": (_("Released by the moderation"), PARTICIPATION),
             "submission.hidden": (_("Hidden by the moderation"), PARTICIPATION),
             "submission.withdrawn": (_("Withdrawn"), PARTICIPATION),
+            "comment.written": (_("Comment written"), PARTICIPATION),
+            "comment.hidden": (_("Comment hidden by the moderation"), PARTICIPATION),
+            "comment.released": (_("Comment released by the moderation"), PARTICIPATION),
+            "content.reported": (_("Reported to the moderation"), PARTICIPATION),
             "programme.participation_settings": (
                 _("Participation settings changed"),
                 PARTICIPATION,

@@ -308,6 +308,81 @@ class Extension(models.Model):
         return f"{self.on} → {self.to}"
 
 
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Released comments on public measures (hidden ones too: they show the reason)."""
+        return self.filter(pending=False).exclude(measure_id__in=hidden_measure_ids())
+
+
+class Comment(models.Model):
+    """A participant's comment on a measure, or a reply to one (one level deep). Comments are
+    not answered officially."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField(_("by"), max_length=NAME_LENGTH, blank=True, default="")
+    text = models.TextField(_("text"))
+    created = models.DateTimeField(_("written"))
+    hidden = models.BooleanField(_("hidden by the moderation"), default=False)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True, default="")
+    pending = models.BooleanField(_("awaiting release"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.measure.code} #{self.pk}"
+
+
+class ContentReport(models.Model):
+    """Someone reports a question, statement or comment to the moderation, with a reason. The
+    reporter stays anonymous to the public; a report is closed when a moderator decided."""
+
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.TextField(_("reason"))
+    reported = models.DateTimeField(_("reported"))
+    closed = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["reported", "pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submission__isnull=False, comment__isnull=True)
+                | models.Q(submission__isnull=True, comment__isnull=False),
+                name="report_names_one_item",
+            )
+        ]
+
+    def __str__(self):
+        return self.reason[:60]
+
+
 def period_of(programme, kind) -> periods.Period:
     """The programme's answer period for questions or for statements."""
     raw = programme.answer_period if kind == Submission.QUESTION else programme.statement_period

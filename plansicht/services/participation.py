@@ -22,12 +22,15 @@ from plansicht.participation.models import (
     REASON_LENGTH,
     TEXT_LENGTH,
     Body,
+    Comment,
+    ContentReport,
     Extension,
     Follow,
     Submission,
     due_for,
     responsible_unit,
 )
+from plansicht.participation.people import display_name
 from plansicht.plan.models import Measure, Milestone
 from plansicht.staffing.models import Position
 
@@ -324,68 +327,174 @@ def forward(
     )
 
 
-def hide(submission: Submission, *, actor: Actor, reason: str, expected_version=None):
-    """Hide an item with a public reason: the page shows the reason instead of the text, and
-    the item leaves the figures. Nothing is deleted."""
-    check(actor, lambda user: can_moderate(user, submission.programme))
+def _moderated_event(item, changes: dict) -> dict:
+    """The event of a moderation decision: public (the reason is), about the item."""
+    if isinstance(item, Comment):
+        return {
+            "subject": item,
+            "label": str(_("comment {number}").format(number=item.pk)),
+            "measure": item.measure,
+            "public": True,
+            "changes": changes,
+        }
+    return _event(item, changes, public=True)
+
+
+def hide(item: Submission | Comment, *, actor: Actor, reason: str, expected_version=None):
+    """Hide a question, statement or comment with a public reason: the page shows the reason
+    instead of the text, and a hidden question leaves the figures. Nothing is deleted; the
+    reports about it are decided."""
+    programme = _programme_of(item)
+    check(actor, lambda user: can_moderate(user, programme))
     reason = _text(reason, "reason", limit=REASON_LENGTH)
-    if submission.hidden:
+    if item.hidden:
         raise ServiceError(_("This item is hidden already."))
 
     def apply():
-        submission.hidden, submission.hidden_reason = True, reason
-        submission.save(update_fields=["hidden", "hidden_reason", "version"])
+        item.hidden, item.hidden_reason = True, reason
+        item.save(update_fields=["hidden", "hidden_reason", "version"])
+        _decide_reports(item)
 
     def undo():
-        submission.hidden, submission.hidden_reason = False, ""
+        item.hidden, item.hidden_reason = False, ""
 
     commit(
-        submission.programme,
+        programme,
         actor=actor,
         reason=reason,
-        action="submission.hidden",
+        action="comment.hidden" if isinstance(item, Comment) else "submission.hidden",
         apply=apply,
         undo=undo,
-        event=lambda: _event(submission, {"hidden": [False, True]}, public=True),
-        versioned=submission,
+        event=lambda: _moderated_event(item, {"hidden": [False, True]}),
+        versioned=item,
         expected_version=expected_version,
         forecast=False,
     )
 
 
-def release(submission: Submission, *, actor: Actor, reason: str = "", expected_version=None):
-    """Release an item awaiting moderation, or show a hidden one again."""
-    check(actor, lambda user: can_moderate(user, submission.programme))
-    if not submission.pending and not submission.hidden:
+def release(item: Submission | Comment, *, actor: Actor, reason: str = "", expected_version=None):
+    """Release an item awaiting moderation, or show a hidden one again (or keep it shown after
+    a report: the reports are decided)."""
+    programme = _programme_of(item)
+    check(actor, lambda user: can_moderate(user, programme))
+    reported = item.reports.filter(closed=None).exists()
+    if not item.pending and not item.hidden and not reported:
         raise ServiceError(_("This item is shown already."))
     reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
-    old = (submission.pending, submission.hidden, submission.hidden_reason)
+    old = (item.pending, item.hidden, item.hidden_reason)
     changes = {}
-    if submission.pending:
+    if item.pending:
         changes["pending"] = [True, False]
-    if submission.hidden:
+    if item.hidden:
         changes["hidden"] = [True, False]
 
     def apply():
-        submission.pending = submission.hidden = False
-        submission.hidden_reason = ""
-        submission.save(update_fields=["pending", "hidden", "hidden_reason", "version"])
+        item.pending = item.hidden = False
+        item.hidden_reason = ""
+        item.save(update_fields=["pending", "hidden", "hidden_reason", "version"])
+        _decide_reports(item)
 
     def undo():
-        submission.pending, submission.hidden, submission.hidden_reason = old
+        item.pending, item.hidden, item.hidden_reason = old
 
     commit(
-        submission.programme,
+        programme,
         actor=actor,
         reason=reason,
-        action="submission.released",
+        action="comment.released" if isinstance(item, Comment) else "submission.released",
         apply=apply,
         undo=undo,
-        event=lambda: _event(submission, changes, public=True),
-        versioned=submission,
+        event=lambda: _moderated_event(item, changes),
+        versioned=item,
         expected_version=expected_version,
         forecast=False,
     )
+
+
+def _programme_of(item):
+    return item.measure.programme if isinstance(item, Comment) else item.programme
+
+
+def _decide_reports(item):
+    item.reports.filter(closed=None).update(closed=clock.now())
+
+
+def report(item: Submission | Comment, *, actor: Actor, reason: str) -> ContentReport:
+    """Anyone may report a question, statement or comment to the moderation with a reason.
+    The report is internal (the reporter is not named anywhere public)."""
+    if actor.user is None and not actor.is_system:
+        # Visitors without an account may report too: the face names them as the public.
+        actor = Actor.system("report", name=str(_("a visitor")))
+    reason = _text(reason, "reason", limit=REASON_LENGTH)
+    programme = _programme_of(item)
+    holder = {}
+
+    def apply():
+        holder["report"] = ContentReport.objects.create(
+            submission=item if isinstance(item, Submission) else None,
+            comment=item if isinstance(item, Comment) else None,
+            reason=reason,
+            reported=clock.now(),
+        )
+
+    event = _moderated_event(item, {})
+    event["public"] = False
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="content.reported",
+        apply=apply,
+        event=event,
+        forecast=False,
+    )
+    return holder["report"]
+
+
+def write_comment(
+    measure: Measure, *, actor: Actor, author, text: str, parent: Comment | None = None
+) -> Comment:
+    """A participant comments on a public measure, or replies to a comment on it (one level
+    deep: a reply to a reply answers the first comment). Waits for release if the programme
+    pre-moderates."""
+    check(actor, lambda user: user == author)
+    if measure.draft or not Measure.objects.filter(pk=measure.pk).public().exists():
+        raise ServiceError(_("This item is not published."))
+    if parent is not None:
+        if parent.measure_id != measure.pk:
+            raise ServiceError(_("Reply to a comment on this measure."), field="parent")
+        parent = parent.parent or parent
+    text = _text(text, "text")
+    programme = measure.programme
+    holder = {}
+
+    def apply():
+        holder["comment"] = Comment.objects.create(
+            measure=measure,
+            parent=parent,
+            author=author,
+            author_name=display_name(author),
+            text=text,
+            created=clock.now(),
+            pending=programme.premoderation,
+        )
+
+    commit(
+        programme,
+        actor=actor,
+        reason="",
+        action="comment.written",
+        apply=apply,
+        event=lambda: {
+            "subject": holder["comment"],
+            "label": str(_("comment {number}").format(number=holder["comment"].pk)),
+            "measure": measure,
+            "public": not programme.premoderation,
+            "changes": {},
+        },
+        forecast=False,
+    )
+    return holder["comment"]
 
 
 def withdraw(submission: Submission, *, actor: Actor, expected_version=None):

@@ -1,0 +1,100 @@
+"""Comments on measures, reports to the moderation, and what the moderation decides: nothing
+is deleted, every decision is a public event with its reason, the reports are closed."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+
+from plansicht.history.models import Event
+from plansicht.participation.models import Comment, ContentReport, Participant, Submission
+from plansicht.participation.people import may_take_part
+from plansicht.plan.models import Measure
+from plansicht.services import Actor, ServiceError
+from plansicht.services import participation as service
+
+from .factories import participation_document
+
+
+@pytest.fixture
+def persona_document():
+    return participation_document()
+
+
+@pytest.fixture
+def anna(personas):
+    user = get_user_model().objects.create_user("anna", email="anna@example.org", password="x")
+    Participant.objects.create(user=user, display_name="Anna A.")
+    EmailAddress.objects.create(user=user, email="anna@example.org", verified=True, primary=True)
+    return user
+
+
+def test_a_participant_is_a_user_with_a_confirmed_address_and_a_name(anna):
+    assert may_take_part(anna)
+    EmailAddress.objects.filter(user=anna).update(verified=False)
+    assert not may_take_part(anna)
+
+
+def test_comments_are_threaded_one_level_deep(personas, anna):
+    m1 = Measure.objects.get(code="M1")
+    first = service.write_comment(m1, actor=Actor.for_user(anna), author=anna, text="Gut so.")
+    reply = service.write_comment(
+        m1, actor=Actor.for_user(anna), author=anna, text="Noch etwas.", parent=first
+    )
+    deeper = service.write_comment(
+        m1, actor=Actor.for_user(anna), author=anna, text="Und noch.", parent=reply
+    )
+    assert (reply.parent, deeper.parent) == (first, first)
+    assert first.author_name == "Anna A."
+    assert Event.objects.filter(action="comment.written", public=True).count() == 3
+
+
+def test_nobody_comments_in_someone_elses_name_or_on_a_draft(personas, anna):
+    m1, m9 = Measure.objects.get(code="M1"), Measure.objects.get(code="M9")
+    with pytest.raises(PermissionDenied):
+        service.write_comment(m1, actor=Actor.for_user(personas.editor), author=anna, text="x")
+    with pytest.raises(ServiceError):
+        service.write_comment(m9, actor=Actor.for_user(anna), author=anna, text="x")
+    assert not Comment.objects.exists()
+
+
+def test_a_report_reaches_the_moderation_which_hides_with_a_reason(personas, anna):
+    p = personas
+    m1 = Measure.objects.get(code="M1")
+    comment = service.write_comment(m1, actor=Actor.for_user(anna), author=anna, text="Unsinn!")
+    service.report(comment, actor=Actor(), reason="beleidigend")  # a visitor without account
+    report = ContentReport.objects.get()
+    assert (report.comment, report.closed) == (comment, None)
+    assert not Event.objects.get(action="content.reported").public
+    with pytest.raises(PermissionDenied):
+        service.hide(comment, actor=Actor.for_user(p.editor), reason="Beleidigung")
+    service.hide(comment, actor=Actor.for_user(p.admin), reason="Beleidigung")
+    comment.refresh_from_db()
+    report.refresh_from_db()
+    assert (comment.hidden, comment.hidden_reason, comment.text) == (True, "Beleidigung", "Unsinn!")
+    assert report.closed is not None
+    event = Event.objects.get(action="comment.hidden")
+    assert (event.public, event.reason) == (True, "Beleidigung")
+
+
+def test_a_report_can_be_decided_by_keeping_the_item(personas, anna):
+    p = personas
+    question = Submission.objects.get(code="F1")
+    service.report(question, actor=Actor.for_user(anna), reason="falsch")
+    service.release(question, actor=Actor.for_user(p.admin), reason="Sachliche Frage")
+    assert ContentReport.objects.get().closed is not None
+    assert not Submission.objects.get(code="F1").hidden
+    with pytest.raises(ServiceError):  # nothing left to decide
+        service.release(question, actor=Actor.for_user(p.admin))
+
+
+def test_premoderation_holds_comments_until_released(personas, anna):
+    p = personas
+    p.programme.premoderation = True
+    p.programme.save()
+    m1 = Measure.objects.get(code="M1")
+    comment = service.write_comment(m1, actor=Actor.for_user(anna), author=anna, text="Hallo")
+    assert comment.pending
+    assert not Comment.objects.public().exists()
+    service.release(comment, actor=Actor.for_user(p.admin))
+    assert list(Comment.objects.public()) == [comment]
