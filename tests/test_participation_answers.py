@@ -215,3 +215,34 @@ def test_bad_text_is_refused_with_a_clear_message(personas, text, says):
         )  # fmt: skip
     assert says in caught.value.message.lower()
     assert Submission.objects.count() == 9  # the document's 8 questions and 1 statement
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_statement_may_carry_one_pdf_of_at_most_10_mb(personas, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = personas
+    body = Body.objects.get(code="SB")
+
+    def statement(upload):
+        return service.submit(
+            p.programme, actor=actor(p, p.editor), kind=Submission.STATEMENT, text="Anlage",
+            body=body, received=date(2025, 5, 30), attachment=upload,
+        )  # fmt: skip
+
+    item = statement(SimpleUploadedFile("s.pdf", b"%PDF-1.7\n...", "application/pdf"))
+    assert item.attachment.name.endswith(".pdf")
+    assert (media / item.attachment.name).read_bytes().startswith(b"%PDF-")
+    with pytest.raises(ServiceError) as caught:
+        statement(SimpleUploadedFile("fake.pdf", b"<html>", "application/pdf"))
+    assert caught.value.field == "attachment" and "PDF" in caught.value.message
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf")
+    with pytest.raises(ServiceError) as caught:
+        statement(big)
+    assert caught.value.field == "attachment"
+    assert Submission.objects.statements().count() == 2  # S1 and the first one only

@@ -17,6 +17,7 @@ from plansicht.staffing.models import Position
 from . import holidays
 
 TEXT_LENGTH = 10_000  # a question, a statement, an answer
+ATTACHMENT_LIMIT = 10 * 1024 * 1024  # bytes of a statement's PDF
 REASON_LENGTH = 2_000  # of an extension, of hiding
 NAME_LENGTH = 200
 
@@ -237,6 +238,11 @@ class Submission(models.Model):
         _("awaiting release"),
         default=False,
         help_text=_("Not yet released by a moderator; its due date runs all the same."),
+    )
+    # A statement may carry one PDF (checked by the service: a PDF, at most 10 MB). It is
+    # served through a view that checks the statement is public, never from MEDIA_URL.
+    attachment = models.FileField(
+        _("PDF attachment"), upload_to="statements/%Y/", blank=True, default="", max_length=200
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 

@@ -11,7 +11,7 @@ an extension is granted today, to a later date taken as given, and never after t
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +19,7 @@ from plansicht import clock
 from plansicht.accounts.models import Unit
 from plansicht.content import markdown
 from plansicht.participation.models import (
+    ATTACHMENT_LIMIT,
     REASON_LENGTH,
     TEXT_LENGTH,
     Body,
@@ -104,6 +105,7 @@ def submit(
     author_name: str = "",
     body: Body | None = None,
     received: date | None = None,
+    attachment=None,
 ) -> Submission:
     """Receive a question or a statement about the programme (``about`` None) or a measure,
     milestone or post. With ``received`` it is one the office enters from a letter, e-mail or
@@ -139,6 +141,8 @@ def submit(
             raise ServiceError(_("Choose the body whose statement it is."), field="body")
     elif body is not None:
         raise ServiceError(_("Only statements are submitted for a body."), field="body")
+    if attachment is not None:
+        _check_attachment(kind, attachment)
     unit = responsible_unit(programme, **target)
     try:
         due = due_for(programme, kind, received)
@@ -165,6 +169,8 @@ def submit(
             pending=pending,
             **target,
         )
+        if attachment is not None:
+            item.attachment.save(f"{item.code}.pdf", attachment, save=True)
         if author is not None:  # an asker follows their own question
             Follow.objects.get_or_create(user=author, programme=programme, submission=item)
 
@@ -185,6 +191,26 @@ def submit(
         forecast=False,
     )
     return holder["item"]
+
+
+def _check_attachment(kind, upload) -> None:
+    """One PDF with a statement: a PDF by its content (not its name), at most 10 MB."""
+    if kind != Submission.STATEMENT:
+        raise ServiceError(_("Only a statement may carry a PDF."), field="attachment")
+    if upload.size > ATTACHMENT_LIMIT:
+        raise ServiceError(
+            _("The file is {size} MB; at most 10 MB are allowed. Make it smaller.").format(
+                size=number_format(upload.size / 1024 / 1024, decimal_pos=1)
+            ),
+            field="attachment",
+        )
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ServiceError(
+            _("The file is not a PDF. Attach the statement as a PDF file."), field="attachment"
+        )
 
 
 def _about(programme, kind, about) -> dict:
