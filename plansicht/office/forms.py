@@ -632,7 +632,7 @@ class SubmissionEntryForm(ServiceForm):
         fields = ["kind", "body", "author_name", "received", "text"]
         labels = {
             "kind": _("Kind"),
-            "body": _("Body (for a statement)"),
+            "body": _("Body"),
             "author_name": _("Sender's name as shown"),
             "received": _("Received on"),
         }
@@ -654,7 +654,8 @@ class SubmissionEntryForm(ServiceForm):
         self.fields["body"].queryset = Body.objects.filter(
             organisation_id=programme.organisation_id
         ).order_by("name")
-        self.fields["body"].help_text = _("Needed for a statement: whose statement it is.")
+        self.fields["body"].help_text = _("Whose statement it is.")
+        self.fields["body"].needed_when = _("needed for a statement")
 
 
 class ParticipationSettingsForm(ServiceForm):

@@ -389,7 +389,7 @@ def moderation(request, slug):
     waiting = list(_items(programme).filter(pending=True, hidden=False).order_by("received", "pk"))
     hidden = list(_items(programme).filter(hidden=True).order_by("-received", "-pk"))
     for entry in (*waiting, *hidden):
-        entry.form = ModerationForm(prefix=f"item{entry.pk}", initial={"version": entry.version})
+        entry.form = _moderation_form(entry, initial={"version": entry.version})
     status = 200
     if request.method == "POST":
         chosen = next(
@@ -422,8 +422,17 @@ def moderation(request, slug):
     )
 
 
+def _moderation_form(entry, **kwargs) -> ModerationForm:
+    form = ModerationForm(prefix=f"item{entry.pk}", **kwargs)
+    if entry.hidden:
+        form.fields["reason"].help_text = _(
+            "Optional. Published in the history when the item is shown again."
+        )
+    return form
+
+
 def _moderate(request, programme, entry, op):
-    form = entry.form = ModerationForm(request.POST, prefix=f"item{entry.pk}")
+    form = entry.form = _moderation_form(entry, data=request.POST)
     if not form.is_valid():
         return False
     data = form.cleaned_data
