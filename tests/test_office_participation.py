@@ -462,12 +462,15 @@ def test_an_editor_changes_the_settings_and_the_page_says_they_count_from_now_on
             personas,
             statement_period_kind="calendar_days",
             statement_period_count="30",
+            holiday_region="DE-BY",
+            holiday_categories="catholic",
             premoderation="on",
         ),
     )
     assert response.status_code == 302
     programme = Programme.objects.get(pk=personas.programme.pk)
     assert programme.statement_period == {"kind": "calendar_days", "count": 30}
+    assert (programme.holiday_region, programme.holiday_categories) == ("DE-BY", ["catholic"])
     assert programme.premoderation
     assert item("S1").due == date(2025, 5, 14)  # stays
 

@@ -712,10 +712,6 @@ class ParticipationSettingsForm(ServiceForm):
             f"{self['premoderation'].id_for_label}-hint"
         )
 
-    def clean_holiday_categories(self) -> list[str]:
-        text = self.cleaned_data.get("holiday_categories") or ""
-        return [part.strip() for part in re.split(r"[,;\s]+", text) if part.strip()]
-
 
 class InboxFilterForm(forms.Form):
     """The inbox's filters, read from the query string."""

@@ -11,6 +11,7 @@ Every change goes through ``plansicht.services.participation``. Participants are
 the name they gave, nothing more.
 """
 
+import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -501,7 +502,7 @@ def settings(request, slug):
                         "count": data["statement_period_count"],
                     },
                     holiday_region=data["holiday_region"],
-                    holiday_categories=data["holiday_categories"],
+                    holiday_categories=re.split(r"[,;\s]+", data["holiday_categories"]),
                     office_unit=data["office_unit"],
                     premoderation=data["premoderation"],
                     reason=data["reason"],
