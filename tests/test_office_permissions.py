@@ -15,10 +15,11 @@ from django.urls import reverse
 from plansicht.funding.models import BudgetLine, CostLine, Drawdown, DrawdownPlanEntry, Expenditure
 from plansicht.history.models import Event
 from plansicht.office import urls as office_urls
+from plansicht.participation.models import Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
 from plansicht.staffing.models import HiringStep, Position
 
-from .factories import hiring_settings_form, staffed_document
+from .factories import hiring_settings_form, participation_document
 
 SLUG = "testprogramm"
 PERSONAS = [
@@ -38,6 +39,12 @@ MILESTONE_B = frozenset({"unit_editor", "editor", "admin"})
 PLAN = frozenset({"editor", "admin"})
 MONEY = frozenset({"finance", "admin"})
 POSTS = frozenset({"hr", "admin"})
+# Questions and statements: editors of any unit may enter one received on paper; an item about
+# M1 (F1) is answered by its unit editor, the editors and administrators; only administrators
+# (and staff flagged as moderators, none among the personas) moderate.
+ENTER = frozenset({"unit_editor", "other_unit_editor", "editor", "admin"})
+ANSWER_F1 = MILESTONE_B
+MODERATE = frozenset({"admin"})
 
 # URL name → (who gets 200 on GET, who may POST a change; None: the page changes nothing).
 ACCESS = {
@@ -72,12 +79,24 @@ ACCESS = {
     "drawdown_new": (MONEY, MONEY),
     "drawdown": (MONEY, MONEY),
     "drawdown_remove": (MONEY, MONEY),
+    "participation": (OFFICE, None),
+    "participation_new": (ENTER, ENTER),
+    "participation_item": (OFFICE, ANSWER_F1),
+    "moderation": (MODERATE, MODERATE),
+    "participation_settings": (OFFICE, PLAN),
 }
 # The login and logout pages are the way in and out, outside the matrix (tested below).
 WAY_IN_AND_OUT = {"login", "logout"}
 
 # Sample arguments: <slug> is always the test programme; <code> and <pk> per URL name.
-CODES = {"milestone": "B", "position": "CDO", "cost_line": "K1", "cost_line_remove": "K1"}
+CODES = {
+    "milestone": "B",
+    "position": "CDO",
+    "cost_line": "K1",
+    "cost_line_remove": "K1",
+    "participation_item": "F1",
+}
+KINDS = {"participation_item": "question"}
 ROWS = {
     "expenditure": Expenditure,
     "expenditure_remove": Expenditure,
@@ -171,6 +190,24 @@ CHANGES = {
         "amount_received": "1350",
     },
     "drawdown_remove": lambda: {"reason": "Fehlbuchung"},
+    "participation_new": lambda: {
+        "kind": "question",
+        "about": "measure:M2",
+        "author_name": "Anruf Frau K.",
+        "received": "30.05.2025",
+        "text": "Wann beginnt der Radweg?",
+    },
+    # F1 is answered: the change corrects its answer
+    "participation_item": lambda: {"op": "answer", "answer-answer": "Im Oktober."},
+    "moderation": lambda: {"item": str(Submission.objects.get(code="F8").pk), "op": "release"},
+    "participation_settings": lambda: {
+        "answer_period_kind": "working_days",
+        "answer_period_count": "20",
+        "statement_period_kind": "months",
+        "statement_period_count": "1",
+        "holiday_region": "DE-RP",
+        "office_unit": "",
+    },
 }
 STORED = [
     Programme,
@@ -184,13 +221,16 @@ STORED = [
     BudgetLine,
     DrawdownPlanEntry,
     Drawdown,
+    Submission,
+    Extension,
     Event,
 ]
 
 
 @pytest.fixture
 def persona_document():
-    return staffed_document()
+    """The staffed document with questions and statements (``participation_document``)."""
+    return participation_document()
 
 
 def office_names():
@@ -208,6 +248,8 @@ def address(name):
             kwargs[key] = CODES[name]
         elif key == "pk":
             kwargs[key] = ROWS[name].objects.order_by("pk").first().pk
+        elif key == "kind":
+            kwargs[key] = KINDS[name]
         else:
             raise AssertionError(f"office:{name}: no sample for <{key}>; add one in address()")
     return reverse(f"office:{name}", kwargs=kwargs)

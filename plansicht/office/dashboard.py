@@ -9,7 +9,7 @@ from plansicht.history.models import Event
 from plansicht.plan.models import Measure
 from plansicht.services.permissions import role_for
 
-from . import work
+from . import participation, work
 from .common import get_programme_for_user, page_context
 
 
@@ -17,7 +17,8 @@ from .common import get_programme_for_user, page_context
 def dashboard(request, slug):
     """What the user's role can act on: plan work for those who edit milestones (a unit editor
     first the milestones of their unit), money work for finance officers, post work for HR;
-    every other role reads a summary. Only open milestones, at most ``work.LIMIT`` per list."""
+    every other role reads a summary; those who answer questions and statements see what is
+    overdue and due this week. Only open work, at most ``work.LIMIT`` per list."""
     programme = get_programme_for_user(request, slug)
     role = role_for(request.user, programme)
     as_of = programme.forecast.as_of if hasattr(programme, "forecast") else today()
@@ -56,6 +57,8 @@ def dashboard(request, slug):
             vacant=list(vacant[: work.LIMIT]),
             vacant_count=vacant.count(),
         )
+    if "participation" in parts:
+        extra["participation"] = participation.due_lists(programme, role, today(), work.LIMIT)
     recent = Event.objects.for_programme(programme).select_related("unit")[:15]
     return render(
         request,

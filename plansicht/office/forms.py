@@ -15,7 +15,8 @@ from plansicht.engine import calendar
 from plansicht.funding import amounts
 from plansicht.funding import models as funding
 from plansicht.funding.models import CostLine, Grant
-from plansicht.plan.models import Dependency, Milestone
+from plansicht.participation.models import PERIOD_KINDS, Body, Submission
+from plansicht.plan.models import Dependency, Milestone, Programme
 from plansicht.services.common import range_message
 from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, Position
 
@@ -541,3 +542,204 @@ class WorkFilterForm(forms.Form):
         self.fields["overdue"].widget.attrs["aria-describedby"] = (
             f"{self['overdue'].id_for_label}-hint"
         )
+
+
+# -- questions and statements -----------------------------------------------------------------
+
+
+def text_field(label, *, required=True, help_text="", rows=6):
+    """A question's, statement's or answer's text; the service checks it (length, invisible
+    characters) and stores it as typed."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+MARKDOWN_HINT = _(
+    "Shown publicly. *Emphasis*, **strong emphasis**, lists and links to web addresses are "
+    "possible; everything else appears as typed."
+)
+
+
+class AnswerForm(forms.Form):
+    answer = text_field(_("Answer"), help_text=MARKDOWN_HINT, rows=8)
+    version = version_field()
+
+
+class ExtendForm(forms.Form):
+    to = date_field(
+        _("New due date"),
+        required=True,
+        help_text=_("Later than the due date in force. The original due date stays on record."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published with the new due date, for the asker and the public."),
+    )
+    version = version_field()
+
+
+class ForwardForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Pass on to"),
+        queryset=Unit.objects.none(),
+        empty_label="—",
+        help_text=_("The unit that answers from now on. The due date stays."),
+    )
+    reason = reason_field()
+    version = version_field()
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            organisation_id=programme.organisation_id
+        ).order_by("name")
+
+
+class ModerationForm(forms.Form):
+    """Release or hide one item: the reason is published; hiding needs one."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed to hide: the public page shows it in place of the text. Optional when "
+            "releasing."
+        ),
+    )
+    version = version_field()
+
+
+class SubmissionEntryForm(ServiceForm):
+    """A question or statement the office received by letter, e-mail or phone."""
+
+    about = forms.ChoiceField(
+        label=_("About"),
+        help_text=_("A statement is about the programme, a measure or a milestone."),
+    )
+    text = text_field(_("Text"), help_text=_("As received; shown publicly."), rows=8)
+
+    class Meta(ServiceForm.Meta):
+        model = Submission
+        fields = ["kind", "body", "author_name", "received", "text"]
+        labels = {
+            "kind": _("Kind"),
+            "body": _("Body"),
+            "author_name": _("Sender's name as shown"),
+            "received": _("Received on"),
+        }
+        help_texts = {
+            "author_name": _(
+                "Shown publicly with the item: a name such as “Anna Beispiel” or a body's "
+                "name, never an e-mail address. May stay empty."
+            ),
+            "received": _(
+                "The day the letter, e-mail or call reached the administration: the answer "
+                "period counts from it."
+            ),
+        }
+
+    def __init__(self, *args, programme, about_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["kind", "about", "body", "author_name", "received", "text"])
+        self.fields["about"].choices = about_choices
+        self.fields["body"].queryset = Body.objects.filter(
+            organisation_id=programme.organisation_id
+        ).order_by("name")
+        self.fields["body"].help_text = _("Whose statement it is.")
+        self.fields["body"].needed_when = _("needed for a statement")
+
+
+class ParticipationSettingsForm(ServiceForm):
+    """The answer periods (how they are counted and how many), the holiday region and
+    categories, the programme office and the pre-moderation."""
+
+    answer_period_kind = forms.ChoiceField(
+        label=_("Answer period for questions: counted in"), choices=PERIOD_KINDS
+    )
+    answer_period_count = forms.IntegerField(
+        label=_("Answer period for questions: how many"), min_value=1, max_value=366
+    )
+    statement_period_kind = forms.ChoiceField(
+        label=_("Answer period for statements: counted in"), choices=PERIOD_KINDS
+    )
+    statement_period_count = forms.IntegerField(
+        label=_("Answer period for statements: how many"), min_value=1, max_value=366
+    )
+    holiday_categories = forms.CharField(
+        label=_("Further holiday categories"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Separated by commas, e.g. catholic for Assumption Day in Catholic parts of "
+            "Bavaria. Usually empty."
+        ),
+    )
+    reason = reason_field()
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Programme
+        fields = ["holiday_region", "office_unit", "premoderation"]
+        labels = {"office_unit": _("Programme office")}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(
+            [
+                "answer_period_kind",
+                "answer_period_count",
+                "statement_period_kind",
+                "statement_period_count",
+                "holiday_region",
+                "holiday_categories",
+                "office_unit",
+                "premoderation",
+            ]
+        )
+        self.fields["office_unit"].queryset = Unit.objects.filter(
+            organisation_id=programme.organisation_id
+        ).order_by("name")
+        self.fields["premoderation"].widget.attrs["aria-describedby"] = (
+            f"{self['premoderation'].id_for_label}-hint"
+        )
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters, read from the query string."""
+
+    UNANSWERED = "unanswered"
+    SHOW = [
+        (UNANSWERED, _("unanswered (open and overdue)")),
+        ("overdue", _("overdue")),
+        ("open", _("open, not yet due")),
+        ("answered", _("answered")),
+        ("all", _("all, withdrawn and hidden ones included")),
+    ]
+
+    status = forms.ChoiceField(label=_("Show"), choices=SHOW, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("questions and statements")), *Submission.KINDS],
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("all units"),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            organisation_id=programme.organisation_id
+        ).order_by("name")

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from . import dashboard, entrance, finance, plan, staffing
+from . import dashboard, entrance, finance, participation, plan, staffing
 
 app_name = "office"
 urlpatterns = [
@@ -25,6 +25,19 @@ urlpatterns = [
     *finance.urls(finance.BUDGET_LINES),
     *finance.urls(finance.DRAWDOWN_PLAN),
     *finance.urls(finance.DRAWDOWNS),
+    path("<slug:slug>/participation/", participation.inbox, name="participation"),
+    path("<slug:slug>/participation/new/", participation.new, name="participation_new"),
+    path(
+        "<slug:slug>/participation/<str:kind>/<path:code>/",
+        participation.item,
+        name="participation_item",
+    ),
+    path("<slug:slug>/moderation/", participation.moderation, name="moderation"),
+    path(
+        "<slug:slug>/participation-settings/",
+        participation.settings,
+        name="participation_settings",
+    ),
 ]
 
 # Office pages show internal data: no browser or proxy may keep a copy (Cache-Control: no-store),

@@ -17,7 +17,7 @@ from plansicht.accounts.models import StaffRole
 from plansicht.forecast.models import GrantForecast, MilestoneForecast, PositionForecast
 from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
-from plansicht.services.permissions import EDIT_MONEY, EDIT_PLAN, EDIT_POSITIONS
+from plansicht.services.permissions import ANSWER_ALL, EDIT_MONEY, EDIT_PLAN, EDIT_POSITIONS
 from plansicht.staffing.alerts import alert_texts
 
 from .forms import WorkFilterForm
@@ -46,6 +46,8 @@ def sections(role) -> set:
         parts.add("money")
     if role.role in EDIT_POSITIONS:
         parts.add("posts")
+    if role.role in ANSWER_ALL or role.role == StaffRole.UNIT_EDITOR:
+        parts.add("participation")
     if "plan" not in parts:
         parts.add("plan_status")
     return parts

@@ -5,10 +5,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from plansicht.engine import periods
 
 from .models import Extension, Submission
+
+# An item's status (``plansicht.engine.periods.status``) in words.
+STATUS_LABELS = {
+    periods.OPEN: _("open"),
+    periods.OVERDUE: _("overdue"),
+    periods.ANSWERED_IN_TIME: _("answered in time"),
+    periods.ANSWERED_WITHIN_EXTENSION: _("answered within the extension"),
+    periods.ANSWERED_LATE: _("answered late"),
+    periods.WITHDRAWN: _("withdrawn"),
+}
 
 
 @dataclass(frozen=True)
@@ -19,6 +30,10 @@ class Row:
     status: str
     due: date
     extended: bool
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
 
 
 def with_extensions(queryset):

@@ -4,7 +4,16 @@
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.history import registry
-from plansicht.history.registry import PARTICIPATION, Key, as_date, yes_no
+from plansicht.history.registry import EMPTY, PARTICIPATION, Key, as_date, yes_no
+
+from .models import period_words
+
+
+def categories(value) -> str:
+    """A stored list of holiday categories: "catholic, …", or a dash for none."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or EMPTY
+    return str(value)
 
 
 def register():
@@ -39,10 +48,10 @@ def register():
             "hidden": Key(_("hidden"), yes_no),
             "pending": Key(_("awaiting release"), yes_no),
             "withdrawn_on": Key(_("withdrawn on"), as_date),
-            "answer_period": Key(_("answer period for questions")),
-            "statement_period": Key(_("answer period for statements")),
+            "answer_period": Key(_("answer period for questions"), period_words),
+            "statement_period": Key(_("answer period for statements"), period_words),
             "holiday_region": Key(_("region of the public holidays")),
-            "holiday_categories": Key(_("further holiday categories")),
+            "holiday_categories": Key(_("further holiday categories"), categories),
             "office_unit": Key(_("programme office")),
             "premoderation": Key(_("questions and comments wait for release"), yes_no),
         },

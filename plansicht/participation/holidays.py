@@ -33,6 +33,15 @@ def problem(region: str, categories) -> str | None:
     return None
 
 
+def categories_of(region: str) -> list[str]:
+    """The holiday categories the calendar knows for the country of ``region``, sorted; none
+    for a country it does not know."""
+    country = (region or "").partition("-")[0]
+    if country not in holidays_package.list_supported_countries():
+        return []
+    return sorted(holidays_package.country_holidays(country).supported_categories)
+
+
 @lru_cache(maxsize=64)
 def _calendar(region: str, categories: tuple):
     country, _dash, subdivision = region.partition("-")

@@ -8,6 +8,7 @@ Writes go through ``plansicht.services.participation``; reads use the QuerySet m
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plansicht.accounts.models import Organisation, Unit
 from plansicht.engine import periods
@@ -387,6 +388,32 @@ class ContentReport(models.Model):
 
     def __str__(self):
         return self.reason[:60]
+
+
+# How an answer period is counted, in words (``plansicht.engine.periods.KINDS``).
+PERIOD_KINDS = [
+    (periods.WORKING_DAYS, _("working days")),
+    (periods.CALENDAR_DAYS, _("calendar days")),
+    (periods.MONTHS, _("months")),
+]
+
+
+def period_words(value) -> str:
+    """An answer period as stored ({"kind", "count"}) in words: "15 working days"."""
+    if not isinstance(value, dict):
+        return str(value)
+    kind, count = value.get("kind"), value.get("count")
+    if not isinstance(count, int):
+        return str(value)
+    if kind == periods.WORKING_DAYS:
+        text = ngettext("%(count)d working day", "%(count)d working days", count)
+    elif kind == periods.CALENDAR_DAYS:
+        text = ngettext("%(count)d calendar day", "%(count)d calendar days", count)
+    elif kind == periods.MONTHS:
+        text = ngettext("%(count)d month", "%(count)d months", count)
+    else:
+        return str(value)
+    return text % {"count": count}
 
 
 def period_of(programme, kind) -> periods.Period:

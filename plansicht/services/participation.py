@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from plansicht import clock
 from plansicht.accounts.models import Unit
 from plansicht.content import markdown
+from plansicht.engine import periods
+from plansicht.participation import holidays
 from plansicht.participation.models import (
     ATTACHMENT_LIMIT,
     REASON_LENGTH,
@@ -37,7 +39,7 @@ from plansicht.staffing.models import Position
 
 from . import Actor, ServiceError
 from .common import check_date_range, commit
-from .permissions import can_answer, can_enter_submissions, can_moderate, check
+from .permissions import can_answer, can_edit_plan, can_enter_submissions, can_moderate, check
 
 PREFIX = {Submission.QUESTION: "F", Submission.STATEMENT: "S"}  # Frage, Stellungnahme
 
@@ -590,6 +592,124 @@ def _follow_fields(target) -> dict | None:
     if isinstance(target, Submission) and not target.pending:
         return {"programme": target.programme, **none, "submission": target}
     return None
+
+
+# -- the programme's settings ------------------------------------------------------------------
+
+
+def _period(value, field: str) -> dict:
+    """An answer period as stored: {"kind", "count"}, checked."""
+    if isinstance(value, periods.Period):
+        value = {"kind": value.kind, "count": value.count}
+    kind = value.get("kind") if isinstance(value, dict) else None
+    count = value.get("count") if isinstance(value, dict) else None
+    if kind not in periods.KINDS:
+        raise ServiceError(
+            _("Choose how the period is counted: working days, calendar days or months."),
+            field=f"{field}.kind",
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 366:
+        raise ServiceError(_("Enter a whole number from 1 to 366."), field=f"{field}.count")
+    return {"kind": kind, "count": count}
+
+
+def _holiday_region(region, categories) -> tuple[str, list[str]]:
+    """The region as an ISO 3166-2 code the holidays calendar knows, and its categories."""
+    region = (region or "").strip().upper() if isinstance(region, str) else ""
+    if not region:
+        raise ServiceError(
+            _("Enter the region whose public holidays count, e.g. DE-RP."),
+            field="holiday_region",
+        )
+    if holidays.problem(region, ()):
+        raise ServiceError(
+            _(
+                "“{region}” is not a region the holidays calendar knows. Enter an ISO 3166-2 "
+                "code such as DE-RP (Rhineland-Palatinate) or DE-BY (Bavaria), or DE for the "
+                "nationwide holidays only."
+            ).format(region=region),
+            field="holiday_region",
+        )
+    cleaned = []
+    for category in categories or ():
+        category = str(category).strip().lower()
+        if category and category not in cleaned:
+            cleaned.append(category)
+    if holidays.problem(region, cleaned):
+        known = holidays.categories_of(region)
+        unknown = next(c for c in cleaned if c not in known)
+        message = _("The calendar knows no holiday category “{category}” here; it knows: {known}.")
+        raise ServiceError(
+            message.format(category=unknown, known=", ".join(known)), field="holiday_categories"
+        )
+    return region, cleaned
+
+
+def save_participation_settings(
+    programme,
+    *,
+    actor: Actor,
+    answer_period,
+    statement_period,
+    holiday_region: str,
+    holiday_categories,
+    office_unit: Unit | None,
+    premoderation: bool,
+    reason: str = "",
+    expected_version=None,
+) -> None:
+    """Change the answer periods, the region whose public holidays they skip, the programme
+    office and the pre-moderation. The due dates of items received before stay as stored: a
+    changed period counts for items received from now on."""
+    check(actor, lambda user: can_edit_plan(user, programme))
+    values = {
+        "answer_period": _period(answer_period, "answer_period"),
+        "statement_period": _period(statement_period, "statement_period"),
+    }
+    values["holiday_region"], values["holiday_categories"] = _holiday_region(
+        holiday_region, holiday_categories
+    )
+    if office_unit is not None and (
+        not isinstance(office_unit, Unit)
+        or office_unit.organisation_id != programme.organisation_id
+    ):
+        raise ServiceError(_("Choose a unit of the organisation."), field="office_unit")
+    values["office_unit"] = office_unit
+    values["premoderation"] = bool(premoderation)
+    old = {key: getattr(programme, key) for key in values}
+    changes = {}
+    for key, value in values.items():
+        before = old[key]
+        if key == "office_unit":
+            if getattr(before, "pk", None) != getattr(value, "pk", None):
+                changes[key] = [getattr(before, "name", None), getattr(value, "name", None)]
+        elif before != value:
+            changes[key] = [before, value]
+    if not changes:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+    reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
+
+    def apply():
+        for key, value in values.items():
+            setattr(programme, key, value)
+        programme.save(update_fields=[*values, "version"])
+
+    def undo():
+        for key, value in old.items():
+            setattr(programme, key, value)
+
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="programme.participation_settings",
+        apply=apply,
+        undo=undo,
+        event={"subject": programme, "public": True, "label": programme.title, "changes": changes},
+        versioned=programme,
+        expected_version=expected_version,
+        forecast=False,
+    )
 
 
 # -- loading a programme document ------------------------------------------------------------

@@ -90,6 +90,7 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
             "plan",
             "funding",
             "staffing",
+            "participation",
             "forecast",
             natural_foreign=True,
             natural_primary=True,
