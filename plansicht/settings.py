@@ -181,6 +181,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # keep no record of successful logins
 AXES_LOCKOUT_CALLABLE = "plansicht.office.entrance.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plansicht.accounts.throttle.client_ip"
+# Participants' logins (allauth's pages under /konto/) are throttled by allauth, per address
+# and per e-mail address; axes leaves them alone (they carry no user name it could count by).
+AXES_WHITELIST_CALLABLE = "plansicht.accounts.throttle.participant_login"
 # Reverse proxies in front of Plansicht that append the client's address to X-Forwarded-For;
 # 0: the connection's own address is the client's.
 try:
