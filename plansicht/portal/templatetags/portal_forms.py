@@ -1,0 +1,35 @@
+"""The portal's forms (the participants' account pages): the error summary at the top of a
+refused form (the GOV.UK/KERN pattern), linking to every field with an error."""
+
+from django import template
+
+register = template.Library()
+
+
+def summary_items(form) -> list[dict]:
+    """[{"href", "text"}] for every error of a bound form, in the order of its fields."""
+    if form is None or not getattr(form, "is_bound", False) or not form.errors:
+        return []
+    items = [{"href": f"#{form_errors_id(form)}", "text": e} for e in form.non_field_errors()]
+    for field in form:
+        for error in field.errors:
+            items.append({"href": f"#{field_id(field)}", "text": f"{field.label}: {error}"})
+    return items
+
+
+def field_id(field) -> str:
+    """Where the summary's link lands: the field, or for a set of radio buttons the first."""
+    if getattr(field.field.widget, "input_type", "") == "radio":
+        return f"{field.auto_id}_0"
+    return field.id_for_label
+
+
+@register.filter
+def form_errors_id(form) -> str:
+    """The id of a form's box of errors that belong to no single field."""
+    return f"{form.prefix or 'form'}-errors"
+
+
+@register.inclusion_tag("portal/_error_summary.html")
+def error_summary(form):
+    return {"items": summary_items(form)}
