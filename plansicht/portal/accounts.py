@@ -53,8 +53,6 @@ class SignupForm(AllauthSignupForm):
         self.fields["email"].help_text = _(
             "We send a link to confirm it. It is never shown to anyone."
         )
-        for name in ("email", "password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
 
     def clean_display_name(self):
         try:

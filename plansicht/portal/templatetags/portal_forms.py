@@ -3,6 +3,8 @@ refused form (the GOV.UK/KERN pattern), linking to every field with an error."""
 
 from django import template
 
+from plansicht.accounts.templatetags.site import widget_with_attrs
+
 register = template.Library()
 
 
@@ -33,3 +35,11 @@ def form_errors_id(form) -> str:
 @register.inclusion_tag("portal/_error_summary.html")
 def error_summary(form):
     return {"items": summary_items(form)}
+
+
+@register.simple_tag
+def labelled_widget(bound_field):
+    """The widget as ``widget_with_attrs`` renders it, without a placeholder: the label says
+    what to enter, and a placeholder repeating it looks like a value already given."""
+    bound_field.field.widget.attrs.pop("placeholder", None)
+    return widget_with_attrs(bound_field)
