@@ -171,7 +171,7 @@ if not DEBUG:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",  # participants, by e-mail address
+    "plansicht.portal.accounts.ParticipantBackend",  # participants, by e-mail (allauth)
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair

@@ -210,7 +210,7 @@ def test_a_participant_logs_in_with_a_code_from_the_mail(client, smtp_server):
     assert response["Location"] == reverse("account_confirm_login_code")
     mail = smtp_server.only(to=ERIKA)
     assert mail["Subject"] == "[Plansicht] Ihr Anmeldecode"
-    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", smtp_server.text(mail), re.M).group(1)
+    code = re.search(r"^([A-Z]{4}-[A-Z]{4})$", smtp_server.text(mail), re.M).group(1)
 
     page = client.get(reverse("account_confirm_login_code"))
     assert h1(page) == "Anmeldecode eingeben"
@@ -244,7 +244,9 @@ def test_five_wrong_passwords_pause_logging_in_with_that_address(client):
     assert erika.is_active
 
 
-def test_staff_keep_the_office_login_and_are_turned_away_from_the_participants_one(client):
+def test_staff_keep_the_office_login_and_are_turned_away_from_the_participants_one(
+    client, smtp_server
+):
     User = get_user_model()
     User.objects.create_user("sachbearbeitung", email="amt@example.org", password=PASSWORD)
     response = client.post(
@@ -254,8 +256,19 @@ def test_staff_keep_the_office_login_and_are_turned_away_from_the_participants_o
     assert response["Location"] == reverse("office:index")
     assert client.get(reverse("office:index")).status_code == 200
 
+    # The participants' login never tries a staff account's password: it cannot tell whether
+    # the password is right ...
     elsewhere = Client()
-    refused = log_in(elsewhere, "amt@example.org", PASSWORD, follow=True)
+    refused = log_in(elsewhere, "amt@example.org", PASSWORD)
+    assert refused.status_code == 200
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in main(refused)
+    assert not signed_in(elsewhere)
+    # ... and a login code sent to a staff address leads to the office's login, not in.
+    elsewhere.post(reverse("account_request_login_code"), {"email": "amt@example.org"})
+    code = re.search(r"^([A-Z]{4}-[A-Z]{4})$", smtp_server.text(smtp_server.only()), re.M)
+    refused = elsewhere.post(
+        reverse("account_confirm_login_code"), {"code": code.group(1)}, follow=True
+    )
     assert not signed_in(elsewhere)
     assert refused.redirect_chain[-1][0] == reverse("office:login")
     assert "Diese Anmeldung ist für Teilnehmende." in refused.content.decode()

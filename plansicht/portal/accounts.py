@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from allauth.account import views as allauth_views
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.stagekit import clear_login
 from django import forms
@@ -144,6 +145,18 @@ class AccountAdapter(DefaultAccountAdapter):
         page is shown either way, so nobody learns which addresses have an account)."""
         if Participant.objects.filter(user=user).exists():
             super().send_password_reset_mail(user, email, context)
+
+
+class ParticipantBackend(AuthenticationBackend):
+    """allauth's login by e-mail address, for participants only: a staff account's password
+    is never tried here, so this login cannot tell whether one is right (staff log in at the
+    office, where axes throttles the attempts)."""
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None and not Participant.objects.filter(user=user).exists():
+            return None
+        return user
 
 
 def _with_participant_login(view):
