@@ -263,6 +263,10 @@ def test_staff_keep_the_office_login_and_are_turned_away_from_the_participants_o
     assert refused.status_code == 200
     assert "Die E-Mail-Adresse oder das Passwort ist falsch." in main(refused)
     assert not signed_in(elsewhere)
+    # ... a participant's address does not open the office's login ...
+    participant("Erika M.", ERIKA)
+    office = Client().post(reverse("office:login"), {"username": ERIKA, "password": PASSWORD})
+    assert office.status_code == 200 and "_auth_user_id" not in office.wsgi_request.session
     # ... and a login code sent to a staff address leads to the office's login, not in.
     elsewhere.post(reverse("account_request_login_code"), {"email": "amt@example.org"})
     code = re.search(r"^([A-Z]{4}-[A-Z]{4})$", smtp_server.text(smtp_server.only()), re.M)

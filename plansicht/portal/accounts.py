@@ -150,9 +150,12 @@ class AccountAdapter(DefaultAccountAdapter):
 class ParticipantBackend(AuthenticationBackend):
     """allauth's login by e-mail address, for participants only: a staff account's password
     is never tried here, so this login cannot tell whether one is right (staff log in at the
-    office, where axes throttles the attempts)."""
+    office, where axes throttles the attempts). Only by e-mail address: the office's login
+    form sends a user name, which allauth would also try as an address."""
 
     def authenticate(self, request, **credentials):
+        if not credentials.get("email"):
+            return None
         user = super().authenticate(request, **credentials)
         if user is not None and not Participant.objects.filter(user=user).exists():
             return None
