@@ -233,7 +233,7 @@ def test_five_wrong_passwords_pause_logging_in_with_that_address(client):
         assert "Die E-Mail-Adresse oder das Passwort ist falsch." in main(response)
     refused = log_in(client, ERIKA, PASSWORD)
     assert refused.status_code == 200
-    assert "Zu viele fehlgeschlagene Anmeldungen mit dieser Adresse" in main(refused)
+    assert "Zu viele Anmeldeversuche mit dieser Adresse" in main(refused)
     assert not signed_in(client)
     # Another participant at the same network address is not hindered ...
     other = Client()
@@ -242,6 +242,18 @@ def test_five_wrong_passwords_pause_logging_in_with_that_address(client):
     # ... nor is the office's login: axes, which throttles that one, counted none of these.
     assert AccessAttempt.objects.count() == 0
     assert erika.is_active
+
+
+def test_a_fourth_code_within_a_minute_is_refused(client, smtp_server):
+    """allauth's default: 3 codes a minute per e-mail address."""
+    participant("Erika M.", ERIKA)
+    for _ in range(3):
+        sent = Client().post(reverse("account_request_login_code"), {"email": ERIKA})
+        assert sent.status_code == 302
+    refused = client.post(reverse("account_request_login_code"), {"email": ERIKA})
+    assert refused.status_code == 200
+    assert "Zu viele Anmeldeversuche mit dieser Adresse" in main(refused)
+    assert len(smtp_server.to(ERIKA)) == 3
 
 
 def test_staff_keep_the_office_login_and_are_turned_away_from_the_participants_one(

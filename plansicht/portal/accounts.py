@@ -102,8 +102,8 @@ class AccountAdapter(DefaultAccountAdapter):
         "incorrect_password": _("The password is wrong."),
         "invalid_or_expired_key": _("The link has expired or was used already."),
         "too_many_login_attempts": _(
-            "Too many failed logins with this address. For your protection, logging in is "
-            "paused: try again in five minutes, or log in with a code by mail."
+            "Too many login attempts with this address. For your protection, logging in with "
+            "it is paused for a few minutes; please try again then."
         ),
         "unknown_email": _("No account has this e-mail address."),
         "unverified_primary_email": _("Only a confirmed address can be the main address."),
