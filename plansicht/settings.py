@@ -212,7 +212,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # The sign-up asks for the display name too; the adapter sends participants back to the portal
 # (never into the office), gives them a username that says nothing about them and keeps staff
 # accounts out of this login. Confirming the address in the browser that signed up logs in.
-ACCOUNT_FORMS = {"signup": "plansicht.portal.accounts.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "plansicht.portal.accounts.SignupForm",
+    "confirm_login_code": "plansicht.portal.accounts.ConfirmLoginCodeForm",
+}
 ACCOUNT_ADAPTER = "plansicht.portal.accounts.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "plansicht.participation.people.display_name"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

@@ -214,6 +214,7 @@ def test_a_participant_logs_in_with_a_code_from_the_mail(client, smtp_server):
 
     page = client.get(reverse("account_confirm_login_code"))
     assert h1(page) == "Anmeldecode eingeben"
+    assert '<label class="kern-label" for="id_code">Anmeldecode</label>' in main(page)
     wrong = client.post(reverse("account_confirm_login_code"), {"code": "ZZZZ-ZZZZ"})
     assert "Der Code ist falsch." in main(wrong)
     assert not signed_in(client)

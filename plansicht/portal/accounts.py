@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from allauth.account import views as allauth_views
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
+from allauth.account.forms import ConfirmLoginCodeForm as AllauthConfirmLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.stagekit import clear_login
 from django import forms
@@ -66,6 +67,15 @@ class SignupForm(AllauthSignupForm):
         service.register_participant(
             user, actor=Actor(user=user), display_name=self.cleaned_data["display_name"]
         )
+
+
+class ConfirmLoginCodeForm(AllauthConfirmLoginCodeForm):
+    """The login code, named so (a bare "code" is an item's code elsewhere in Plansicht)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Login code")
+        self.fields["code"].help_text = _("From the mail we sent you, e.g. BCDF-GHJK.")
 
 
 def _is_office(url: str) -> bool:
