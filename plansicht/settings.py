@@ -172,7 +172,7 @@ if not DEBUG:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",  # participants, by e-mail address
+    "plansicht.portal.accounts.ParticipantBackend",  # participants, by e-mail (allauth)
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
@@ -182,6 +182,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # keep no record of successful logins
 AXES_LOCKOUT_CALLABLE = "plansicht.office.entrance.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plansicht.accounts.throttle.client_ip"
+# Participants' logins (allauth's pages under /konto/) are throttled by allauth, per address
+# and per e-mail address; axes leaves them alone (they carry no user name it could count by).
+AXES_WHITELIST_CALLABLE = "plansicht.accounts.throttle.participant_login"
 # Reverse proxies in front of Plansicht that append the client's address to X-Forwarded-For;
 # 0: the connection's own address is the client's.
 try:
@@ -207,6 +210,16 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Plansicht] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:index"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# The sign-up asks for the display name too; the adapter sends participants back to the portal
+# (never into the office), gives them a username that says nothing about them and keeps staff
+# accounts out of this login. Confirming the address in the browser that signed up logs in.
+ACCOUNT_FORMS = {
+    "signup": "plansicht.portal.accounts.SignupForm",
+    "confirm_login_code": "plansicht.portal.accounts.ConfirmLoginCodeForm",
+}
+ACCOUNT_ADAPTER = "plansicht.portal.accounts.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "plansicht.participation.people.display_name"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 
 # Tasks and mail. Mail goes out from background tasks (django-tasks with its database backend),
 # enqueued when the transaction commits; `manage.py db_worker` runs them (README, "Running").

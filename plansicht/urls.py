@@ -1,4 +1,5 @@
-"""Public pages at / (German) and /en/ (English); the office under /office/."""
+"""Public pages at / (German) and /en/ (English); the office under /office/; participants'
+accounts (django-allauth) under /konto/."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,6 +11,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("office/", include("plansicht.office.urls")),
     path("", include("plansicht.notify.urls")),
+    path("konto/", include("plansicht.portal.accounts")),
     path("", include("plansicht.portal.urls")),
     prefix_default_language=False,
 )

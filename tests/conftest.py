@@ -77,3 +77,26 @@ def personas(db, today, persona_document):
 def fast_passwords(settings):
     """Password hashing is deliberately slow; tests don't need it to be safe."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 at a free port, with Django's SMTP backend
+    pointed at it, for the length of the test. Returns its ``tests.smtp.Mailbox``: the mails
+    received (``.messages``, ``.to(address)``, ``.only(to=…)``) and helpers to read one
+    (``.text(mail)``, ``.link(mail, pattern)``)."""
+    from . import smtp
+
+    controller, mailbox = smtp.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = mailbox.host
+    settings.EMAIL_PORT = mailbox.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

@@ -9,14 +9,18 @@ by walking the portal's URL configuration: every URL name needs its sample argum
 from datetime import date
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from plansicht.accounts.fields import internal_fields
 from plansicht.history.registry import KINDS
+from plansicht.participation.models import Follow
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
-from plansicht.services import Actor
+from plansicht.services import Actor, participation
 from plansicht.services import plan as svc
 
 from .factories import load, staffed_document
@@ -172,8 +176,16 @@ SAMPLES = {
 }
 
 
+# A participant's own pages (signed in, not public): URL name → whether it is an HTML page.
+# Opened by a participant who follows every measure, draft ones included, they must name
+# nothing internal or draft either.
+PARTICIPANT_PAGES = {"account": True, "account_export": False, "account_delete": True}
+
+
 def test_every_public_page_has_samples_in_the_leak_test():
-    assert {p.name for p in portal_urls.urlpatterns} == set(SAMPLES), "add the page to SAMPLES"
+    assert {p.name for p in portal_urls.urlpatterns} == set(SAMPLES) | set(PARTICIPANT_PAGES), (
+        "add the page to SAMPLES (or, for a participant's own page, to PARTICIPANT_PAGES)"
+    )
 
 
 def public_urls(programme, prefix=""):
@@ -212,3 +224,27 @@ def test_unknown_things_give_a_real_404_page(client, leaky):
         response = client.get(url)
         assert response.status_code == 404
         assert "<h1" in response.content.decode()
+
+
+def test_a_participants_own_pages_show_nothing_internal_or_draft(client, leaky):
+    user = get_user_model().objects.create_user("p-erika", password="x")
+    EmailAddress.objects.create(user=user, email="erika@example.org", verified=True, primary=True)
+    participation.register_participant(user, actor=Actor(user=user), display_name="Erika M.")
+    Follow.objects.create(user=user, programme=leaky)
+    for measure in Measure.objects.filter(programme=leaky):
+        Follow.objects.create(user=user, programme=leaky, measure=measure)
+    with translation.override("de"):
+        pages = [(reverse(f"portal:{name}"), html) for name, html in PARTICIPANT_PAGES.items()]
+    for url, _html in pages:
+        assert client.get(url).status_code == 302, url  # not public
+    client.force_login(user)
+    for prefix in ("", "/en"):
+        for path, html in pages:
+            url = prefix + path
+            response = client.get(url)
+            assert response.status_code == 200, url
+            text = response.content.decode()
+            assert not html or "<h1" in text, url
+            assert MARK not in text and "Geheim" not in text, (
+                f"{url} shows internal or draft content"
+            )

@@ -23,6 +23,16 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def participant_login(request, credentials=None) -> bool:
+    """Whether the attempt is a participant's, on one of allauth's pages (settings:
+    AXES_WHITELIST_CALLABLE): allauth throttles those itself, by address and by e-mail
+    address. Axes would count them under an empty user name, all participants together."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    return getattr(match.func, "__module__", "").startswith("allauth.")
+
+
 def locked_until(request, credentials=None) -> datetime:
     """When the lockout of this request's user name and address ends: each locked parameter is
     free once its failed attempts within the cool-off, oldest first, have aged out below the

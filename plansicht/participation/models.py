@@ -21,6 +21,8 @@ TEXT_LENGTH = 10_000  # a question, a statement, an answer
 ATTACHMENT_LIMIT = 10 * 1024 * 1024  # bytes of a statement's PDF
 REASON_LENGTH = 2_000  # of an extension, of hiding
 NAME_LENGTH = 200
+# Shown as the author of an item whose participant deleted their account (gender-neutral).
+FORMER_PARTICIPANT = _("Former participant")
 
 
 class Body(models.Model):
@@ -267,6 +269,16 @@ class Submission(models.Model):
     def about(self):
         """The item it is about (a milestone, a post, a measure), or None for the programme."""
         return self.milestone or self.position or self.measure
+
+    @property
+    def shown_author(self) -> str:
+        """The name shown with the item: the one given, or "former participant" once the
+        participant deleted their account (author and name are then both empty)."""
+        if self.author_name:
+            return self.author_name
+        if self.author_id is None:
+            return str(FORMER_PARTICIPANT)
+        return ""
 
     def about_key(self) -> str:
         """``programme``, ``measure:CODE``, ``milestone:CODE`` or ``position:CODE``."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import my_account, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("p/<slug:slug>/positions/", views.positions, name="positions"),
     path("p/<slug:slug>/finance/<path:code>/", views.measure_finance, name="measure_finance"),
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
+    # A participant's own pages (beside allauth's under konto/, see plansicht/urls.py).
+    path("konto/uebersicht/", my_account.overview, name="account"),
+    path("konto/meine-daten/", my_account.export, name="account_export"),
+    path("konto/loeschen/", my_account.delete, name="account_delete"),
 ]

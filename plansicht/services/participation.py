@@ -11,17 +11,20 @@ an extension is granted today, to a later date taken as given, and never after t
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht import clock
-from plansicht.accounts.models import Unit
+from plansicht.accounts.models import StaffRole, Unit
 from plansicht.content import markdown
 from plansicht.engine import periods
+from plansicht.history.models import Event
 from plansicht.participation import holidays
 from plansicht.participation.models import (
     ATTACHMENT_LIMIT,
+    NAME_LENGTH,
     REASON_LENGTH,
     TEXT_LENGTH,
     Body,
@@ -29,6 +32,7 @@ from plansicht.participation.models import (
     ContentReport,
     Extension,
     Follow,
+    Participant,
     Submission,
     due_for,
     responsible_unit,
@@ -570,15 +574,6 @@ def follow(user, target, *, actor: Actor) -> Follow:
     return found
 
 
-def unfollow(user, target, *, actor: Actor) -> int:
-    """Stop following; returns how many follows ended (0 if there was none)."""
-    check(actor, lambda acting: acting == user)
-    fields = _follow_fields(target)
-    if fields is None:
-        return 0
-    return Follow.objects.filter(user=user, **fields).delete()[0]
-
-
 def _follow_fields(target) -> dict | None:
     from plansicht.plan.models import Programme
 
@@ -808,3 +803,109 @@ def replace_participation_state(programme, organisation, document: dict):
                 Extension(submission=s, on=e["on"], to=e["to"], reason=e["reason"])
                 for e in item["extensions"]
             )
+
+
+# -- participants' accounts ------------------------------------------------------------------
+#
+# A participant's own account data (the display name, how they get mail, what they follow) is
+# personal data, not part of a programme's record: these functions write no history event, so
+# that nothing about a person outlives their account there (data minimisation, Art. 5 (1) c
+# GDPR). The history keeps what happens to the programme's questions and statements.
+
+
+NAME_REQUIRED = gettext_lazy("Enter the name to be shown with your questions and comments.")
+
+
+def check_display_name(value) -> str:
+    """The display name as it is stored: required, at most 200 characters, no control or
+    direction characters, and no e-mail address (it is shown publicly). ServiceError on the
+    field ``display_name`` if not."""
+    try:
+        value = markdown.check(
+            value or "", max_length=NAME_LENGTH, field_label=gettext_lazy("Display name")
+        )
+    except ValidationError as error:
+        raise ServiceError(" ".join(error.messages), field="display_name") from None
+    value = " ".join(value.split())  # one line, single spaces
+    if not value:
+        raise ServiceError(str(NAME_REQUIRED), field="display_name")
+    if "@" in value:
+        raise ServiceError(
+            _(
+                "The name is shown publicly with your questions and comments: enter a name, "
+                "not your e-mail address."
+            ),
+            field="display_name",
+        )
+    return value
+
+
+def _is_themself(user):
+    return lambda acting: acting.pk == user.pk
+
+
+def register_participant(user, *, actor: Actor, display_name: str) -> Participant:
+    """Give a newly signed-up account its participant profile (called by the sign-up, as the
+    new user). Their e-mail address is the account library's and is confirmed there."""
+    check(actor, _is_themself(user))
+    display_name = check_display_name(display_name)
+    if Participant.objects.filter(user=user).exists():
+        raise ServiceError(_("This account takes part already."))
+    return Participant.objects.create(user=user, display_name=display_name)
+
+
+def _participant(user) -> Participant:
+    participant = Participant.objects.filter(user=user).first()
+    if participant is None:
+        raise ServiceError(_("This account is not a participant's account."))
+    return participant
+
+
+def change_participant(user, *, actor: Actor, display_name: str, mail_mode: str) -> Participant:
+    """Change the name shown and how notices come by mail. The new name is shown with every
+    question and statement the participant submitted, the earlier ones too."""
+    check(actor, _is_themself(user))
+    participant = _participant(user)
+    display_name = check_display_name(display_name)
+    if mail_mode not in dict(Participant.MAIL_MODES):
+        raise ServiceError(_("Choose how you want to get notices."), field="mail_mode")
+    with transaction.atomic():
+        participant.display_name = display_name
+        participant.mail_mode = mail_mode
+        participant.save(update_fields=["display_name", "mail_mode"])
+        Submission.objects.filter(author=user).update(author_name=display_name)
+        Comment.objects.filter(author=user).update(author_name=display_name)
+    return participant
+
+
+def unfollow(follow: Follow, *, actor: Actor) -> None:
+    """Stop following: no more mail about it."""
+    check(actor, lambda acting: acting.pk == follow.user_id)
+    Follow.objects.filter(pk=follow.pk).delete()
+
+
+def delete_participant(user, *, actor: Actor) -> None:
+    """Delete a participant's account, by the participant or a system process (a command
+    carrying out a deletion request): their follows, their profile, their e-mail addresses and
+    the user go; what they submitted stays, without their name (``Submission.shown_author``
+    then says "former participant"), and the speakers of bodies lose them.
+
+    No history event is written: one that named the person would keep what the deletion
+    removes (Art. 17 GDPR), and one that did not would say nothing about a programme. For the
+    same reason the events they caused as an actor lose the actor's name (the one exception
+    to the rule that events never change; the event itself, its date and what it says about
+    the item stay). Staff accounts are not deleted here."""
+    check(actor, _is_themself(user))
+    _participant(user)
+    if user.is_staff or user.is_superuser or StaffRole.objects.filter(user=user).exists():
+        raise ServiceError(
+            _("This account has a role in the office; an administrator removes it there.")
+        )
+    with transaction.atomic():
+        Submission.objects.filter(author=user).update(author=None, author_name="")
+        Comment.objects.filter(author=user).update(author=None, author_name="")
+        Event.objects.filter(user=user).update(user=None, actor="")
+        Follow.objects.filter(user=user).delete()
+        user.bodies_spoken_for.clear()
+        Participant.objects.filter(user=user).delete()
+        user.delete()
