@@ -8,6 +8,7 @@ Writes go through ``plansicht.services.participation``; reads use the QuerySet m
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from plansicht.accounts.models import Organisation, Unit
 from plansicht.engine import periods
@@ -255,6 +256,12 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def shown_author(self) -> str:
+        """The name shown publicly: the one given, else "former participant" (an account
+        deleted with its name, or an item entered without one). Never an e-mail address."""
+        return self.author_name or pgettext("author", "former participant")
 
     @property
     def about(self):
