@@ -10,16 +10,18 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plansicht.accounts.fields import internal_fields
 from plansicht.history.registry import KINDS
+from plansicht.participation.models import Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
 from plansicht.services import Actor
 from plansicht.services import plan as svc
 
-from .factories import load, staffed_document
+from .factories import load, participation_document
 
 pytestmark = pytest.mark.django_db
 MARK = "LEAKMARK"
@@ -41,7 +43,7 @@ def test_the_models_declare_internal_fields():
 
 @pytest.fixture
 def leaky(today):
-    doc = staffed_document()
+    doc = participation_document()
     # The holder of a post that is not named publicly.
     doc["positions"][0]["holder"] = f"{MARK} private holder"
     # Drafts at every depth: a draft measure below a published one, a published measure below
@@ -93,7 +95,35 @@ def leaky(today):
         },
     ]
     doc["dependencies"].append({"predecessor": f"{MARK}-b", "successor": "D"})
+    # Questions and statements that must not show: a hidden one's text and answer, one
+    # awaiting release, and ones about drafts at any depth.
+    questions = {q["code"]: q for q in doc["participation"]["questions"]}
+    questions["F7"]["text"] = f"{MARK} hidden question"
+    questions["F7"]["answer"] = {"on": "2025-05-20", "text": f"{MARK} answer to a hidden one"}
+    questions["F8"]["text"] = f"{MARK} awaiting release"
+    for code, about in (
+        ("F20", f"measure:{MARK}-M1.2"),
+        ("F21", f"measure:{MARK}-M1.2.1"),
+        ("F22", f"milestone:{MARK}-b"),
+        ("F23", f"milestone:{MARK}-a"),
+        ("F24", "milestone:Z"),
+    ):
+        doc["participation"]["questions"].append(
+            {"code": code, "about": about, "by": MARK, "received": "2025-05-20", "text": MARK}
+        )
+    doc["participation"]["statements"].append(
+        {
+            "code": "S2",
+            "about": f"measure:{MARK}-M9.1",
+            "body": "SB",
+            "received": "2025-05-20",
+            "text": f"{MARK} statement about a draft",
+        }
+    )
     programme = load(doc)
+    # An asker's account: its e-mail address is never shown.
+    asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
+    Submission.objects.filter(code="F1").update(author=asker)
     # Every internal field of every row, found by introspection.
     for model in plansicht_models():
         fields = internal_fields(model)
@@ -154,6 +184,27 @@ def history_filters(programme):
     ]
 
 
+def public_items(programme, kind):
+    return list(
+        Submission.objects.filter(programme=programme, kind=kind)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+QUESTION_FILTERS = (
+    "",
+    "?status=open",
+    "?status=overdue",
+    "?status=answered",
+    "?measure=M1",
+    "?measure=M2",
+    "?kind=statement",
+    "?kind=statement&measure=M1",
+)
+
+
 # Portal URL name → (its arguments, the query strings to add) for every sample of the page.
 SAMPLES = {
     "index": lambda p: [({}, "")],
@@ -169,6 +220,13 @@ SAMPLES = {
     "positions": lambda p: [({"slug": p.slug}, "")],
     "measure_finance": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_measures(p)],
     "methodology": lambda p: [({"slug": p.slug}, "")],
+    "questions": lambda p: [({"slug": p.slug}, q) for q in QUESTION_FILTERS],
+    "question": lambda p: [
+        ({"slug": p.slug, "code": c}, "") for c in public_items(p, Submission.QUESTION)
+    ],
+    "statement": lambda p: [
+        ({"slug": p.slug, "code": c}, "") for c in public_items(p, Submission.STATEMENT)
+    ],
 }
 
 
@@ -200,6 +258,15 @@ def test_draft_measures_and_milestones_have_no_public_page(client, leaky):
         assert client.get(reverse("portal:measure", args=[leaky.slug, code])).status_code == 404
     for code in (f"{MARK}-a", f"{MARK}-b", f"{MARK}-c", "X", "Z"):
         assert client.get(reverse("portal:milestone", args=[leaky.slug, code])).status_code == 404
+
+
+def test_hidden_pending_and_draft_items_have_no_public_text(client, leaky):
+    assert set(public_items(leaky, Submission.QUESTION)) == {f"F{n}" for n in range(1, 8)}
+    for code in ("F8", "F20", "F21", "F22", "F23", "F24"):
+        assert client.get(reverse("portal:question", args=[leaky.slug, code])).status_code == 404
+    assert client.get(reverse("portal:statement", args=[leaky.slug, "S2"])).status_code == 404
+    hidden = client.get(reverse("portal:question", args=[leaky.slug, "F7"])).content.decode()
+    assert "Beleidigend" in hidden and MARK not in hidden
 
 
 def test_unknown_things_give_a_real_404_page(client, leaky):

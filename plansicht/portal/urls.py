@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import participation, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("p/<slug:slug>/positions/", views.positions, name="positions"),
     path("p/<slug:slug>/finance/<path:code>/", views.measure_finance, name="measure_finance"),
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
+    path("p/<slug:slug>/fragen/", participation.questions, name="questions"),
+    path("p/<slug:slug>/fragen/<path:code>/", participation.question, name="question"),
+    path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
 ]
