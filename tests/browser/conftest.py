@@ -91,6 +91,7 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
             "funding",
             "staffing",
             "forecast",
+            "participation",
             natural_foreign=True,
             natural_primary=True,
             output=str(seeded),
