@@ -434,6 +434,29 @@ def test_the_asker_withdraws_an_unanswered_question(client, programme):
     assert "zurückgezogen" in html and "Meine Frage zurückziehen" not in html
 
 
+def test_a_withdrawal_after_a_change_meanwhile_is_refused_with_a_message(client, personas):
+    from plansicht.services import Actor
+    from plansicht.services import participation as service
+
+    asker = participant()
+    client.force_login(asker)
+    ask(client)
+    item = Submission.objects.get(code="F9")
+    opened_at = item.version
+    service.extend(  # the office extends it while the asker looks at the page
+        item,
+        actor=Actor.for_user(personas.editor, personas.programme),
+        to=date(2025, 7, 1),
+        reason="Abstimmung mit dem Land",
+    )
+    response = client.post(question_url("F9"), {"action": "withdraw", "version": opened_at})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.withdrawn_on is None
+    html = page(client, question_url("F9"))
+    assert "inzwischen geändert" in html and "Abstimmung mit dem Land" in html
+
+
 # -- statements -------------------------------------------------------------------------------
 
 
