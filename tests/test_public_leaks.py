@@ -17,13 +17,13 @@ from django.utils import translation
 
 from plansicht.accounts.fields import internal_fields
 from plansicht.history.registry import KINDS
-from plansicht.participation.models import Follow
+from plansicht.participation.models import Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
 from plansicht.services import Actor, participation
 from plansicht.services import plan as svc
 
-from .factories import load, staffed_document
+from .factories import load, participation_document
 
 pytestmark = pytest.mark.django_db
 MARK = "LEAKMARK"
@@ -45,7 +45,7 @@ def test_the_models_declare_internal_fields():
 
 @pytest.fixture
 def leaky(today):
-    doc = staffed_document()
+    doc = participation_document()
     # The holder of a post that is not named publicly.
     doc["positions"][0]["holder"] = f"{MARK} private holder"
     # Drafts at every depth: a draft measure below a published one, a published measure below
@@ -97,7 +97,35 @@ def leaky(today):
         },
     ]
     doc["dependencies"].append({"predecessor": f"{MARK}-b", "successor": "D"})
+    # Questions and statements that must not show: a hidden one's text and answer, one
+    # awaiting release, and ones about drafts at any depth.
+    questions = {q["code"]: q for q in doc["participation"]["questions"]}
+    questions["F7"]["text"] = f"{MARK} hidden question"
+    questions["F7"]["answer"] = {"on": "2025-05-20", "text": f"{MARK} answer to a hidden one"}
+    questions["F8"]["text"] = f"{MARK} awaiting release"
+    for code, about in (
+        ("F20", f"measure:{MARK}-M1.2"),
+        ("F21", f"measure:{MARK}-M1.2.1"),
+        ("F22", f"milestone:{MARK}-b"),
+        ("F23", f"milestone:{MARK}-a"),
+        ("F24", "milestone:Z"),
+    ):
+        doc["participation"]["questions"].append(
+            {"code": code, "about": about, "by": MARK, "received": "2025-05-20", "text": MARK}
+        )
+    doc["participation"]["statements"].append(
+        {
+            "code": "S2",
+            "about": f"measure:{MARK}-M9.1",
+            "body": "SB",
+            "received": "2025-05-20",
+            "text": f"{MARK} statement about a draft",
+        }
+    )
     programme = load(doc)
+    # An asker's account: its e-mail address is never shown.
+    asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
+    Submission.objects.filter(code="F1").update(author=asker)
     # Every internal field of every row, found by introspection.
     for model in plansicht_models():
         fields = internal_fields(model)
@@ -158,6 +186,27 @@ def history_filters(programme):
     ]
 
 
+def public_items(programme, kind):
+    return list(
+        Submission.objects.filter(programme=programme, kind=kind)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+QUESTION_FILTERS = (
+    "",
+    "?status=open",
+    "?status=overdue",
+    "?status=answered",
+    "?measure=M1",
+    "?measure=M2",
+    "?kind=statement",
+    "?kind=statement&measure=M1",
+)
+
+
 # Portal URL name → (its arguments, the query strings to add) for every sample of the page.
 SAMPLES = {
     "index": lambda p: [({}, "")],
@@ -173,6 +222,13 @@ SAMPLES = {
     "positions": lambda p: [({"slug": p.slug}, "")],
     "measure_finance": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_measures(p)],
     "methodology": lambda p: [({"slug": p.slug}, "")],
+    "questions": lambda p: [({"slug": p.slug}, q) for q in QUESTION_FILTERS],
+    "question": lambda p: [
+        ({"slug": p.slug, "code": c}, "") for c in public_items(p, Submission.QUESTION)
+    ],
+    "statement": lambda p: [
+        ({"slug": p.slug, "code": c}, "") for c in public_items(p, Submission.STATEMENT)
+    ],
 }
 
 
@@ -182,10 +238,41 @@ SAMPLES = {
 PARTICIPANT_PAGES = {"account": True, "account_export": False, "account_delete": True}
 
 
+# The Atom feeds (XML, no <h1>): URL name → its sample arguments.
+FEEDS = {
+    "feed": lambda p: [{"slug": p.slug}],
+    "measure_feed": lambda p: [{"slug": p.slug, "code": c} for c in public_measures(p)],
+}
+
+
 def test_every_public_page_has_samples_in_the_leak_test():
-    assert {p.name for p in portal_urls.urlpatterns} == set(SAMPLES) | set(PARTICIPANT_PAGES), (
-        "add the page to SAMPLES (or, for a participant's own page, to PARTICIPANT_PAGES)"
+    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS)
+    assert {p.name for p in portal_urls.urlpatterns} == names, (
+        "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: FEEDS)"
     )
+
+
+def test_no_feed_shows_anything_internal_draft_or_hidden(client, leaky):
+    system = Actor.system("test")
+    for code in ("F5", "F20", "F21"):  # F20 and F21 are about drafts: never in a feed
+        item = Submission.objects.get(programme=leaky, code=code)
+        participation.answer(item, actor=system, text=f"Antwort {MARK}")
+    urls = [
+        reverse(f"portal:{name}", kwargs=kw) for name, kws in FEEDS.items() for kw in kws(leaky)
+    ]
+    assert len(urls) > 3
+    entries = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("application/atom+xml"), url
+        text = response.content.decode()
+        entries += text.count("<entry>")
+        assert MARK not in text, f"{url} shows internal, draft or hidden content"
+        assert "@" not in text, url
+    assert entries >= 3  # the load, and F5's answer in the programme's and in M2's feed
+    programme_feed = client.get(reverse("portal:feed", args=[leaky.slug])).content.decode()
+    assert "F5" in programme_feed and "/p/testprogramm/fragen/F5/" in programme_feed
 
 
 def public_urls(programme, prefix=""):
@@ -212,6 +299,15 @@ def test_draft_measures_and_milestones_have_no_public_page(client, leaky):
         assert client.get(reverse("portal:measure", args=[leaky.slug, code])).status_code == 404
     for code in (f"{MARK}-a", f"{MARK}-b", f"{MARK}-c", "X", "Z"):
         assert client.get(reverse("portal:milestone", args=[leaky.slug, code])).status_code == 404
+
+
+def test_hidden_pending_and_draft_items_have_no_public_text(client, leaky):
+    assert set(public_items(leaky, Submission.QUESTION)) == {f"F{n}" for n in range(1, 8)}
+    for code in ("F8", "F20", "F21", "F22", "F23", "F24"):
+        assert client.get(reverse("portal:question", args=[leaky.slug, code])).status_code == 404
+    assert client.get(reverse("portal:statement", args=[leaky.slug, "S2"])).status_code == 404
+    hidden = client.get(reverse("portal:question", args=[leaky.slug, "F7"])).content.decode()
+    assert "Beleidigend" in hidden and MARK not in hidden
 
 
 def test_unknown_things_give_a_real_404_page(client, leaky):

@@ -59,3 +59,48 @@ def figures(queryset, as_of: date) -> periods.Figures:
     left out by the rules)."""
     items = with_extensions(queryset.filter(received__lte=as_of, hidden=False))
     return periods.figures((i.engine_item(i.extensions.all()) for i in items), as_of)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """An item read lightly for long lists and figures: its ``fields`` as asked for, as the
+    period rules read it (``engine``), and its status and due date in force as of a date."""
+
+    pk: int
+    fields: dict
+    engine: periods.ItemIn
+    status: str
+    due: date
+
+    @property
+    def extended(self) -> bool:
+        return self.due != self.engine.due
+
+
+BRIEF_FIELDS = ("pk", "received", "due", "answered_on", "withdrawn_on", "hidden")
+
+
+def briefs(queryset, as_of: date, fields=()) -> list[Brief]:
+    """Every item of ``queryset`` received by ``as_of``, in its order, with its status then:
+    two queries whatever the number of items (its values, and the extensions of them all)."""
+    items = queryset.filter(received__lte=as_of)
+    granted = {}
+    for submission, on, to in (
+        Extension.objects.filter(submission__in=items.values("pk"))
+        .order_by("on", "pk")
+        .values_list("submission_id", "on", "to")
+    ):
+        granted.setdefault(submission, []).append((on, to))
+    out = []
+    for row in items.values(*dict.fromkeys((*BRIEF_FIELDS, *fields))):
+        engine = periods.ItemIn(
+            received=row["received"],
+            due=row["due"],
+            extensions=tuple(granted.get(row["pk"], ())),
+            answered=row["answered_on"],
+            withdrawn=row["withdrawn_on"],
+            hidden=row["hidden"],
+        )
+        status = periods.status(engine, as_of)
+        out.append(Brief(row["pk"], row, engine, status, periods.due_in_force(engine, as_of)))
+    return out

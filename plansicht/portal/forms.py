@@ -41,3 +41,86 @@ class HistoryFilter(forms.Form):
         if start and end and end < start:
             self.add_error("date_until", _("The end date lies before the start date."))
         return data
+
+
+# -- participation ----------------------------------------------------------------------------
+
+STATUS_FILTERS = {
+    "open": _("open"),
+    "overdue": _("overdue"),
+    "answered": _("answered"),
+}
+
+
+class SubmissionFilter(forms.Form):
+    """The questions or statements by status, responsible unit, body and measure."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.ChoiceField(label=_("Responsible unit"), required=False)
+    body = forms.ChoiceField(label=_("Body"), required=False)
+    measure = forms.ChoiceField(label=_("Measure (with its milestones)"), required=False)
+
+    def __init__(self, *args, units=(), bodies=None, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Every status")), *STATUS_FILTERS.items()]
+        self.fields["unit"].choices = [("", _("Every unit"))] + [(str(u.pk), u.name) for u in units]
+        if bodies is None:
+            del self.fields["body"]
+        else:
+            self.fields["body"].choices = [("", _("Every body"))] + [
+                (str(b.pk), b.name) for b in bodies
+            ]
+        self.fields["measure"].choices = [("", _("Every measure"))] + [
+            (m.code, f"{m.code} {m.title}") for m in measures
+        ]
+
+
+class _Submission(forms.Form):
+    """What a participant types, with a field for robots: people leave it empty (it is moved
+    out of sight, and its label says so); a filled one is refused without saying why."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), strip=True)
+    about = forms.ChoiceField(label=_("About"))
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = choices
+        self.fields["text"].help_text = _(
+            "Plain text. *Emphasis*, lists and links to web pages are shown as such. Your name "
+            "is shown with it, never your e-mail address."
+        )
+
+    def clean_text(self):
+        from plansicht.content import markdown
+        from plansicht.participation.models import TEXT_LENGTH
+
+        return markdown.check(
+            self.cleaned_data["text"], max_length=TEXT_LENGTH, field_label=self["text"].label
+        )
+
+    def filled_by_a_robot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class QuestionForm(_Submission):
+    context = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Your question")
+
+
+class StatementForm(_Submission):
+    body = forms.ChoiceField(label=_("For the body"))
+
+    field_order = ["body", "about", "text", "website"]
+
+    def __init__(self, *args, bodies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("The statement")
+        self.fields["body"].choices = [(str(b.pk), b.name) for b in bodies]

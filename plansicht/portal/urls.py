@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import my_account, views
+from . import feeds, my_account, participation, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("p/<slug:slug>/positions/", views.positions, name="positions"),
     path("p/<slug:slug>/finance/<path:code>/", views.measure_finance, name="measure_finance"),
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
+    path("p/<slug:slug>/fragen/", participation.questions, name="questions"),
+    path("p/<slug:slug>/fragen/<path:code>/", participation.question, name="question"),
+    path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
+    path("p/<slug:slug>/feed/", feeds.ProgrammeFeed(), name="feed"),
+    path("p/<slug:slug>/feed/<path:code>/", feeds.MeasureFeed(), name="measure_feed"),
     # A participant's own pages (beside allauth's under konto/, see plansicht/urls.py).
     path("konto/uebersicht/", my_account.overview, name="account"),
     path("konto/meine-daten/", my_account.export, name="account_export"),

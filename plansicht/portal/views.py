@@ -31,7 +31,7 @@ from plansicht.plan.models import (
     Programme,
 )
 
-from . import timeline
+from . import participation, timeline
 from .forms import HistoryFilter
 
 HEALTHS = ("red", "amber", "green")
@@ -188,6 +188,7 @@ def overview(request, slug):
             "lanes": lanes,
             "lanes_total": lanes_total,
             "timeline": timeline.for_measures(programme, lanes),
+            "answers": participation.shares(programme),
             "nav": "overview",
         },
     )
@@ -300,6 +301,7 @@ def measure_detail(request, slug, code):
             "posts": posts,
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
+            **participation.for_measure(request, programme, measure, milestones),
         },
     )
 
@@ -518,6 +520,7 @@ def _subject(e, types, programme, milestones, measures, lines, spent, posts):
 
 def methodology(request, slug):
     from plansicht.engine import hiring
+    from plansicht.participation.models import Submission, period_of
     from plansicht.staffing.models import STEP_CHOICES
 
     programme = _programme(slug)
@@ -529,6 +532,8 @@ def methodology(request, slug):
         {
             "programme": programme,
             "hiring_days": hiring_days,
+            "question_period": period_of(programme, Submission.QUESTION),
+            "statement_period": period_of(programme, Submission.STATEMENT),
             "nav": "methodology",
         },
     )

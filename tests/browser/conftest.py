@@ -92,6 +92,7 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
             "staffing",
             "participation",
             "forecast",
+            "participation",
             natural_foreign=True,
             natural_primary=True,
             output=str(seeded),

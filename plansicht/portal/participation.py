@@ -1,0 +1,515 @@
+"""Public pages of the participation: a programme's questions and statements with their
+answer periods and figures, one item's page, asking a question, a body's statement, and
+withdrawing one's own question.
+
+Everything is as of today. A status depends on the date, so it is computed from the stored
+dates by the period rules (``plansicht.engine.periods``), never stored: the list reads every
+item's dates in two queries and filters and counts in Python, then loads the one page shown.
+An item hidden by the moderation shows the moderation's reason, never its text or answer; an
+item awaiting release, or about a draft, has no public page (its asker sees their own).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from plansicht import clock
+from plansicht.accounts.models import Unit
+from plansicht.engine import periods
+from plansicht.participation import figures as reads
+from plansicht.participation.models import Body, Extension, Submission, period_of
+from plansicht.participation.people import display_name, may_take_part
+from plansicht.plan.models import Measure, Milestone, Programme
+from plansicht.services import Actor, ChangedMeanwhile, ServiceError
+from plansicht.services import participation as service
+from plansicht.staffing.models import Position
+
+from . import limits
+from .forms import QuestionForm, StatementForm, SubmissionFilter
+
+PER_PAGE = 50
+ON_THE_MEASURE_PAGE = 20  # the latest; the rest on the questions page, filtered by the measure
+EXCERPT = 200  # characters of a text in a list
+GROUPS = {
+    "open": (periods.OPEN,),
+    "overdue": (periods.OVERDUE,),
+    "answered": periods.ANSWERED,
+}
+HIDDEN = "hidden"  # shown instead of a status: a hidden item is not counted
+ITEM_PAGE = {Submission.QUESTION: "portal:question", Submission.STATEMENT: "portal:statement"}
+
+
+def _programme(slug):
+    return get_object_or_404(
+        Programme.objects.select_related("organisation", "forecast"), slug=slug
+    )
+
+
+def _kind(request) -> str:
+    return Submission.STATEMENT if request.GET.get("kind") == "statement" else Submission.QUESTION
+
+
+def _public_posts(programme):
+    """The posts the public positions page shows (funded, or awaited by a public milestone)."""
+    public_milestones = Milestone.objects.filter(programme=programme).public()
+    return (
+        Position.objects.filter(programme=programme)
+        .filter(Q(grant__isnull=False) | Q(required_by__in=public_milestones))
+        .distinct()
+        .order_by("code")
+    )
+
+
+def about_link(programme, item) -> tuple[str, str]:
+    """The public page and the name of what ``item`` is about (the programme, a measure, a
+    milestone or a post); its fields must be loaded with the item."""
+    slug = programme.slug
+    if item.milestone_id:
+        m = item.milestone
+        return reverse("portal:milestone", args=[slug, m.code]), f"{m.code} {m.title}"
+    if item.position_id:
+        p = item.position
+        return reverse("portal:positions", args=[slug]) + f"#post-{slugify(p.code)}", p.title
+    if item.measure_id:
+        m = item.measure
+        return reverse("portal:measure", args=[slug, m.code]), f"{m.code} {m.title}"
+    return reverse("portal:overview", args=[slug]), programme.title
+
+
+@dataclass
+class Line:
+    """An item as a list shows it, as of today."""
+
+    item: Submission
+    status: str  # a status of the period rules, or HIDDEN
+    due: date
+    extended: bool
+    url: str
+    about_url: str
+    about_label: str
+
+    @property
+    def answered_on(self):
+        return self.item.answered_on if self.status in periods.ANSWERED else None
+
+
+def _line(programme, item, status, due, extended) -> Line:
+    about_url, about_label = about_link(programme, item)
+    return Line(
+        item,
+        HIDDEN if item.hidden else status,
+        due,
+        extended,
+        reverse(ITEM_PAGE[item.kind], args=[programme.slug, item.code]),
+        about_url,
+        about_label,
+    )
+
+
+@dataclass
+class Group:
+    """The figures of the items one unit answers, or of one body's statements."""
+
+    name: str
+    figures: periods.Figures
+
+
+def _groups(briefs, key, names, today, nobody) -> list[Group]:
+    by = {}
+    for b in briefs:
+        by.setdefault(b.fields[key], []).append(b.engine)
+    groups = []
+    for pk, items in by.items():
+        f = periods.figures(items, today)
+        if f.total:
+            groups.append(Group(names[pk].name if pk in names else nobody, f))
+    return sorted(groups, key=lambda g: (g.name == nobody, g.name.casefold()))
+
+
+def _programme_choices(programme):
+    return [("programme", _("The programme as a whole"))] + [
+        (f"position:{p.code}", _("Post: %(title)s") % {"title": p.title})
+        for p in _public_posts(programme)
+    ]
+
+
+def _measure_choices(measure, milestones):
+    choices = [(f"measure:{measure.code}", f"{measure.code} {measure.title}")]
+    for m in milestones:
+        label = _("Milestone %(code)s %(title)s") % {"code": m.code, "title": m.title}
+        choices.append((f"milestone:{m.code}", label))
+    return choices
+
+
+def _statement_choices(programme):
+    measures = Measure.objects.filter(programme=programme).public().order_by("code")
+    milestones = Milestone.objects.filter(programme=programme).public().order_by("code")
+    return [
+        ("programme", _("The programme as a whole")),
+        (_("Measures"), [(f"measure:{m.code}", f"{m.code} {m.title}") for m in measures]),
+        (_("Milestones"), [(f"milestone:{m.code}", f"{m.code} {m.title}") for m in milestones]),
+    ]
+
+
+def _resolve(programme, key):
+    """The public item a form's ``about`` names (its choices were public), None for the
+    programme."""
+    what, _colon, code = key.partition(":")
+    if what == "measure":
+        return Measure.objects.filter(programme=programme).public().get(code=code)
+    if what == "milestone":
+        return Milestone.objects.filter(programme=programme).public().get(code=code)
+    if what == "position":
+        return _public_posts(programme).get(code=code)
+    return None
+
+
+def _public_milestones_of(measure):
+    return list(
+        Milestone.objects.filter(measure=measure).public().order_by("planned_start", "code")
+    )
+
+
+def question_form(programme, *, data=None, measure=None, milestones=None):
+    """The form to ask a question about the programme (or one of its posts), or about
+    ``measure`` (or one of its milestones)."""
+    if measure is None:
+        return QuestionForm(data, choices=_programme_choices(programme), auto_id="ask-%s")
+    if milestones is None:
+        milestones = _public_milestones_of(measure)
+    return QuestionForm(
+        data,
+        choices=_measure_choices(measure, milestones),
+        initial={"context": measure.code},
+        auto_id="ask-%s",
+    )
+
+
+def _speaker_bodies(user, programme):
+    return list(
+        Body.objects.filter(speakers=user, organisation=programme.organisation_id).order_by("name")
+    )
+
+
+def _refusal_time(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _receive(request, programme, kind):
+    """A question or statement sent by a participant: stored through the service, then their
+    item's page; else (form, HTTP status) with what went wrong, nothing stored."""
+    user = request.user
+    if not may_take_part(user):
+        raise PermissionDenied(_("Only participants with a confirmed e-mail address may ask."))
+    if kind == Submission.STATEMENT:
+        bodies = _speaker_bodies(user, programme)
+        if not bodies:
+            raise PermissionDenied(_("Only a body's speakers submit its statements."))
+        form = StatementForm(
+            request.POST,
+            bodies=bodies,
+            choices=_statement_choices(programme),
+            auto_id="ask-%s",
+        )
+    else:
+        measure = None
+        context = request.POST.get("context", "")
+        if context:
+            measure = Measure.objects.filter(programme=programme).public().filter(code=context)
+            measure = measure.first()
+        form = question_form(programme, data=request.POST, measure=measure)
+    if form.filled_by_a_robot():
+        # Quietly: nothing says which field gave it away.
+        form.add_error(None, _("Your text could not be received. Nothing was stored."))
+        return form, 400
+    if not form.is_valid():
+        return form, 400
+    free = limits.free_at(request)
+    if free is not None:
+        form.add_error(
+            None,
+            _(
+                "Many texts were sent from your account or from this connection within the "
+                "last hour. To keep the pages free of mass postings, the next one can be sent "
+                "from %(time)s. Your text is kept below; nothing was stored."
+            )
+            % {"time": _refusal_time(free)},
+        )
+        return form, 429
+    data = form.cleaned_data
+    body = None
+    if kind == Submission.STATEMENT:
+        body = next(b for b in bodies if str(b.pk) == data["body"])  # a valid choice
+    try:
+        item = service.submit(
+            programme,
+            actor=Actor.for_user(user, programme),
+            kind=kind,
+            text=data["text"],
+            about=_resolve(programme, data["about"]),
+            author=user,
+            author_name=display_name(user),
+            body=body,
+        )
+    except ServiceError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return form, 400
+    limits.count(request)
+    due = date_format(item.due, "SHORT_DATE_FORMAT")
+    if kind == Submission.STATEMENT:
+        text = _("Statement %(code)s has been received. It is to be answered by %(due)s.")
+    else:
+        text = _("Your question %(code)s has been received. It is to be answered by %(due)s.")
+    text %= {"code": item.code, "due": due}
+    if item.pending:
+        text += " " + _("It is shown publicly once a moderator has released it.")
+    messages.success(request, text)
+    return redirect(ITEM_PAGE[kind], programme.slug, item.code)
+
+
+def _participant_context(request, programme, kind):
+    """Who may send what here: ``may_ask`` (a participant), ``bodies`` (theirs, for a
+    statement), the login page's address for everyone else."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"may_ask": False, "signed_in": False}
+    may = may_take_part(user)
+    bodies = _speaker_bodies(user, programme) if may and kind == Submission.STATEMENT else []
+    return {"may_ask": may, "signed_in": True, "speaker_bodies": bodies}
+
+
+def questions(request, slug):
+    """The questions (or, ``?kind=statement``, the statements) of a programme as of today:
+    filtered, 50 a page, with the figures; a participant asks here."""
+    programme = _programme(slug)
+    kind = _kind(request)
+    form, status = None, 200
+    if request.method == "POST":
+        result = _receive(request, programme, kind)
+        if not isinstance(result, tuple):
+            return result
+        form, status = result
+    today = clock.today()
+    items = Submission.objects.filter(programme=programme, kind=kind)
+    everything = reads.briefs(
+        items,
+        today,
+        fields=("unit_id", "body_id", "measure_id", "milestone__measure_id", "pending"),
+    )
+    public = set(items.public().values_list("pk", flat=True))
+    shown = [b for b in everything if b.pk in public]
+    units = Unit.objects.in_bulk({b.fields["unit_id"] for b in everything} - {None})
+    bodies = None
+    if kind == Submission.STATEMENT:
+        bodies = {b.pk: b for b in Body.objects.filter(organisation=programme.organisation_id)}
+    measures = list(Measure.objects.filter(programme=programme).public().order_by("code"))
+    filters = SubmissionFilter(
+        request.GET,
+        units=sorted(units.values(), key=lambda u: u.name.casefold()),
+        bodies=None if bodies is None else sorted(bodies.values(), key=lambda b: b.name),
+        measures=measures,
+        auto_id="filter-%s",
+    )
+    if not filters.is_valid() and status == 200:
+        status = 400
+    chosen = filters.cleaned_data  # the valid filters only
+    rows = shown
+    if chosen.get("status"):
+        wanted = GROUPS[chosen["status"]]
+        rows = [b for b in rows if not b.fields["hidden"] and b.status in wanted]
+    if chosen.get("unit"):
+        rows = [b for b in rows if b.fields["unit_id"] == int(chosen["unit"])]
+    if chosen.get("body"):
+        rows = [b for b in rows if b.fields["body_id"] == int(chosen["body"])]
+    if chosen.get("measure"):
+        pk = next(m.pk for m in measures if m.code == chosen["measure"])
+        rows = [
+            b for b in rows if pk in (b.fields["measure_id"], b.fields["milestone__measure_id"])
+        ]
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    loaded = Submission.objects.select_related("measure", "milestone", "position", "body")
+    loaded = loaded.in_bulk([b.pk for b in page.object_list])
+    page.object_list = [
+        _line(programme, loaded[b.pk], b.status, b.due, b.extended) for b in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    nobody = _("no unit named")
+    context = {
+        "programme": programme,
+        "kind": kind,
+        "statements": kind == Submission.STATEMENT,
+        "page": page,
+        "filters": filters,
+        "filtered": any(chosen.get(k) for k in ("status", "unit", "body", "measure")),
+        "query": query.urlencode(),
+        "shown_total": len(shown),
+        "figures": periods.figures((b.engine for b in everything), today),
+        "waiting": sum(1 for b in everything if b.fields["pending"]),
+        "by_unit": _groups(everything, "unit_id", units, today, nobody),
+        "by_body": _groups(everything, "body_id", bodies, today, _("no body"))
+        if bodies is not None
+        else None,
+        "period": period_of(programme, kind),
+        "question_period": period_of(programme, Submission.QUESTION),
+        "statement_period": period_of(programme, Submission.STATEMENT),
+        "today": today,
+        "nav": "questions",
+        **_participant_context(request, programme, kind),
+    }
+    if context["may_ask"] and form is None:
+        if kind == Submission.STATEMENT and context["speaker_bodies"]:
+            form = StatementForm(
+                bodies=context["speaker_bodies"],
+                choices=_statement_choices(programme),
+                auto_id="ask-%s",
+            )
+        elif kind == Submission.QUESTION:
+            form = question_form(programme)
+    context["form"] = form
+    return render(request, "portal/questions.html", context, status=status)
+
+
+def _item(request, programme, kind, code):
+    """The public item, or the asker's own awaiting release; 404 for anything else."""
+    base = (
+        Submission.objects.filter(programme=programme, kind=kind, code=code)
+        .select_related("measure", "milestone", "position", "body", "unit", "answer_unit", "author")
+        .prefetch_related(Prefetch("extensions", queryset=Extension.objects.order_by("on", "pk")))
+    )
+    item = base.public().first()
+    if item is None and request.user.is_authenticated:
+        own = base.filter(pending=True, author=request.user).first()
+        if own is not None and _about_is_public(programme, own):
+            item = own
+    if item is None:
+        raise Http404(_("There is no public question or statement with this code."))
+    return item
+
+
+def _about_is_public(programme, item) -> bool:
+    if item.milestone_id:
+        return Milestone.objects.filter(pk=item.milestone_id).public().exists()
+    if item.measure_id:
+        return Measure.objects.filter(pk=item.measure_id).public().exists()
+    return True
+
+
+def _withdraw(request, programme, item):
+    if not request.user.is_authenticated or request.user.pk != item.author_id:
+        raise PermissionDenied(_("Only the asker may withdraw a question."))
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        service.withdraw(
+            item, actor=Actor.for_user(request.user, programme), expected_version=version
+        )
+    except ChangedMeanwhile:
+        messages.error(
+            request,
+            _(
+                "The question was changed meanwhile. It is shown as it is now; look before you "
+                "withdraw it."
+            ),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have withdrawn question %(code)s.") % {"code": item.code})
+    return redirect(ITEM_PAGE[item.kind], programme.slug, item.code)
+
+
+def _item_page(request, slug, code, kind):
+    programme = _programme(slug)
+    item = _item(request, programme, kind, code)
+    if request.method == "POST":
+        if kind != Submission.QUESTION or request.POST.get("action") != "withdraw":
+            raise PermissionDenied(_("This page takes no other change."))
+        return _withdraw(request, programme, item)
+    today = clock.today()
+    status = item.status(today)
+    due = item.due_in_force(today)
+    about_url, about_label = about_link(programme, item)
+    answered = item.answered_on is not None and item.answered_on <= today
+    own = request.user.is_authenticated and request.user.pk == item.author_id
+    return render(
+        request,
+        "portal/question.html",
+        {
+            "programme": programme,
+            "item": item,
+            "statement": kind == Submission.STATEMENT,
+            "extensions": [e for e in item.extensions.all() if e.on <= today],
+            "status": HIDDEN if item.hidden else status,
+            "due": due,
+            "extended": due != item.due,
+            "answered": answered and not item.hidden,
+            "about_url": about_url,
+            "about_label": about_label,
+            "may_withdraw": own
+            and kind == Submission.QUESTION
+            and status in (periods.OPEN, periods.OVERDUE),
+            "list_url": reverse("portal:questions", args=[programme.slug])
+            + ("?kind=statement" if kind == Submission.STATEMENT else ""),
+            "nav": "questions",
+        },
+    )
+
+
+def question(request, slug, code):
+    return _item_page(request, slug, code, Submission.QUESTION)
+
+
+def statement(request, slug, code):
+    return _item_page(request, slug, code, Submission.STATEMENT)
+
+
+# -- parts of other pages ---------------------------------------------------------------------
+
+
+def for_measure(request, programme, measure, milestones) -> dict:
+    """The measure page's part: the latest questions and statements about the measure and its
+    milestones as of today, and the form to ask about them (a fixed number of queries)."""
+    today = clock.today()
+    items = (
+        Submission.objects.filter(programme=programme)
+        .filter(Q(measure=measure) | Q(milestone__measure=measure))
+        .public()
+        .select_related("milestone", "measure")
+    )
+    rows = reads.rows(items, today)
+    lines = [_line(programme, r.item, r.status, r.due, r.extended) for r in rows]
+    context = {
+        "submissions": lines[:ON_THE_MEASURE_PAGE],
+        "submissions_total": len(lines),
+        "question_period": period_of(programme, Submission.QUESTION),
+        **_participant_context(request, programme, Submission.QUESTION),
+    }
+    if context["may_ask"]:
+        context["form"] = question_form(programme, measure=measure, milestones=milestones)
+    return context
+
+
+def shares(programme) -> dict:
+    """{"question": Figures, "statement": Figures} of the programme as of today (the share
+    answered in time for the overview), in two queries."""
+    today = clock.today()
+    briefs = reads.briefs(Submission.objects.filter(programme=programme), today, ("kind",))
+    return {
+        kind: periods.figures((b.engine for b in briefs if b.fields["kind"] == kind), today)
+        for kind in (Submission.QUESTION, Submission.STATEMENT)
+    }

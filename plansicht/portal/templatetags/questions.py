@@ -1,0 +1,82 @@
+"""``{% load questions %}``: a question's or statement's status in words, as a badge (colour is
+never the only cue), and the figures of the answer periods as the pages print them."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from plansicht.engine import periods
+from plansicht.participation.models import period_words as models_period_words
+
+register = template.Library()
+
+HIDDEN = "hidden"
+WORDS = {
+    periods.OPEN: pgettext_lazy("answer status", "open"),
+    periods.OVERDUE: pgettext_lazy("answer status", "overdue"),
+    periods.ANSWERED_IN_TIME: pgettext_lazy("answer status", "answered in time"),
+    periods.ANSWERED_WITHIN_EXTENSION: pgettext_lazy(
+        "answer status", "answered within the extension"
+    ),
+    periods.ANSWERED_LATE: pgettext_lazy("answer status", "answered late"),
+    periods.WITHDRAWN: pgettext_lazy("answer status", "withdrawn"),
+    HIDDEN: pgettext_lazy("answer status", "hidden by the moderation"),
+}
+BADGES = {
+    periods.OPEN: "info",
+    periods.OVERDUE: "danger",
+    periods.ANSWERED_IN_TIME: "success",
+    periods.ANSWERED_WITHIN_EXTENSION: "success",
+    periods.ANSWERED_LATE: "warning",
+}
+
+
+@register.filter
+def status_words(status):
+    return WORDS.get(status, "–")
+
+
+@register.filter
+def status_badge(status):
+    """The status as a small badge with its words; withdrawn and hidden ones as plain words."""
+    if status not in BADGES:
+        return status_words(status)
+    return format_html(
+        '<span class="kern-badge kern-badge--{} kern-badge--small">'
+        '<span class="kern-label kern-label--small">{}</span></span>',
+        BADGES[status],
+        WORDS[status],
+    )
+
+
+@register.filter
+def days_figure(value):
+    """A median number of days with one decimal: "20,5 Tage"; "–" for none."""
+    if value is None:
+        return "–"
+    return _("%(days)s days") % {"days": number_format(value, 1)}
+
+
+@register.filter
+def period_words(period):
+    """An answer period in words: "15 working days", "1 month"."""
+    return models_period_words({"kind": period.kind, "count": period.count})
+
+
+@register.filter
+def region_name(region):
+    """A holiday region by its name where the calendar knows one ("Rheinland-Pfalz" for
+    DE-RP), else its code."""
+    import holidays
+
+    country, _dash, subdivision = (region or "").partition("-")
+    try:
+        calendar = holidays.country_holidays(country)
+    except NotImplementedError:
+        return region
+    if not subdivision:
+        return region
+    names = {code: name for name, code in getattr(calendar, "subdivisions_aliases", {}).items()}
+    return names.get(subdivision, region)
