@@ -98,3 +98,22 @@ def test_premoderation_holds_comments_until_released(personas, anna):
     assert not Comment.objects.public().exists()
     service.release(comment, actor=Actor.for_user(p.admin))
     assert list(Comment.objects.public()) == [comment]
+
+
+def test_the_history_names_a_participant_by_their_display_name_only(personas):
+    """Not the account's username, full name or e-mail address: the name they chose."""
+    user = get_user_model().objects.create_user(
+        "berta.schulz", email="berta@example.org", first_name="Berta", last_name="Schulz"
+    )
+    Participant.objects.create(user=user, display_name="B. aus der Altstadt")
+    EmailAddress.objects.create(user=user, email="berta@example.org", verified=True, primary=True)
+    m1 = Measure.objects.get(code="M1")
+    comment = service.write_comment(m1, actor=Actor.for_user(user), author=user, text="Gut.")
+    service.report(comment, actor=Actor.for_user(user), reason="Doppelt gepostet")
+    events = Event.objects.filter(user=user).order_by("pk")
+    assert [(e.action, e.actor) for e in events] == [
+        ("comment.written", "B. aus der Altstadt"),
+        ("content.reported", "B. aus der Altstadt"),
+    ]
+    # Staff are still named as before: the editor persona by their username (no full name).
+    assert Actor.for_user(personas.editor).name == "editor"
