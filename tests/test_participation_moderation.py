@@ -10,7 +10,7 @@ from plansicht.history.models import Event
 from plansicht.participation.models import Comment, ContentReport, Participant, Submission
 from plansicht.participation.people import may_take_part
 from plansicht.plan.models import Measure
-from plansicht.services import Actor, ServiceError
+from plansicht.services import Actor, ChangedMeanwhile, ServiceError
 from plansicht.services import participation as service
 
 from .factories import participation_document
@@ -86,6 +86,25 @@ def test_a_report_can_be_decided_by_keeping_the_item(personas, anna):
     assert not Submission.objects.get(code="F1").hidden
     with pytest.raises(ServiceError):  # nothing left to decide
         service.release(question, actor=Actor.for_user(p.admin))
+
+
+def test_a_moderator_deciding_from_an_old_page_is_told_someone_decided_meanwhile(personas, anna):
+    admin = Actor.for_user(personas.admin)
+    m1 = Measure.objects.get(code="M1")
+    comment = service.write_comment(m1, actor=Actor.for_user(anna), author=anna, text="Unsinn!")
+    opened_at = comment.version  # both moderators open the page
+    service.hide(comment, actor=admin, reason="Beleidigung", expected_version=opened_at)
+    for decide in (service.hide, service.release):
+        with pytest.raises(ChangedMeanwhile):
+            decide(
+                Comment.objects.get(pk=comment.pk),
+                actor=admin,
+                reason="Werbung",
+                expected_version=opened_at,
+            )
+    comment.refresh_from_db()
+    assert (comment.hidden, comment.hidden_reason) == (True, "Beleidigung")
+    assert Event.objects.filter(action__startswith="comment.").count() == 2  # written, hidden
 
 
 def test_premoderation_holds_comments_until_released(personas, anna):

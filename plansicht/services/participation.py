@@ -375,16 +375,19 @@ def hide(item: Submission | Comment, *, actor: Actor, reason: str, expected_vers
     programme = _programme_of(item)
     check(actor, lambda user: can_moderate(user, programme))
     reason = _text(reason, "reason", limit=REASON_LENGTH)
-    if item.hidden:
-        raise ServiceError(_("This item is hidden already."))
+    old = (item.hidden, item.hidden_reason)
 
     def apply():
+        # Checked after the version: a moderator whose page is out of date is told who
+        # decided meanwhile, rather than only that the item is hidden.
+        if item.hidden:
+            raise ServiceError(_("This item is hidden already."))
         item.hidden, item.hidden_reason = True, reason
         item.save(update_fields=["hidden", "hidden_reason", "version"])
         _decide_reports(item)
 
     def undo():
-        item.hidden, item.hidden_reason = False, ""
+        item.hidden, item.hidden_reason = old
 
     commit(
         programme,
@@ -405,9 +408,6 @@ def release(item: Submission | Comment, *, actor: Actor, reason: str = "", expec
     a report: the reports are decided)."""
     programme = _programme_of(item)
     check(actor, lambda user: can_moderate(user, programme))
-    reported = item.reports.filter(closed=None).exists()
-    if not item.pending and not item.hidden and not reported:
-        raise ServiceError(_("This item is shown already."))
     reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
     old = (item.pending, item.hidden, item.hidden_reason)
     changes = {}
@@ -417,6 +417,9 @@ def release(item: Submission | Comment, *, actor: Actor, reason: str = "", expec
         changes["hidden"] = [True, False]
 
     def apply():
+        # Checked after the version, as in ``hide``.
+        if not item.pending and not item.hidden and not item.reports.filter(closed=None).exists():
+            raise ServiceError(_("This item is shown already."))
         item.pending = item.hidden = False
         item.hidden_reason = ""
         item.save(update_fields=["pending", "hidden", "hidden_reason", "version"])
