@@ -77,6 +77,19 @@ def test_a_report_reaches_the_moderation_which_hides_with_a_reason(personas, ann
     assert (event.public, event.reason) == (True, "Beleidigung")
 
 
+def test_the_history_does_not_name_who_reported(personas, anna):
+    """Neither a participant nor staff: the report's event names no one (it keeps the account
+    for the case of abuse)."""
+    question = Submission.objects.get(code="F1")
+    service.report(question, actor=Actor.for_user(anna), reason="falsch")
+    service.report(question, actor=Actor.for_user(personas.editor), reason="doppelt")
+    events = Event.objects.filter(action="content.reported").order_by("pk")
+    assert [(e.actor, e.unit, e.user) for e in events] == [
+        ("anonymous", None, anna),
+        ("anonymous", None, personas.editor),
+    ]
+
+
 def test_a_report_can_be_decided_by_keeping_the_item(personas, anna):
     p = personas
     question = Submission.objects.get(code="F1")
@@ -127,12 +140,14 @@ def test_the_history_names_a_participant_by_their_display_name_only(personas):
     Participant.objects.create(user=user, display_name="B. aus der Altstadt")
     EmailAddress.objects.create(user=user, email="berta@example.org", verified=True, primary=True)
     m1 = Measure.objects.get(code="M1")
-    comment = service.write_comment(m1, actor=Actor.for_user(user), author=user, text="Gut.")
-    service.report(comment, actor=Actor.for_user(user), reason="Doppelt gepostet")
+    service.write_comment(m1, actor=Actor.for_user(user), author=user, text="Gut.")
+    service.submit(
+        personas.programme, actor=Actor.for_user(user), kind="question", text="Wann?", author=user
+    )
     events = Event.objects.filter(user=user).order_by("pk")
     assert [(e.action, e.actor) for e in events] == [
         ("comment.written", "B. aus der Altstadt"),
-        ("content.reported", "B. aus der Altstadt"),
+        ("question.received", "B. aus der Altstadt"),
     ]
     # Staff are still named as before: the editor persona by their username (no full name).
     assert Actor.for_user(personas.editor).name == "editor"

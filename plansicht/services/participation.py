@@ -452,10 +452,15 @@ def _decide_reports(item):
 
 def report(item: Submission | Comment, *, actor: Actor, reason: str) -> ContentReport:
     """Anyone may report a question, statement or comment to the moderation with a reason.
-    The report is internal (the reporter is not named anywhere public)."""
+    The report is internal, and the reporter is named nowhere (the office's history shows
+    "anonymous")."""
     if actor.user is None and not actor.is_system:
         # Visitors without an account may report too: the face names them as the public.
         actor = Actor.system("report", name=str(_("a visitor")))
+    elif actor.user is not None:
+        # Who reported is shown nowhere, in the office neither: the event keeps the account
+        # (for abuse), its history line names no one.
+        actor = Actor(user=actor.user, name=str(_("anonymous")))
     reason = _text(reason, "reason", limit=REASON_LENGTH)
     programme = _programme_of(item)
     holder = {}
