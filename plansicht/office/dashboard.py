@@ -7,7 +7,7 @@ from django.shortcuts import render
 from plansicht.forecast.run import today
 from plansicht.history.models import Event
 from plansicht.plan.models import Measure
-from plansicht.services.permissions import role_for
+from plansicht.services.permissions import can_moderate, role_for
 
 from . import participation, work
 from .common import get_programme_for_user, page_context
@@ -18,7 +18,8 @@ def dashboard(request, slug):
     """What the user's role can act on: plan work for those who edit milestones (a unit editor
     first the milestones of their unit), money work for finance officers, post work for HR;
     every other role reads a summary; those who answer questions and statements see what is
-    overdue and due this week. Only open work, at most ``work.LIMIT`` per list."""
+    overdue and due this week; moderators, how many reports are open and what awaits release.
+    Only open work, at most ``work.LIMIT`` per list."""
     programme = get_programme_for_user(request, slug)
     role = role_for(request.user, programme)
     as_of = programme.forecast.as_of if hasattr(programme, "forecast") else today()
@@ -59,6 +60,8 @@ def dashboard(request, slug):
         )
     if "participation" in parts:
         extra["participation"] = participation.due_lists(programme, role, today(), work.LIMIT)
+    if can_moderate(request.user, programme):
+        extra["moderation"] = participation.moderation_counts(programme)
     recent = Event.objects.for_programme(programme).select_related("unit")[:15]
     return render(
         request,

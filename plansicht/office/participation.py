@@ -12,13 +12,18 @@ the name they gave, nothing more.
 """
 
 import re
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -27,7 +32,7 @@ from plansicht.accounts.models import StaffRole
 from plansicht.engine import periods
 from plansicht.history.models import Event
 from plansicht.participation import figures
-from plansicht.participation.models import Submission, period_words
+from plansicht.participation.models import Comment, ContentReport, Submission, period_words
 from plansicht.plan.models import Measure, Milestone
 from plansicht.services import ServiceError
 from plansicht.services import participation as service
@@ -204,7 +209,8 @@ def _item_forms(programme, submission) -> dict:
 @login_required
 def item(request, slug, kind, code):
     """One question or statement: what it says, its dates and status, its history, and the
-    forms for those who may answer it (the others read; a change they post is refused)."""
+    forms for those who may answer it (the others read; a change they post is refused); for
+    moderators, the reports not yet decided."""
     programme = get_programme_for_user(request, slug)
     submission = _get_item(programme, kind, code)
     may_answer = can_answer(request.user, submission)
@@ -226,6 +232,12 @@ def item(request, slug, kind, code):
     as_of = clock.today()
     rows = figures.rows(Submission.objects.filter(pk=submission.pk), as_of)
     extensions = list(submission.extensions.order_by("on", "pk"))
+    # Reports are the moderators' business: the others do not see them.
+    reports = (
+        list(submission.reports.filter(closed=None).order_by("reported", "pk"))
+        if can_moderate(request.user, programme)
+        else []
+    )
     return render(
         request,
         "office/participation_item.html",
@@ -236,6 +248,7 @@ def item(request, slug, kind, code):
             row=rows[0] if rows else None,
             as_of=as_of,
             extensions=extensions,
+            reports=reports,
             may_answer=may_answer,
             is_open=submission.answered_on is None and submission.withdrawn_on is None,
             forms=forms,
@@ -381,26 +394,117 @@ def _entered(item) -> str:
 
 # -- the moderation ---------------------------------------------------------------------------
 
+SUBMISSION, COMMENT = "submission", "comment"  # the page's ``kind`` of an item
+
+
+@dataclass(eq=False)
+class Entry:
+    """One question, statement or comment on the moderation page, with its open reports
+    (oldest first) and its form."""
+
+    kind: str
+    item: Submission | Comment
+    reports: list = dataclass_field(default_factory=list)
+    form: ModerationForm | None = None
+
+    @property
+    def prefix(self) -> str:
+        # Questions and statements keep the prefix they had before comments came.
+        return f"item{self.item.pk}" if self.kind == SUBMISSION else f"comment{self.item.pk}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == SUBMISSION:
+            return self.item.code
+        return _("Comment %(number)s") % {"number": self.item.pk}
+
+    @property
+    def day(self):
+        """When it came in: the received date, or the day the comment was written."""
+        if self.kind == SUBMISSION:
+            return self.item.received
+        return timezone.localdate(self.item.created)
+
+
+def _comments(programme):
+    return Comment.objects.filter(measure__programme=programme).select_related("measure", "parent")
+
+
+def _moderation_entries(programme) -> list[Entry]:
+    """Every item that needs or had the moderation: awaiting release, hidden, or reported
+    with a report not yet decided; each with its open reports."""
+    reports = list(
+        ContentReport.objects.filter(closed=None)
+        .filter(Q(submission__programme=programme) | Q(comment__measure__programme=programme))
+        .order_by("reported", "pk")
+    )
+    open_of = defaultdict(list)
+    for report in reports:
+        if report.submission_id is not None:
+            open_of[SUBMISSION, report.submission_id].append(report)
+        else:
+            open_of[COMMENT, report.comment_id].append(report)
+    wanted = Q(pending=True) | Q(hidden=True)
+    submissions = _items(programme).filter(
+        wanted | Q(pk__in=[pk for kind, pk in open_of if kind == SUBMISSION])
+    )
+    comments = _comments(programme).filter(
+        wanted | Q(pk__in=[pk for kind, pk in open_of if kind == COMMENT])
+    )
+    return [
+        *(Entry(SUBMISSION, s, open_of[SUBMISSION, s.pk]) for s in submissions),
+        *(Entry(COMMENT, c, open_of[COMMENT, c.pk]) for c in comments),
+    ]
+
+
+def _by_day(entry) -> tuple:
+    return (entry.day, entry.kind == COMMENT, entry.item.pk)
+
+
+def _sections(entries) -> dict:
+    """The page's three lists: what was reported (the oldest report first; whatever state
+    the item is in, its reports are decided there), what waits for release (the oldest
+    first) and what is hidden (the latest first)."""
+    reported = [e for e in entries if e.reports]
+    rest = [e for e in entries if not e.reports]
+    return {
+        "reported": sorted(reported, key=lambda e: (e.reports[0].reported, e.reports[0].pk)),
+        "waiting": sorted((e for e in rest if e.item.pending and not e.item.hidden), key=_by_day),
+        "hidden": sorted((e for e in rest if e.item.hidden), key=_by_day, reverse=True),
+    }
+
+
+def _posted_entry(programme, entries, post) -> Entry | None:
+    """The item a form names (``kind`` and ``item``; a form without ``kind`` is a question's
+    or statement's). One no longer in the lists is looked up all the same: the service then
+    tells the moderator what happened meanwhile, and the form keeps what they typed."""
+    kind = post.get("kind") or SUBMISSION
+    pk = post.get("item", "")
+    if kind not in (SUBMISSION, COMMENT) or not pk.isdigit():
+        return None
+    for entry in entries:
+        if entry.kind == kind and entry.item.pk == int(pk):
+            return entry
+    items = _items(programme) if kind == SUBMISSION else _comments(programme)
+    found = items.filter(pk=pk).first()
+    return Entry(kind, found) if found is not None else None
+
 
 @login_required
 def moderation(request, slug):
-    """What awaits release and what is hidden, each with the form to release or hide it.
-    Only for moderators (and administrators)."""
+    """What was reported, what awaits release and what is hidden — questions, statements and
+    comments — each with the form to decide. Only for moderators (and administrators)."""
     programme = get_programme_for_user(request, slug, may=can_moderate)
-    waiting = list(_items(programme).filter(pending=True, hidden=False).order_by("received", "pk"))
-    hidden = list(_items(programme).filter(hidden=True).order_by("-received", "-pk"))
-    for entry in (*waiting, *hidden):
-        entry.form = _moderation_form(entry, initial={"version": entry.version})
+    entries = _moderation_entries(programme)
     status = 200
+    kept = []  # a decision posted on an item no longer in the lists, with the refusal
     if request.method == "POST":
-        chosen = next(
-            (e for e in (*waiting, *hidden) if str(e.pk) == request.POST.get("item")), None
-        )
+        chosen = _posted_entry(programme, entries, request.POST)
         op = request.POST.get("op")
         if chosen is None or op not in ("release", "hide"):
             messages.error(
                 request,
-                _("This item is no longer waiting or hidden. Check the lists below."),
+                _("This item is no longer waiting, hidden or reported. Check the lists below."),
             )
             status = 400
         else:
@@ -409,27 +513,50 @@ def moderation(request, slug):
                 messages.success(request, done)
                 return redirect("office:moderation", programme.slug)
             status = 400
+            if chosen not in entries:
+                kept.append(chosen)
+    for entry in entries:
+        if entry.form is None:
+            entry.form = _moderation_form(entry, initial={"version": entry.item.version})
     return render(
         request,
         "office/participation_moderation.html",
         _context(
             request,
             programme,
-            waiting=waiting,
-            hidden=hidden,
-            forms=[entry.form for entry in (*waiting, *hidden)],
+            kept=kept,
+            **_sections(entries),
+            forms=[entry.form for entry in (*kept, *entries)],
         ),
         status=status,
     )
 
 
 def _moderation_form(entry, **kwargs) -> ModerationForm:
-    form = ModerationForm(prefix=f"item{entry.pk}", **kwargs)
-    if entry.hidden:
+    form = ModerationForm(prefix=entry.prefix, **kwargs)
+    if entry.item.hidden:
         form.fields["reason"].help_text = _(
             "Optional. Published in the history when the item is shown again."
         )
+    elif entry.reports and not entry.item.pending:
+        form.fields["reason"].help_text = _(
+            "Needed to hide: the public page shows it in place of the text. Optional when you "
+            "reject the reports; then published in the history."
+        )
     return form
+
+
+def moderation_counts(programme) -> dict:
+    """The dashboard's figures for moderators: the reports not yet decided, and what awaits
+    release (questions, statements and comments)."""
+    reports = ContentReport.objects.filter(closed=None).filter(
+        Q(submission__programme=programme) | Q(comment__measure__programme=programme)
+    )
+    waiting = (
+        _items(programme).filter(pending=True, hidden=False).count()
+        + _comments(programme).filter(pending=True, hidden=False).count()
+    )
+    return {"reports": reports.count(), "waiting": waiting}
 
 
 def _moderate(request, programme, entry, op):
@@ -438,20 +565,27 @@ def _moderate(request, programme, entry, op):
         return False
     data = form.cleaned_data
     by = actor(request, programme)
-    was_hidden = entry.hidden
+    item = entry.item
+    was_hidden, was_pending = item.hidden, item.pending
     try:
         if op == "hide":
-            service.hide(entry, actor=by, reason=data["reason"], expected_version=data["version"])
+            service.hide(item, actor=by, reason=data["reason"], expected_version=data["version"])
+            if entry.kind == COMMENT:
+                return _(
+                    "%(code)s is hidden. The measure's page shows your reason instead of the text."
+                ) % {"code": entry.label}
             return _(
                 "%(code)s is hidden. Its public page shows your reason instead of the text."
-            ) % {"code": entry.code}
-        service.release(entry, actor=by, reason=data["reason"], expected_version=data["version"])
+            ) % {"code": entry.label}
+        service.release(item, actor=by, reason=data["reason"], expected_version=data["version"])
     except ServiceError as e:
         show_error(form, e)
         return False
     if was_hidden:
-        return _("%(code)s is shown again.") % {"code": entry.code}
-    return _("%(code)s is released and shown publicly.") % {"code": entry.code}
+        return _("%(code)s is shown again.") % {"code": entry.label}
+    if was_pending:
+        return _("%(code)s is released and shown publicly.") % {"code": entry.label}
+    return _("The reports on %(code)s are rejected: it stays shown.") % {"code": entry.label}
 
 
 # -- the settings -----------------------------------------------------------------------------

@@ -54,10 +54,12 @@ class Actor:
     @classmethod
     def for_user(cls, user, programme=None):
         """A signed-in user; the unit is the one their staff role names for ``programme``
-        (a superuser without a role: the first unit they belong to)."""
+        (a superuser without a role: the first unit they belong to). A participant is named
+        by their display name, never by their account's name or e-mail address: the name is
+        what the history shows."""
         from .permissions import role_for
 
-        name = (user.get_full_name() or user.get_username()) if user is not None else ""
+        name = _name_of(user) if user is not None else ""
         unit = None
         if user is not None and programme is not None:
             role = role_for(user, programme)
@@ -74,6 +76,18 @@ class Actor:
         if name is None:
             name = str(_("System ({what})")).format(what=what)
         return cls(name=name, unit=unit, is_system=True)
+
+
+def _name_of(user) -> str:
+    """How the history names ``user``: a participant by the name they chose (or as "a
+    participant" should it be empty), staff by their full name or else their username."""
+    from plansicht.participation.models import Participant
+
+    if user.pk is not None:
+        names = Participant.objects.filter(user=user).values_list("display_name", flat=True)
+        for display_name in names[:1]:
+            return display_name.strip() or str(_("a participant"))
+    return user.get_full_name() or user.get_username()
 
 
 class _Unset:

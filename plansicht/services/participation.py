@@ -379,16 +379,19 @@ def hide(item: Submission | Comment, *, actor: Actor, reason: str, expected_vers
     programme = _programme_of(item)
     check(actor, lambda user: can_moderate(user, programme))
     reason = _text(reason, "reason", limit=REASON_LENGTH)
-    if item.hidden:
-        raise ServiceError(_("This item is hidden already."))
+    old = (item.hidden, item.hidden_reason)
 
     def apply():
+        # Checked after the version: a moderator whose page is out of date is told who
+        # decided meanwhile, rather than only that the item is hidden.
+        if item.hidden:
+            raise ServiceError(_("This item is hidden already."))
         item.hidden, item.hidden_reason = True, reason
         item.save(update_fields=["hidden", "hidden_reason", "version"])
         _decide_reports(item)
 
     def undo():
-        item.hidden, item.hidden_reason = False, ""
+        item.hidden, item.hidden_reason = old
 
     commit(
         programme,
@@ -409,9 +412,6 @@ def release(item: Submission | Comment, *, actor: Actor, reason: str = "", expec
     a report: the reports are decided)."""
     programme = _programme_of(item)
     check(actor, lambda user: can_moderate(user, programme))
-    reported = item.reports.filter(closed=None).exists()
-    if not item.pending and not item.hidden and not reported:
-        raise ServiceError(_("This item is shown already."))
     reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
     old = (item.pending, item.hidden, item.hidden_reason)
     changes = {}
@@ -421,6 +421,9 @@ def release(item: Submission | Comment, *, actor: Actor, reason: str = "", expec
         changes["hidden"] = [True, False]
 
     def apply():
+        # Checked after the version, as in ``hide``.
+        if not item.pending and not item.hidden and not item.reports.filter(closed=None).exists():
+            raise ServiceError(_("This item is shown already."))
         item.pending = item.hidden = False
         item.hidden_reason = ""
         item.save(update_fields=["pending", "hidden", "hidden_reason", "version"])
@@ -453,10 +456,15 @@ def _decide_reports(item):
 
 def report(item: Submission | Comment, *, actor: Actor, reason: str) -> ContentReport:
     """Anyone may report a question, statement or comment to the moderation with a reason.
-    The report is internal (the reporter is not named anywhere public)."""
+    The report is internal, and the reporter is named nowhere (the office's history shows
+    "anonymous")."""
     if actor.user is None and not actor.is_system:
         # Visitors without an account may report too: the face names them as the public.
         actor = Actor.system("report", name=str(_("a visitor")))
+    elif actor.user is not None:
+        # Who reported is shown nowhere, in the office neither: the event keeps the account
+        # (for abuse), its history line names no one.
+        actor = Actor(user=actor.user, name=str(_("anonymous")))
     reason = _text(reason, "reason", limit=REASON_LENGTH)
     programme = _programme_of(item)
     holder = {}
