@@ -38,11 +38,15 @@ def personas(db, today, persona_document):
     """The test programme and one user per role, each with a unit (as healthchecks' alice and
     bob): ``outsider`` (a login, no role), ``viewer``, ``unit_editor`` (Stabsstelle
     Digitalisierung, the lead unit of M1 and below), ``other_unit_editor`` (Tiefbauamt),
-    ``editor``, ``finance``, ``hr`` and ``admin`` (Programmbüro). Every test that needs a user
+    ``editor``, ``finance``, ``hr`` and ``admin`` (Programmbüro), ``moderator`` (a viewer with
+    the moderator flag) and ``participant`` (a confirmed participant, no office role). Every test that needs a user
     takes one of these; the password of each is "pw-" + its username."""
     from django.contrib.auth import get_user_model
 
+    from allauth.account.models import EmailAddress
+
     from plansicht.accounts.models import StaffRole, Unit
+    from plansicht.participation.models import Participant
 
     from .factories import load
 
@@ -70,6 +74,15 @@ def personas(db, today, persona_document):
     p.admin = user("admin", StaffRole.ADMIN)
     p.finance = user("kaemmerei", StaffRole.FINANCE)
     p.hr = user("personalamt", StaffRole.HR)
+    # A read-only viewer with the moderator flag: moderating is a flag on a staff role.
+    p.moderator = user("moderation", StaffRole.VIEWER)
+    StaffRole.objects.filter(user=p.moderator).update(moderator=True)
+    # A participant: a confirmed address and a display name, no role in the office.
+    p.participant = user("teilnehmerin")
+    Participant.objects.create(user=p.participant, display_name="Tina T.")
+    EmailAddress.objects.create(
+        user=p.participant, email="tina@example.org", verified=True, primary=True
+    )
     return p
 
 

@@ -31,8 +31,10 @@ PERSONAS = [
     "finance",
     "hr",
     "admin",
+    "moderator",
+    "participant",
 ]
-OFFICE = frozenset(PERSONAS) - {"outsider"}
+OFFICE = frozenset(PERSONAS) - {"outsider", "participant"}
 # Milestone B belongs to M1.1, whose lead unit is inherited from M1 ("Stabsstelle
 # Digitalisierung"): its unit editor may change B, the one of Tiefbauamt may not.
 MILESTONE_B = frozenset({"unit_editor", "editor", "admin"})
@@ -41,10 +43,11 @@ MONEY = frozenset({"finance", "admin"})
 POSTS = frozenset({"hr", "admin"})
 # Questions and statements: editors of any unit may enter one received on paper; an item about
 # M1 (F1) is answered by its unit editor, the editors and administrators; only administrators
-# (and staff flagged as moderators, none among the personas) moderate.
+# and staff flagged as moderators (the moderator persona, a viewer) moderate. A participant has
+# no office page at all.
 ENTER = frozenset({"unit_editor", "other_unit_editor", "editor", "admin"})
 ANSWER_F1 = MILESTONE_B
-MODERATE = frozenset({"admin"})
+MODERATE = frozenset({"admin", "moderator"})
 
 # URL name → (who gets 200 on GET, who may POST a change; None: the page changes nothing).
 ACCESS = {
