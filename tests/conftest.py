@@ -39,11 +39,10 @@ def personas(db, today, persona_document):
     bob): ``outsider`` (a login, no role), ``viewer``, ``unit_editor`` (Stabsstelle
     Digitalisierung, the lead unit of M1 and below), ``other_unit_editor`` (Tiefbauamt),
     ``editor``, ``finance``, ``hr`` and ``admin`` (Programmbüro), ``moderator`` (a viewer with
-    the moderator flag) and ``participant`` (a confirmed participant, no office role). Every test that needs a user
-    takes one of these; the password of each is "pw-" + its username."""
-    from django.contrib.auth import get_user_model
-
+    the moderator flag) and ``participant`` (a confirmed participant, no office role). Every
+    test that needs a user takes one of these; the password of each is "pw-" + its username."""
     from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
 
     from plansicht.accounts.models import StaffRole, Unit
     from plansicht.participation.models import Participant
