@@ -231,3 +231,22 @@ def test_a_change_that_is_not_saved_sends_nothing(personas, smtp_server):
     )
     work()
     assert smtp_server.messages == []
+
+
+def test_the_daily_refresh_tells_followers_when_time_pushes_a_measure_later(
+    personas, smtp_server, time_machine, django_capture_on_commit_callbacks
+):
+    bernd = participant("Bernd B.", "bernd@example.org")
+    service.follow(bernd, Measure.objects.get(code="M2"), actor=Actor.for_user(bernd))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("refresh_forecasts", verbosity=0)
+    work()
+    assert smtp_server.messages == []  # the same day: nothing moved
+    # Two months on, milestone D (planned from 01.07.2025) has not started: it cannot start
+    # before today, so M2 finishes later.
+    time_machine.move_to("2025-09-01 02:00 +02:00", tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("refresh_forecasts", verbosity=0)
+    work()
+    mail = smtp_server.only(to="bernd@example.org")
+    assert mail["Subject"].strip() == "Prognose verschlechtert: M2 Radverkehr"
