@@ -12,6 +12,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -44,7 +45,8 @@ def test_the_models_declare_internal_fields():
 
 
 @pytest.fixture
-def leaky(today):
+def leaky(today, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the statements' PDFs
     doc = participation_document()
     # The holder of a post that is not named publicly.
     doc["positions"][0]["holder"] = f"{MARK} private holder"
@@ -113,16 +115,28 @@ def leaky(today):
         doc["participation"]["questions"].append(
             {"code": code, "about": about, "by": MARK, "received": "2025-05-20", "text": MARK}
         )
-    doc["participation"]["statements"].append(
+    doc["participation"]["statements"] += [
         {
             "code": "S2",
             "about": f"measure:{MARK}-M9.1",
             "body": "SB",
             "received": "2025-05-20",
             "text": f"{MARK} statement about a draft",
-        }
-    )
+        },
+        {
+            "code": "S3",
+            "about": "measure:M1",
+            "body": "JP",
+            "received": "2025-05-20",
+            "text": f"{MARK} hidden statement",
+            "hidden": {"reason": "Persönliche Daten"},
+        },
+    ]
     programme = load(doc)
+    # Statements' PDFs: a public one's is served, a hidden one's and a draft's never.
+    for code, content in (("S1", "public"), ("S2", MARK), ("S3", MARK)):
+        item = Submission.objects.get(programme=programme, code=code)
+        item.attachment.save(f"{code}.pdf", ContentFile(f"%PDF-1.4 {content}".encode()))
     # An asker's account: its e-mail address is never shown.
     asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
     Submission.objects.filter(code="F1").update(author=asker)
@@ -245,11 +259,35 @@ FEEDS = {
 }
 
 
+# Files served by a view (not HTML): URL name → (its sample arguments, those that must 404).
+FILES = {
+    "statement_pdf": (
+        lambda p: [{"slug": p.slug, "code": "S1"}],
+        lambda p: [{"slug": p.slug, "code": c} for c in ("S2", "S3")],  # a draft's, hidden
+    ),
+}
+
+
 def test_every_public_page_has_samples_in_the_leak_test():
-    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS)
+    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS) | set(FILES)
     assert {p.name for p in portal_urls.urlpatterns} == names, (
-        "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: FEEDS)"
+        "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: "
+        "FEEDS; a file: FILES)"
     )
+
+
+def test_only_public_shown_statements_pdfs_are_served(client, leaky):
+    for name, (served, refused) in FILES.items():
+        for kwargs in served(leaky):
+            response = client.get(reverse(f"portal:{name}", kwargs=kwargs))
+            assert response.status_code == 200, kwargs
+            assert response["Content-Type"] == "application/pdf"
+            assert MARK.encode() not in b"".join(response.streaming_content)
+        for kwargs in refused(leaky):
+            assert client.get(reverse(f"portal:{name}", kwargs=kwargs)).status_code == 404, kwargs
+    # the stored files have no address of their own
+    for item in Submission.objects.exclude(attachment=""):
+        assert client.get("/media/" + item.attachment.name).status_code == 404
 
 
 def test_no_feed_shows_anything_internal_draft_or_hidden(client, leaky):

@@ -117,8 +117,18 @@ class QuestionForm(_Submission):
 
 class StatementForm(_Submission):
     body = forms.ChoiceField(label=_("For the body"))
+    # Checked by the service (a PDF by its content, at most 10 MB); its message goes here.
+    attachment = forms.FileField(
+        label=_("The statement as a PDF file"),
+        required=False,
+        help_text=_(
+            "At most 10 MB. If the form is shown again with a problem, choose the file again: "
+            "browsers do not keep it."
+        ),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
 
-    field_order = ["body", "about", "text", "website"]
+    field_order = ["body", "about", "text", "attachment", "website"]
 
     def __init__(self, *args, bodies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ dates by the period rules (``plansicht.engine.periods``), never stored: the list
 item's dates in two queries and filters and counts in Python, then loads the one page shown.
 An item hidden by the moderation shows the moderation's reason, never its text or answer; an
 item awaiting release, or about a draft, has no public page (its asker sees their own).
+A statement's PDF is served only while the statement is public and shown.
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -218,6 +219,7 @@ def _receive(request, programme, kind):
             raise PermissionDenied(_("Only a body's speakers submit its statements."))
         form = StatementForm(
             request.POST,
+            request.FILES,
             bodies=bodies,
             choices=_statement_choices(programme),
             auto_id="ask-%s",
@@ -248,9 +250,10 @@ def _receive(request, programme, kind):
         )
         return form, 429
     data = form.cleaned_data
-    body = None
+    body = attachment = None
     if kind == Submission.STATEMENT:
         body = next(b for b in bodies if str(b.pk) == data["body"])  # a valid choice
+        attachment = data.get("attachment") or None
     try:
         item = service.submit(
             programme,
@@ -261,6 +264,7 @@ def _receive(request, programme, kind):
             author=user,
             author_name=display_name(user),
             body=body,
+            attachment=attachment,
         )
     except ServiceError as error:
         field = error.field if error.field in form.fields else None
@@ -450,6 +454,7 @@ def _item_page(request, slug, code, kind):
         request,
         "portal/question.html",
         {
+            "pdf": _pdf_of(programme, item),
             "programme": programme,
             "item": item,
             "statement": kind == Submission.STATEMENT,
@@ -476,6 +481,44 @@ def question(request, slug, code):
 
 def statement(request, slug, code):
     return _item_page(request, slug, code, Submission.STATEMENT)
+
+
+def _pdf_of(programme, item) -> dict | None:
+    """The statement's PDF as its page links it, or None (none, or the statement hidden)."""
+    if not item.attachment or item.hidden:
+        return None
+    try:
+        size = item.attachment.size
+    except OSError:  # lost from the disk: better no link than a broken one
+        return None
+    return {
+        "url": reverse("portal:statement_pdf", args=[programme.slug, item.code]),
+        "name": f"{item.code}.pdf",
+        "size": size,
+    }
+
+
+def statement_pdf(request, slug, code):
+    """A public, shown statement's PDF, served inline as a PDF (the browser must not guess
+    another type); 404 for any other, a hidden one's too. The files are never served from
+    MEDIA_URL."""
+    programme = _programme(slug)
+    item = (
+        Submission.objects.filter(
+            programme=programme, kind=Submission.STATEMENT, code=code, hidden=False
+        )
+        .public()
+        .first()
+    )
+    if item is None or not item.attachment:
+        raise Http404(_("There is no public PDF of a statement with this code."))
+    try:
+        handle = item.attachment.open("rb")
+    except OSError:
+        raise Http404(_("There is no public PDF of a statement with this code.")) from None
+    response = FileResponse(handle, content_type="application/pdf", filename=f"{item.code}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # -- parts of other pages ---------------------------------------------------------------------

@@ -18,6 +18,12 @@ urlpatterns = [
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
     path("p/<slug:slug>/fragen/", participation.questions, name="questions"),
     path("p/<slug:slug>/fragen/<path:code>/", participation.question, name="question"),
+    # Before the statement's page, whose <path:code> would take "S1/pdf" for a code.
+    path(
+        "p/<slug:slug>/stellungnahmen/<path:code>/pdf/",
+        participation.statement_pdf,
+        name="statement_pdf",
+    ),
     path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
     path("p/<slug:slug>/feed/", feeds.ProgrammeFeed(), name="feed"),
     path("p/<slug:slug>/feed/<path:code>/", feeds.MeasureFeed(), name="measure_feed"),
