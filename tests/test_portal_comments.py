@@ -14,10 +14,14 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from plansicht.participation.models import (
     Body,
+    Comment,
     Participant,
     Submission,
 )
@@ -26,6 +30,7 @@ from plansicht.services import Actor
 from plansicht.services import participation as service
 
 from .factories import participation_document
+from .test_portal_participation import HOSTILE, Elements
 
 pytestmark = pytest.mark.django_db
 SLUG = "testprogramm"
@@ -98,6 +103,214 @@ def replies_of(html, comment):
     )
     assert found, f"comment {comment.pk} is not shown as a comment of its own"
     return [int(pk) for pk in re.findall(r'id="comment-(\d+)"', found.group(1) or "")]
+
+
+# -- comments ---------------------------------------------------------------------------------
+
+
+def test_a_comment_and_a_reply_are_shown_threaded(client, programme):
+    petra, anna = participant(), participant("anna", "Anna A.")
+    client.force_login(petra)
+    response = send_comment(client, "Die *Datenplattform* ist überfällig.")
+    first = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == measure_url() + f"#comment-{first.pk}"
+    assert (first.author_name, first.parent, first.pending) == ("Petra P.", None, False)
+
+    client.force_login(anna)
+    form_page = page(client, measure_url() + f"?reply={first.pk}")
+    assert "Auf den Kommentar von Petra P. antworten" in form_page
+    assert f'name="parent" value="{first.pk}"' in form_page
+    assert send_comment(client, "Sehe ich auch so.", parent=first.pk).status_code == 302
+    second = send_comment(client, "Ein zweites Thema.")
+    assert second.status_code == 302
+    reply = Comment.objects.get(text="Sehe ich auch so.")
+    other = Comment.objects.get(text="Ein zweites Thema.")
+    assert reply.parent == first and other.parent is None
+
+    client.logout()
+    html = page(client, measure_url())
+    assert replies_of(html, first) == [reply.pk]
+    assert replies_of(html, other) == []
+    assert html.index(f'id="comment-{first.pk}"') < html.index(f'id="comment-{other.pk}"')
+    assert "Die <em>Datenplattform</em> ist überfällig." in html  # Markdown
+    assert "Petra P." in html and "Anna A." in html
+    assert "01.06.2025 12:00" in html  # written at the frozen noon
+    assert "@example.org" not in html
+
+
+def test_a_reply_to_a_reply_attaches_to_the_first_comment(client, programme):
+    petra, anna = participant(), participant("anna", "Anna A.")
+    first = written(petra, "Erster Kommentar")
+    reply = written(anna, "Antwort darauf", parent=first)
+    client.force_login(petra)
+    html = page(client, measure_url() + f"?reply={reply.pk}")
+    assert "Auf den Kommentar von Anna A. antworten" in html
+    assert send_comment(client, "Antwort auf die Antwort", parent=reply.pk).status_code == 302
+    deeper = Comment.objects.get(text="Antwort auf die Antwort")
+    assert deeper.parent == first
+    assert replies_of(page(client, measure_url()), first) == [reply.pk, deeper.pk]
+
+
+def test_a_deleted_participants_comment_is_signed_as_former_participant(client, programme):
+    petra = participant()
+    written(petra, "Bleibt stehen.")
+    service.delete_participant(petra, actor=Actor(user=petra))
+    html = page(client, measure_url())
+    assert "Bleibt stehen." in html and "Ehemals teilnehmende Person" in html
+    assert "Petra P." not in html
+
+
+def test_a_hidden_comment_shows_only_the_moderations_reason(client, personas):
+    petra = participant()
+    comment = written(petra, "Ein ganz unsäglicher Text")
+    reply = written(participant("anna", "Anna A."), "Eine sachliche Antwort", parent=comment)
+    service.hide(comment, actor=Actor.for_user(personas.admin), reason="Beleidigend")
+    client.force_login(participant("berta", "Berta B."))
+    html = page(client, measure_url())
+    assert "Von der Moderation ausgeblendet: Beleidigend" in html
+    assert "unsäglich" not in html
+    assert replies_of(html, comment) == [reply.pk]  # the reply stays under it
+    assert f"?reply={comment.pk}" not in html and f"?reply={reply.pk}" not in html
+    # a reply to it through the address, or sent anyway, is not taken
+    assert "Auf den Kommentar von" not in page(client, measure_url() + f"?reply={comment.pk}")
+    refused = send_comment(client, "Trotzdem", parent=comment.pk)
+    assert refused.status_code == 400
+    assert "nicht mehr angezeigt" in refused.content.decode()
+    assert "Trotzdem" in refused.content.decode()  # kept in the form
+    assert not Comment.objects.filter(text="Trotzdem").exists()
+
+
+def test_with_premoderation_a_comment_waits_for_release(client, personas):
+    programme = personas.programme
+    programme.premoderation = True
+    programme.save(update_fields=["premoderation"])
+    client.force_login(participant())
+    html = page(client, measure_url())
+    assert "Die Moderation gibt jeden Kommentar frei, bevor er öffentlich angezeigt wird." in html
+    response = send_comment(client, "Wartet noch")
+    assert response.status_code == 302
+    assert response["Location"] == measure_url() + "#comments"
+    html = page(client, measure_url())
+    assert (
+        "Ihr Kommentar ist eingegangen. Er wird öffentlich angezeigt, sobald die Moderation ihn "
+        "freigegeben hat." in html
+    )
+    assert "Wartet noch" not in html
+    service.release(Comment.objects.get(), actor=Actor.for_user(personas.admin))
+    client.logout()
+    assert "Wartet noch" in page(client, measure_url())
+
+
+def test_a_filled_trap_field_is_refused_quietly(client, programme):
+    client.force_login(participant())
+    response = send_comment(client, "Kaufen Sie jetzt!", website="https://spam.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ihr Text konnte nicht angenommen werden. Es wurde nichts gespeichert." in html
+    assert "Kaufen Sie jetzt!" in html
+    assert not Comment.objects.exists()
+
+
+def test_an_empty_comment_is_explained_and_nothing_stored(client, programme):
+    client.force_login(participant())
+    response = send_comment(client, "   ")
+    assert response.status_code == 400
+    assert 'href="#comment-text"' in response.content.decode()  # the summary leads there
+    assert not Comment.objects.exists()
+
+
+def test_anonymous_visitors_are_asked_to_log_in_and_cannot_comment(client, programme):
+    html = page(client, measure_url())
+    assert "Um zu kommentieren," in html
+    assert reverse("account_login") + "?next=" in html
+    assert 'class="stack-form comment-form"' not in html
+    assert send_comment(client, "Ohne Konto").status_code == 403
+    unconfirmed = participant()
+    EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
+    client.force_login(unconfirmed)
+    assert 'class="stack-form comment-form"' not in page(client, measure_url())
+    assert send_comment(client, "Unbestätigt").status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_no_comment_on_a_draft_measure(client, programme):
+    client.force_login(participant())
+    assert send_comment(client, "Zum Entwurf", code="M9").status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_five_comments_an_hour_counted_apart_from_questions(client, programme, time_machine):
+    client.force_login(participant())
+    for n in range(5):
+        assert send_comment(client, f"Kommentar {n}").status_code == 302
+    response = send_comment(client, "Der sechste")
+    assert response.status_code == 429
+    html = response.content.decode()
+    # all five at 12:00: the first of them ages out at 13:00
+    assert "kann der nächste ab 01.06.2025 13:00 gesendet werden" in html
+    assert "Der sechste" in html
+    assert Comment.objects.count() == 5
+    # questions have their own count: the participant may still ask
+    asked = client.post(
+        reverse("portal:questions", args=[SLUG]),
+        {"text": "Eine Frage", "about": "programme", "website": ""},
+    )
+    assert asked.status_code == 302
+    time_machine.move_to("2025-06-01 13:00:01 +02:00", tick=False)
+    assert send_comment(client, "Der sechste").status_code == 302
+
+
+def test_hostile_comment_text_is_shown_as_text(client, programme):
+    client.force_login(participant())
+    assert send_comment(client, HOSTILE).status_code == 302
+    client.logout()
+    for html in (page(client, measure_url()),):
+        assert escape("<script>alert(1)</script>") in html
+        found = Elements(html)
+        assert not any("alert" in script for script in found.scripts)
+        assert not any(tag == "img" for tag, _attrs in found.elements)
+        assert not any("onerror" in attrs for _tag, attrs in found.elements)
+        links = [a.get("href") or "" for tag, a in found.elements if tag == "a"]
+        assert not any(href.strip().lower().startswith("javascript:") for href in links)
+
+
+def queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_measure_pages_queries_do_not_grow_with_its_comments(client, programme):
+    petra, anna = participant(), participant("anna", "Anna A.")
+    first = written(petra, "Eins")
+    written(anna, "Zwei", parent=first)
+    small = [queries(client, measure_url())]
+    client.force_login(anna)
+    small.append(queries(client, measure_url()))
+    client.logout()
+    m1 = Measure.objects.get(code="M1")
+    for n in range(30):
+        top = Comment.objects.create(
+            measure=m1, author=petra, author_name="Petra P.", text=f"K{n}", created=first.created
+        )
+        Comment.objects.bulk_create(
+            Comment(
+                measure=m1,
+                parent=top,
+                author=anna,
+                author_name="Anna A.",
+                text="R",
+                created=first.created,
+            )
+            for _ in range(3)
+        )
+    large = [queries(client, measure_url())]
+    client.force_login(anna)
+    large.append(queries(client, measure_url()))
+    assert large == small
 
 
 # -- a statement's PDF ------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from plansicht.accounts.fields import internal_fields
 from plansicht.history.registry import KINDS
-from plansicht.participation.models import Follow, Submission
+from plansicht.participation.models import Comment, ContentReport, Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
 from plansicht.services import Actor, participation
@@ -137,6 +137,28 @@ def leaky(today, settings, tmp_path):
     for code, content in (("S1", "public"), ("S2", MARK), ("S3", MARK)):
         item = Submission.objects.get(programme=programme, code=code)
         item.attachment.save(f"{code}.pdf", ContentFile(f"%PDF-1.4 {content}".encode()))
+    # Comments that must not show: a hidden one's text (its reply shows), one awaiting
+    # release, one on a measure below a draft; and a report's reason.
+    m1 = Measure.objects.get(programme=programme, code="M1")
+    below_draft = Measure.objects.get(programme=programme, code=f"{MARK}-M9.1")
+    now = timezone.now()
+    shown = Comment.objects.create(measure=m1, author_name="Anna A.", text="Gut so.", created=now)
+    hidden = Comment.objects.create(
+        measure=m1,
+        author_name="Bernd B.",
+        text=f"{MARK} hidden comment",
+        created=now,
+        hidden=True,
+        hidden_reason="Beleidigend",
+    )
+    Comment.objects.create(
+        measure=m1, parent=hidden, author_name="Anna A.", text="Sachlich bleiben!", created=now
+    )
+    Comment.objects.create(
+        measure=m1, parent=shown, text=f"{MARK} awaiting release", created=now, pending=True
+    )
+    Comment.objects.create(measure=below_draft, text=f"{MARK} below a draft", created=now)
+    ContentReport.objects.create(comment=shown, reason=f"{MARK} report", reported=now)
     # An asker's account: its e-mail address is never shown.
     asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
     Submission.objects.filter(code="F1").update(author=asker)
@@ -288,6 +310,13 @@ def test_only_public_shown_statements_pdfs_are_served(client, leaky):
     # the stored files have no address of their own
     for item in Submission.objects.exclude(attachment=""):
         assert client.get("/media/" + item.attachment.name).status_code == 404
+
+
+def test_a_hidden_comment_shows_its_reason_and_never_its_text(client, leaky):
+    html = client.get(reverse("portal:measure", args=[leaky.slug, "M1"])).content.decode()
+    assert "Von der Moderation ausgeblendet: Beleidigend" in html
+    assert "Gut so." in html and "Sachlich bleiben!" in html
+    assert MARK not in html
 
 
 def test_no_feed_shows_anything_internal_draft_or_hidden(client, leaky):

@@ -7,7 +7,8 @@ dates by the period rules (``plansicht.engine.periods``), never stored: the list
 item's dates in two queries and filters and counts in Python, then loads the one page shown.
 An item hidden by the moderation shows the moderation's reason, never its text or answer; an
 item awaiting release, or about a draft, has no public page (its asker sees their own).
-A statement's PDF is served only while the statement is public and shown.
+Here too: the comments on a measure page (threaded one level deep), and a statement's PDF,
+served only while the statement is public and shown.
 """
 
 from dataclasses import dataclass
@@ -29,7 +30,14 @@ from plansicht import clock
 from plansicht.accounts.models import Unit
 from plansicht.engine import periods
 from plansicht.participation import figures as reads
-from plansicht.participation.models import Body, Extension, Submission, period_of
+from plansicht.participation.models import (
+    FORMER_PARTICIPANT,
+    Body,
+    Comment,
+    Extension,
+    Submission,
+    period_of,
+)
 from plansicht.participation.people import display_name, may_take_part
 from plansicht.plan.models import Measure, Milestone, Programme
 from plansicht.services import Actor, ChangedMeanwhile, ServiceError
@@ -37,7 +45,7 @@ from plansicht.services import participation as service
 from plansicht.staffing.models import Position
 
 from . import limits
-from .forms import QuestionForm, StatementForm, SubmissionFilter
+from .forms import CommentForm, QuestionForm, StatementForm, SubmissionFilter
 
 PER_PAGE = 50
 ON_THE_MEASURE_PAGE = 20  # the latest; the rest on the questions page, filtered by the measure
@@ -237,17 +245,7 @@ def _receive(request, programme, kind):
         return form, 400
     if not form.is_valid():
         return form, 400
-    free = limits.free_at(request)
-    if free is not None:
-        form.add_error(
-            None,
-            _(
-                "Many texts were sent from your account or from this connection within the "
-                "last hour. To keep the pages free of mass postings, the next one can be sent "
-                "from %(time)s. Your text is kept below; nothing was stored."
-            )
-            % {"time": _refusal_time(free)},
-        )
+    if _refused_for_now(request, form, limits.SUBMISSIONS):
         return form, 429
     data = form.cleaned_data
     body = attachment = None
@@ -281,6 +279,24 @@ def _receive(request, programme, kind):
         text += " " + _("It is shown publicly once a moderator has released it.")
     messages.success(request, text)
     return redirect(ITEM_PAGE[kind], programme.slug, item.code)
+
+
+def _refused_for_now(request, form, what) -> bool:
+    """Put the rate limit's refusal on ``form`` if this account or address sent too much
+    within the hour (``limits``); False if it may send."""
+    free = limits.free_at(request, what)
+    if free is None:
+        return False
+    form.add_error(
+        None,
+        _(
+            "Many texts were sent from your account or from this connection within the "
+            "last hour. To keep the pages free of mass postings, the next one can be sent "
+            "from %(time)s. Your text is kept below; nothing was stored."
+        )
+        % {"time": _refusal_time(free)},
+    )
+    return True
 
 
 def _participant_context(request, programme, kind):
@@ -521,12 +537,117 @@ def statement_pdf(request, slug, code):
     return response
 
 
+# -- comments ---------------------------------------------------------------------------------
+
+
+def _comments(measure) -> list[Comment]:
+    """The measure's public comments, oldest first, each with its public replies
+    (``comment.shown_replies``): two queries, however many there are."""
+    replies = Comment.objects.public().order_by("created", "pk")
+    return list(
+        Comment.objects.public()
+        .filter(measure=measure, parent=None)
+        .order_by("created", "pk")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
+    )
+
+
+def _replying_to(comments, key) -> Comment | None:
+    """The shown comment (or reply) a reply form answers, from ``?reply=`` or the form's
+    ``parent``; None for a new comment or anything not shown (a hidden one is not replied to)."""
+    try:
+        pk = int(key)
+    except (TypeError, ValueError):
+        return None
+    for comment in comments:
+        for c in (comment, *comment.shown_replies):
+            if c.pk == pk:
+                return None if c.hidden or comment.hidden else c
+    return None
+
+
+def receive_comment(request, programme, measure):
+    """A comment or reply sent from the measure page: stored through the service, then the
+    measure page at the comment; else (form, HTTP status) with what went wrong, nothing
+    stored."""
+    user = request.user
+    if not may_take_part(user):
+        raise PermissionDenied(_("Only participants with a confirmed e-mail address may comment."))
+    form = CommentForm(request.POST, auto_id="comment-%s", replying_to=request.POST.get("parent"))
+    if form.filled_by_a_robot():
+        form.add_error(None, _("Your text could not be received. Nothing was stored."))
+        return form, 400
+    if not form.is_valid():
+        return form, 400
+    parent = None
+    if form.cleaned_data["parent"] is not None:
+        parent = _replying_to(_comments(measure), form.cleaned_data["parent"])
+        if parent is None:
+            form.add_error(
+                None,
+                _(
+                    "The comment you reply to is no longer shown. Your text is kept below; "
+                    "nothing was stored. You may send it as a comment of its own."
+                ),
+            )
+            return form, 400
+    if _refused_for_now(request, form, limits.COMMENTS):
+        return form, 429
+    try:
+        comment = service.write_comment(
+            measure,
+            actor=Actor.for_user(user, programme),
+            author=user,
+            text=form.cleaned_data["text"],
+            parent=parent,
+        )
+    except ServiceError as error:
+        form.add_error("text" if error.field == "text" else None, error.message)
+        return form, 400
+    limits.count(request, limits.COMMENTS)
+    address = reverse("portal:measure", args=[programme.slug, measure.code])
+    if comment.pending:
+        messages.success(
+            request,
+            _(
+                "Your comment has been received. It is shown publicly once a moderator has "
+                "released it."
+            ),
+        )
+        return redirect(address + "#comments")
+    messages.success(request, _("Your comment has been published."))
+    return redirect(address + f"#comment-{comment.pk}")
+
+
+def _comment_context(request, measure, may_comment, comment_form) -> dict:
+    comments = _comments(measure)
+    context = {
+        "comments": comments,
+        "comments_total": sum(1 + len(c.shown_replies) for c in comments),
+        "former_participant": FORMER_PARTICIPANT,
+    }
+    if may_comment:
+        if comment_form is None:
+            replying_to = _replying_to(comments, request.GET.get("reply"))
+            comment_form = CommentForm(
+                auto_id="comment-%s",
+                replying_to=replying_to,
+                initial={"parent": replying_to.pk if replying_to else None},
+            )
+        else:
+            replying_to = _replying_to(comments, comment_form.data.get("parent"))
+        context["comment_form"] = comment_form
+        context["replying_to"] = replying_to
+    return context
+
+
 # -- parts of other pages ---------------------------------------------------------------------
 
 
-def for_measure(request, programme, measure, milestones) -> dict:
+def for_measure(request, programme, measure, milestones, comment_form=None) -> dict:
     """The measure page's part: the latest questions and statements about the measure and its
-    milestones as of today, and the form to ask about them (a fixed number of queries)."""
+    milestones as of today, the form to ask about them, and its comments with the form to
+    comment (``comment_form``: one sent with a problem); a fixed number of queries."""
     today = clock.today()
     items = (
         Submission.objects.filter(programme=programme)
@@ -544,6 +665,7 @@ def for_measure(request, programme, measure, milestones) -> dict:
     }
     if context["may_ask"]:
         context["form"] = question_form(programme, measure=measure, milestones=milestones)
+    context.update(_comment_context(request, measure, context["may_ask"], comment_form))
     return context
 
 

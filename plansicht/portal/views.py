@@ -248,6 +248,7 @@ def _health(measure):
 
 
 def measure_detail(request, slug, code):
+    """A measure's page; a participant's comment on it is sent here (POST)."""
     programme = _programme(slug)
     public = list(
         Measure.objects.filter(programme=programme)
@@ -257,6 +258,12 @@ def measure_detail(request, slug, code):
     measure = next((m for m in public if m.code == code), None)
     if measure is None:
         raise Http404(_("There is no public measure with this code."))
+    comment_form, status = None, 200
+    if request.method == "POST":
+        result = participation.receive_comment(request, programme, measure)
+        if not isinstance(result, tuple):
+            return result
+        comment_form, status = result
     by_id = {m.pk: m for m in public}
     ancestors = []
     node = by_id.get(measure.parent_id)
@@ -301,8 +308,9 @@ def measure_detail(request, slug, code):
             "posts": posts,
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
-            **participation.for_measure(request, programme, measure, milestones),
+            **participation.for_measure(request, programme, measure, milestones, comment_form),
         },
+        status=status,
     )
 
 
