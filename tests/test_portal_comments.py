@@ -19,13 +19,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from plansicht.history.models import Event
 from plansicht.participation.models import (
     Body,
     Comment,
+    ContentReport,
     Participant,
     Submission,
 )
 from plansicht.plan.models import Measure
+from plansicht.portal import limits
 from plansicht.services import Actor
 from plansicht.services import participation as service
 
@@ -265,7 +268,9 @@ def test_hostile_comment_text_is_shown_as_text(client, programme):
     client.force_login(participant())
     assert send_comment(client, HOSTILE).status_code == 302
     client.logout()
-    for html in (page(client, measure_url()),):
+    comment = Comment.objects.get()
+    report_page = reverse("portal:report", args=[SLUG, "kommentar", comment.pk])
+    for html in (page(client, measure_url()), page(client, report_page)):
         assert escape("<script>alert(1)</script>") in html
         found = Elements(html)
         assert not any("alert" in script for script in found.scripts)
@@ -311,6 +316,95 @@ def test_the_measure_pages_queries_do_not_grow_with_its_comments(client, program
     client.force_login(anna)
     large.append(queries(client, measure_url()))
     assert large == small
+
+
+# -- reporting --------------------------------------------------------------------------------
+
+
+def test_a_visitor_reports_a_question_and_nothing_changes_publicly(client, programme):
+    question_url = reverse("portal:question", args=[SLUG, "F1"])
+    history_url = reverse("portal:history", args=[SLUG])
+    before = page(client, question_url)
+    assert "Diese Frage der Moderation melden" in before
+    report_url = reverse("portal:report", args=[SLUG, "frage", "F1"])
+    assert report_url in before
+    html = page(client, report_url)
+    assert "Frage F1 der Moderation melden" in html and "Wann kommt die Datenplattform?" in html
+    response = client.post(report_url, {"reason": "Das ist Werbung.", "website": ""})
+    assert response.status_code == 302 and response["Location"] == question_url
+    assert THANKS in page(client, question_url)
+    report = ContentReport.objects.get()
+    assert (report.submission.code, report.comment, report.reason, report.closed) == (
+        "F1",
+        None,
+        "Das ist Werbung.",
+        None,
+    )
+    assert not Event.objects.get(action="content.reported").public
+    after = page(client, question_url)
+    assert after == before  # the message is gone, nothing else changed
+    assert "Werbung" not in page(client, history_url)
+    assert not Submission.objects.get(code="F1").hidden
+
+
+def test_a_visitor_reports_a_comment_and_a_statement(client, programme):
+    comment = written(participant(), "Unsinn")
+    response = client.post(
+        reverse("portal:report", args=[SLUG, "kommentar", comment.pk]),
+        {"reason": "beleidigend", "website": ""},
+    )
+    assert response["Location"] == measure_url() + f"#comment-{comment.pk}"
+    html = page(client, measure_url())
+    assert THANKS in html and "Unsinn" in html
+    assert reverse("portal:report", args=[SLUG, "kommentar", comment.pk]) in html
+    statement = reverse("portal:report", args=[SLUG, "stellungnahme", "S1"])
+    assert statement in page(client, reverse("portal:statement", args=[SLUG, "S1"]))
+    client.post(statement, {"reason": "falsche Angaben", "website": ""})
+    reports = ContentReport.objects.order_by("pk")
+    assert [(r.comment, r.submission and r.submission.code) for r in reports] == [
+        (comment, None),
+        (None, "S1"),
+    ]
+
+
+def test_a_report_needs_a_reason_and_no_robot(client, programme):
+    url = reverse("portal:report", args=[SLUG, "frage", "F1"])
+    empty = client.post(url, {"reason": "  ", "website": ""})
+    assert empty.status_code == 400
+    html = empty.content.decode()
+    assert 'href="#report-reason"' in html
+    assert "Bitte sagen Sie, warum die Moderation es sich ansehen soll." in html
+    robot = client.post(url, {"reason": "Kaufen!", "website": "x"})
+    assert robot.status_code == 400
+    assert "Es wurde nichts gespeichert." in robot.content.decode()
+    assert not ContentReport.objects.exists()
+
+
+def test_reports_are_limited_per_address(client, programme, monkeypatch):
+    monkeypatch.setattr(limits, "REPORTS_PER_ADDRESS", 2)
+    url = reverse("portal:report", args=[SLUG, "frage", "F1"])
+    for n in range(2):
+        assert client.post(url, {"reason": f"Grund {n}", "website": ""}).status_code == 302
+    refused = client.post(url, {"reason": "Der dritte", "website": ""})
+    assert refused.status_code == 429
+    assert "Der dritte" in refused.content.decode()
+    other = client.post(url, {"reason": "Von anderswo", "website": ""}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
+    assert ContentReport.objects.count() == 3
+
+
+def test_what_is_hidden_or_not_public_cannot_be_reported(client, programme):
+    hidden = reverse("portal:report", args=[SLUG, "frage", "F7"])
+    html = page(client, hidden)
+    assert "Von der Moderation ausgeblendet: Beleidigend" in html
+    assert "nichts mehr zu melden" in html and 'name="reason"' not in html
+    assert client.post(hidden, {"reason": "x", "website": ""}).status_code == 400
+    assert "der Moderation melden" not in page(
+        client, reverse("portal:question", args=[SLUG, "F7"])
+    )
+    for kind, ref in (("frage", "F8"), ("frage", "S1"), ("kommentar", "999"), ("x", "F1")):
+        page(client, reverse("portal:report", args=[SLUG, kind, ref]), status=404)
+    assert not ContentReport.objects.exists()
 
 
 # -- a statement's PDF ------------------------------------------------------------------------

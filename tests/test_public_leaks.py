@@ -231,6 +231,25 @@ def public_items(programme, kind):
     )
 
 
+def public_comments(programme):
+    return list(
+        Comment.objects.public()
+        .filter(measure__programme=programme)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def reportable(programme):
+    """The report page of every public question, statement and comment (a hidden one's too:
+    it says there is nothing left to report)."""
+    return [
+        *(("frage", c) for c in public_items(programme, Submission.QUESTION)),
+        *(("stellungnahme", c) for c in public_items(programme, Submission.STATEMENT)),
+        *(("kommentar", str(pk)) for pk in public_comments(programme)),
+    ]
+
+
 QUESTION_FILTERS = (
     "",
     "?status=open",
@@ -264,6 +283,9 @@ SAMPLES = {
     ],
     "statement": lambda p: [
         ({"slug": p.slug, "code": c}, "") for c in public_items(p, Submission.STATEMENT)
+    ],
+    "report": lambda p: [
+        ({"slug": p.slug, "kind": kind, "ref": ref}, "") for kind, ref in reportable(p)
     ],
 }
 

@@ -171,3 +171,24 @@ class CommentForm(_Trapped):
         from plansicht.participation.models import TEXT_LENGTH
 
         return self._checked_text("text", TEXT_LENGTH)
+
+
+class ReportForm(_Trapped):
+    """Why something should be looked at by the moderation."""
+
+    reason = forms.CharField(
+        label=_("Why should the moderation look at it?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=True,
+        help_text=_(
+            "For example: it insults someone, names private details or is advertising. Your "
+            "report is not published."
+        ),
+        error_messages={"required": _("Please say why the moderation should look at it.")},
+    )
+    website = _trap()
+
+    def clean_reason(self):
+        from plansicht.participation.models import REASON_LENGTH
+
+        return self._checked_text("reason", REASON_LENGTH)

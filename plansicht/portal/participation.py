@@ -7,8 +7,9 @@ dates by the period rules (``plansicht.engine.periods``), never stored: the list
 item's dates in two queries and filters and counts in Python, then loads the one page shown.
 An item hidden by the moderation shows the moderation's reason, never its text or answer; an
 item awaiting release, or about a draft, has no public page (its asker sees their own).
-Here too: the comments on a measure page (threaded one level deep), and a statement's PDF,
-served only while the statement is public and shown.
+Here too: the comments on a measure page (threaded one level deep), reporting a question,
+statement or comment to the moderation (anyone, without an account too), and a statement's
+PDF, served only while the statement is public and shown.
 """
 
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from plansicht.services import participation as service
 from plansicht.staffing.models import Position
 
 from . import limits
-from .forms import CommentForm, QuestionForm, StatementForm, SubmissionFilter
+from .forms import CommentForm, QuestionForm, ReportForm, StatementForm, SubmissionFilter
 
 PER_PAGE = 50
 ON_THE_MEASURE_PAGE = 20  # the latest; the rest on the questions page, filtered by the measure
@@ -471,6 +472,9 @@ def _item_page(request, slug, code, kind):
         "portal/question.html",
         {
             "pdf": _pdf_of(programme, item),
+            "report_url": None
+            if item.hidden or item.pending
+            else reverse("portal:report", args=[programme.slug, KIND_WORDS[kind], item.code]),
             "programme": programme,
             "item": item,
             "statement": kind == Submission.STATEMENT,
@@ -639,6 +643,94 @@ def _comment_context(request, measure, may_comment, comment_form) -> dict:
         context["comment_form"] = comment_form
         context["replying_to"] = replying_to
     return context
+
+
+# -- reports to the moderation ----------------------------------------------------------------
+
+# The kinds of things one reports, as the address names them.
+KIND_WORDS = {Submission.QUESTION: "frage", Submission.STATEMENT: "stellungnahme"}
+COMMENT_WORD = "kommentar"
+
+
+def _reported(programme, kind, ref):
+    """The public question, statement or comment the report page names; 404 otherwise."""
+    if kind == COMMENT_WORD:
+        if not ref.isdigit():
+            raise Http404(_("There is no public comment with this number."))
+        item = (
+            Comment.objects.public()
+            .filter(measure__programme=programme, pk=int(ref))
+            .select_related("measure", "parent")
+            .first()
+        )
+        if item is None:
+            raise Http404(_("There is no public comment with this number."))
+        return item
+    kinds = {word: k for k, word in KIND_WORDS.items()}
+    if kind not in kinds:
+        raise Http404(_("There is no public question or statement with this code."))
+    item = (
+        Submission.objects.filter(programme=programme, kind=kinds[kind], code=ref)
+        .public()
+        .select_related("measure", "milestone", "position", "body")
+        .first()
+    )
+    if item is None:
+        raise Http404(_("There is no public question or statement with this code."))
+    return item
+
+
+def _page_of(programme, item) -> str:
+    """Where the reported item is shown."""
+    if isinstance(item, Comment):
+        address = reverse("portal:measure", args=[programme.slug, item.measure.code])
+        return address + f"#comment-{item.pk}"
+    return reverse(ITEM_PAGE[item.kind], args=[programme.slug, item.code])
+
+
+def report(request, slug, kind, ref):
+    """Report a question, statement or comment to the moderation with a reason: anyone may,
+    without an account too. Nothing changes publicly; the moderation decides."""
+    programme = _programme(slug)
+    item = _reported(programme, kind, ref)
+    form, status = ReportForm(auto_id="report-%s"), 200
+    if request.method == "POST":
+        form = ReportForm(request.POST, auto_id="report-%s")
+        if item.hidden:
+            status = 400  # nothing left to report: the page says so
+        elif form.filled_by_a_robot():
+            form.add_error(None, _("Your text could not be received. Nothing was stored."))
+            status = 400
+        elif not form.is_valid():
+            status = 400
+        elif _refused_for_now(request, form, limits.REPORTS):
+            status = 429
+        else:
+            user = request.user if request.user.is_authenticated else None
+            actor = Actor.for_user(user, programme) if user is not None else Actor()
+            try:
+                service.report(item, actor=actor, reason=form.cleaned_data["reason"])
+            except ServiceError as error:
+                form.add_error("reason" if error.field == "reason" else None, error.message)
+                status = 400
+            else:
+                limits.count(request, limits.REPORTS)
+                messages.success(request, _("Thank you, the moderation will look at it."))
+                return redirect(_page_of(programme, item))
+    return render(
+        request,
+        "portal/report.html",
+        {
+            "programme": programme,
+            "item": item,
+            "comment": item if isinstance(item, Comment) else None,
+            "item_url": _page_of(programme, item),
+            "former_participant": FORMER_PARTICIPANT,
+            "form": form,
+            "nav": "questions" if isinstance(item, Submission) else "measures",
+        },
+        status=status,
+    )
 
 
 # -- parts of other pages ---------------------------------------------------------------------
