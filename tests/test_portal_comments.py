@@ -24,6 +24,7 @@ from plansicht.participation.models import (
     Body,
     Comment,
     ContentReport,
+    Follow,
     Participant,
     Submission,
 )
@@ -31,6 +32,7 @@ from plansicht.plan.models import Measure
 from plansicht.portal import limits
 from plansicht.services import Actor
 from plansicht.services import participation as service
+from plansicht.staffing.models import Position
 
 from .factories import participation_document
 from .test_portal_participation import HOSTILE, Elements
@@ -405,6 +407,104 @@ def test_what_is_hidden_or_not_public_cannot_be_reported(client, programme):
     for kind, ref in (("frage", "F8"), ("frage", "S1"), ("kommentar", "999"), ("x", "F1")):
         page(client, reverse("portal:report", args=[SLUG, kind, ref]), status=404)
     assert not ContentReport.objects.exists()
+
+
+# -- following --------------------------------------------------------------------------------
+
+
+def follow_post(client, what, action="follow"):
+    return client.post(reverse("portal:follow", args=[SLUG]), {"what": what, "action": action})
+
+
+@pytest.mark.parametrize(
+    ("what", "url", "fields"),
+    [
+        ("programme", ("portal:overview", []), {}),
+        ("measure:M1", ("portal:measure", ["M1"]), {"measure__code": "M1"}),
+        ("frage:F1", ("portal:question", ["F1"]), {"submission__code": "F1"}),
+        ("stellungnahme:S1", ("portal:statement", ["S1"]), {"submission__code": "S1"}),
+        ("position:CDO", ("portal:positions", []), {"position__code": "CDO"}),
+    ],
+)
+def test_the_follow_button_follows_and_stops(client, programme, what, url, fields):
+    user = participant()
+    client.force_login(user)
+    address = reverse(url[0], args=[SLUG, *url[1]])
+    html = page(client, address)
+    assert f'name="what" value="{what}"' in html
+    assert 'name="action" value="follow"' in html
+
+    def rows():
+        return Follow.objects.filter(
+            user=user,
+            programme=programme,
+            measure__code=fields.get("measure__code"),
+            submission__code=fields.get("submission__code"),
+            position__code=fields.get("position__code"),
+        )
+
+    response = follow_post(client, what)
+    assert response.status_code == 302 and response["Location"].startswith(address)
+    assert rows().count() == 1
+    html = page(client, address)
+    assert "Sie folgen jetzt" in html  # the message
+    assert 'name="action" value="unfollow"' in html and ">Nicht mehr folgen<" in html
+    follow_post(client, what)  # twice changes nothing
+    assert rows().count() == 1
+    assert follow_post(client, what, "unfollow").status_code == 302
+    assert not rows().exists()
+    assert 'name="action" value="follow"' in page(client, address)
+
+
+def test_the_asker_follows_their_question_from_the_start(client, programme):
+    client.force_login(participant())
+    client.post(
+        reverse("portal:questions", args=[SLUG]),
+        {"text": "Wann geht es los?", "about": "programme", "website": ""},
+    )
+    html = page(client, reverse("portal:question", args=[SLUG, "F9"]))
+    assert ">Nicht mehr folgen<" in html
+
+
+def test_visitors_see_a_login_link_and_cannot_follow(client, programme):
+    for address in (
+        reverse("portal:overview", args=[SLUG]),
+        measure_url(),
+        reverse("portal:question", args=[SLUG, "F1"]),
+        reverse("portal:positions", args=[SLUG]),
+    ):
+        html = page(client, address)
+        assert "Zum Folgen anmelden" in html and 'name="what"' not in html
+    assert follow_post(client, "measure:M1").status_code == 403
+    client.force_login(participant())
+    assert follow_post(client, "measure:M9").status_code == 404  # a draft
+    assert follow_post(client, "frage:F8").status_code == 404  # awaiting release
+    assert not Follow.objects.exists()
+
+
+def test_the_follow_page_explains_and_offers_the_button(client, programme):
+    html = page(client, reverse("portal:follow", args=[SLUG]) + "?what=measure:M1")
+    assert "bekommen dann eine Mail" in html and "Zum Folgen anmelden" in html
+    client.force_login(participant())
+    html = page(client, reverse("portal:follow", args=[SLUG]) + "?what=measure:M1")
+    assert 'name="what" value="measure:M1"' in html
+    html = page(client, reverse("portal:follow", args=[SLUG]) + "?what=measure:M9")
+    assert 'name="what"' not in html  # a draft is not named
+
+
+def test_a_post_shows_whether_this_participant_follows_it(client, programme):
+    user = participant()
+    cdo = Position.objects.get(code="CDO")  # the one public post: PL is neither funded nor awaited
+    service.follow(user, cdo, actor=Actor(user=user))
+    client.force_login(user)
+    html = page(client, reverse("portal:positions", args=[SLUG]))
+    assert 'aria-label="Nicht mehr folgen: ' + escape(cdo.title) + '"' in html
+    client.force_login(participant("anna", "Anna A."))
+    html = page(client, reverse("portal:positions", args=[SLUG]))
+    assert 'aria-label="Folgen: ' + escape(cdo.title) + '"' in html
+    assert ">Nicht mehr folgen<" not in html
+    assert follow_post(client, "position:PL").status_code == 404  # not public
+    assert not Follow.objects.filter(position__code="PL").exists()
 
 
 # -- a statement's PDF ------------------------------------------------------------------------

@@ -250,6 +250,17 @@ def reportable(programme):
     ]
 
 
+FOLLOW_QUERIES = (
+    "",
+    "?what=programme",
+    "?what=measure:M1",
+    "?what=position:CDO",
+    "?what=frage:F1",
+    "?what=frage:F7",
+    "?what=stellungnahme:S3",
+)
+
+
 QUESTION_FILTERS = (
     "",
     "?status=open",
@@ -287,6 +298,8 @@ SAMPLES = {
     "report": lambda p: [
         ({"slug": p.slug, "kind": kind, "ref": ref}, "") for kind, ref in reportable(p)
     ],
+    # The follow button is sent (POST) from the pages above; opened, it explains following.
+    "follow": lambda p: [({"slug": p.slug}, q) for q in FOLLOW_QUERIES],
 }
 
 

@@ -7,9 +7,11 @@ dates by the period rules (``plansicht.engine.periods``), never stored: the list
 item's dates in two queries and filters and counts in Python, then loads the one page shown.
 An item hidden by the moderation shows the moderation's reason, never its text or answer; an
 item awaiting release, or about a draft, has no public page (its asker sees their own).
+
 Here too: the comments on a measure page (threaded one level deep), reporting a question,
-statement or comment to the moderation (anyone, without an account too), and a statement's
-PDF, served only while the statement is public and shown.
+statement or comment to the moderation (anyone, without an account too), following a
+programme, measure, post or item, and a statement's PDF, served only while the statement is
+public and shown.
 """
 
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from plansicht.participation.models import (
     Body,
     Comment,
     Extension,
+    Follow,
     Submission,
     period_of,
 )
@@ -467,6 +470,8 @@ def _item_page(request, slug, code, kind):
     about_url, about_label = about_link(programme, item)
     answered = item.answered_on is not None and item.answered_on <= today
     own = request.user.is_authenticated and request.user.pk == item.author_id
+    what = f"{KIND_WORDS[kind]}:{item.code}"
+    words = _("Statement %(code)s") if kind == Submission.STATEMENT else _("Question %(code)s")
     return render(
         request,
         "portal/question.html",
@@ -475,6 +480,10 @@ def _item_page(request, slug, code, kind):
             "report_url": None
             if item.hidden or item.pending
             else reverse("portal:report", args=[programme.slug, KIND_WORDS[kind], item.code]),
+            # one's own item awaiting release is followed already, and cannot be followed yet
+            "follow": None
+            if item.pending
+            else follow_control(request, programme, what, words % {"code": item.code}),
             "programme": programme,
             "item": item,
             "statement": kind == Submission.STATEMENT,
@@ -733,13 +742,153 @@ def report(request, slug, kind, ref):
     )
 
 
+# -- following --------------------------------------------------------------------------------
+
+
+@dataclass
+class FollowControl:
+    """The follow button of one thing: ``what`` names it for the form (``programme``,
+    ``measure:M1``, ``position:CDO``, ``frage:F1``, ``stellungnahme:S1``), ``label`` for a
+    screen reader, and whether the participant follows it; ``may`` (a participant),
+    ``signed_in`` say what to show instead of the button."""
+
+    what: str
+    label: str
+    following: bool = False
+    may: bool = False
+    signed_in: bool = False
+
+
+def _follow_fields(target) -> dict:
+    """The fields a Follow of ``target`` has (besides user and programme)."""
+    return {
+        "measure": target if isinstance(target, Measure) else None,
+        "position": target if isinstance(target, Position) else None,
+        "submission": target if isinstance(target, Submission) else None,
+    }
+
+
+def _follow_target(programme, what):
+    """(the public thing, its label, its page) that ``what`` names, or None."""
+    kind, _colon, code = (what or "").partition(":")
+    slug = programme.slug
+    if kind == "programme" and not code:
+        return programme, programme.title, reverse("portal:overview", args=[slug])
+    if kind == "measure":
+        m = Measure.objects.filter(programme=programme, code=code).public().first()
+        if m is not None:
+            return m, f"{m.code} {m.title}", reverse("portal:measure", args=[slug, m.code])
+    if kind == "position":
+        p = _public_posts(programme).filter(code=code).first()
+        if p is not None:
+            address = reverse("portal:positions", args=[slug]) + f"#post-{slugify(p.code)}"
+            return p, p.title, address
+    kinds = {word: k for k, word in KIND_WORDS.items()}
+    if kind in kinds:
+        item = (
+            Submission.objects.filter(programme=programme, kind=kinds[kind], code=code)
+            .public()
+            .first()
+        )
+        if item is not None:
+            label = (
+                _("Statement %(code)s")
+                if item.kind == Submission.STATEMENT
+                else _("Question %(code)s")
+            ) % {"code": item.code}
+            return item, label, reverse(ITEM_PAGE[item.kind], args=[slug, item.code])
+    return None
+
+
+def follow_control(request, programme, what, label="", *, may=None) -> FollowControl:
+    """The follow button of one thing for this request (one query for a participant, besides
+    finding out whether they are one unless ``may`` says)."""
+    user = request.user
+    control = FollowControl(what, label, signed_in=user.is_authenticated)
+    control.may = may_take_part(user) if may is None else may
+    if control.may:
+        found = _follow_target(programme, what)
+        if found is not None:
+            target, control.label, _page = found
+            control.following = Follow.objects.filter(
+                user=user, programme=programme, **_follow_fields(target)
+            ).exists()
+    return control
+
+
+def followed_posts(request, programme) -> tuple[bool, set]:
+    """Whether the request's user may follow, and the ids of the posts of the programme they
+    follow (one query)."""
+    user = request.user
+    if not may_take_part(user):
+        return False, set()
+    ids = Follow.objects.filter(
+        user=user, programme=programme, position__isnull=False, submission=None
+    ).values_list("position_id", flat=True)
+    return True, set(ids)
+
+
+def follow(request, slug):
+    """Follow or stop following (POST ``what`` and ``action``), then back to the thing's page.
+    Opened (GET) it explains following, with the button for ``?what=`` if that names a
+    public thing."""
+    programme = _programme(slug)
+    if request.method == "POST":
+        user = request.user
+        if not may_take_part(user):
+            raise PermissionDenied(_("Only participants with a confirmed e-mail address follow."))
+        found = _follow_target(programme, request.POST.get("what", ""))
+        if found is None:
+            raise Http404(_("There is nothing public of that name to follow."))
+        target, label, address = found
+        actor = Actor.for_user(user, programme)
+        if request.POST.get("action") == "unfollow":
+            existing = Follow.objects.filter(
+                user=user, programme=programme, **_follow_fields(target)
+            ).first()
+            if existing is not None:
+                service.unfollow(existing, actor=actor)
+            messages.success(request, _("You no longer follow %(what)s.") % {"what": label})
+        else:
+            try:
+                service.follow(user, target, actor=actor)
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "You follow %(what)s. You get a mail when something happens to it; "
+                        "you can stop that in your account."
+                    )
+                    % {"what": label},
+                )
+        return redirect(address)
+    what = request.GET.get("what", "")
+    found = _follow_target(programme, what)
+    control = None
+    if found is not None:
+        control = follow_control(request, programme, what)
+        control.label = found[1]
+    return render(
+        request,
+        "portal/follow.html",
+        {
+            "programme": programme,
+            "control": control,
+            "target_url": found[2] if found else None,
+        },
+    )
+
+
 # -- parts of other pages ---------------------------------------------------------------------
 
 
 def for_measure(request, programme, measure, milestones, comment_form=None) -> dict:
     """The measure page's part: the latest questions and statements about the measure and its
-    milestones as of today, the form to ask about them, and its comments with the form to
-    comment (``comment_form``: one sent with a problem); a fixed number of queries."""
+    milestones as of today, the form to ask about them, its comments with the form to comment
+    (``comment_form``: one sent with a problem), and the follow button (a fixed number of
+    queries)."""
     today = clock.today()
     items = (
         Submission.objects.filter(programme=programme)
@@ -758,6 +907,13 @@ def for_measure(request, programme, measure, milestones, comment_form=None) -> d
     if context["may_ask"]:
         context["form"] = question_form(programme, measure=measure, milestones=milestones)
     context.update(_comment_context(request, measure, context["may_ask"], comment_form))
+    context["follow"] = follow_control(
+        request,
+        programme,
+        f"measure:{measure.code}",
+        f"{measure.code} {measure.title}",
+        may=context["may_ask"],
+    )
     return context
 
 

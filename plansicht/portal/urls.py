@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
     path("p/<slug:slug>/melden/<str:kind>/<path:ref>/", participation.report, name="report"),
+    path("p/<slug:slug>/folgen/", participation.follow, name="follow"),
     path("p/<slug:slug>/feed/", feeds.ProgrammeFeed(), name="feed"),
     path("p/<slug:slug>/feed/<path:code>/", feeds.MeasureFeed(), name="measure_feed"),
     # A participant's own pages (beside allauth's under konto/, see plansicht/urls.py).

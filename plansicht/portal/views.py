@@ -189,6 +189,9 @@ def overview(request, slug):
             "lanes_total": lanes_total,
             "timeline": timeline.for_measures(programme, lanes),
             "answers": participation.shares(programme),
+            "follow": participation.follow_control(
+                request, programme, "programme", programme.title
+            ),
             "nav": "overview",
         },
     )
@@ -687,6 +690,15 @@ def positions(request, slug):
         .order_by("code")
     )
     posts = [p for p in posts if p.grant_id or p.waiting]
+    may_follow, followed = participation.followed_posts(request, programme)
+    for p in posts:
+        p.follow = participation.FollowControl(
+            f"position:{p.code}",
+            p.title,
+            following=p.pk in followed,
+            may=may_follow,
+            signed_in=request.user.is_authenticated,
+        )
     return render(
         request,
         "portal/positions.html",
