@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.timezone import now
 
 from plansicht.history.models import Event
 from plansicht.participation.models import (
@@ -183,6 +184,9 @@ def test_a_hidden_comment_shows_only_the_moderations_reason(client, personas):
     assert refused.status_code == 400
     assert "nicht mehr angezeigt" in refused.content.decode()
     assert "Trotzdem" in refused.content.decode()  # kept in the form
+    # shown again as a comment of its own, to send as such
+    assert f'name="parent" value="{comment.pk}"' not in refused.content.decode()
+    assert 'for="comment-text">Ihr Kommentar<' in refused.content.decode()
     assert not Comment.objects.filter(text="Trotzdem").exists()
 
 
@@ -221,8 +225,17 @@ def test_an_empty_comment_is_explained_and_nothing_stored(client, programme):
     client.force_login(participant())
     response = send_comment(client, "   ")
     assert response.status_code == 400
-    assert 'href="#comment-text"' in response.content.decode()  # the summary leads there
-    assert not Comment.objects.exists()
+    html = response.content.decode()
+    assert 'href="#comment-text"' in html  # the summary leads there
+    assert 'for="comment-text">Ihr Kommentar<' in html and "Einen Kommentar schreiben" in html
+    first = written(participant("anna", "Anna A."), "Erster")
+    reply = send_comment(client, "", parent=first.pk)
+    assert reply.status_code == 400
+    html = reply.content.decode()
+    assert 'for="comment-text">Ihre Antwort<' in html
+    assert "Auf den Kommentar von Anna A. antworten" in html
+    assert f'name="parent" value="{first.pk}"' in html
+    assert Comment.objects.count() == 1  # Anna's
 
 
 def test_anonymous_visitors_are_asked_to_log_in_and_cannot_comment(client, programme):
@@ -404,7 +417,21 @@ def test_what_is_hidden_or_not_public_cannot_be_reported(client, programme):
     assert "der Moderation melden" not in page(
         client, reverse("portal:question", args=[SLUG, "F7"])
     )
-    for kind, ref in (("frage", "F8"), ("frage", "S1"), ("kommentar", "999"), ("x", "F1")):
+    # a comment awaiting release, and a reply under it, are not shown: nothing to report
+    waiting = Comment.objects.create(
+        measure=Measure.objects.get(code="M1"), text="Wartet", created=now(), pending=True
+    )
+    below = Comment.objects.create(
+        measure=waiting.measure, parent=waiting, text="Darunter", created=now()
+    )
+    for kind, ref in (
+        ("frage", "F8"),
+        ("frage", "S1"),
+        ("kommentar", str(waiting.pk)),
+        ("kommentar", str(below.pk)),
+        ("kommentar", "999"),
+        ("x", "F1"),
+    ):
         page(client, reverse("portal:report", args=[SLUG, kind, ref]), status=404)
     assert not ContentReport.objects.exists()
 
@@ -553,6 +580,7 @@ def test_a_speaker_attaches_a_pdf_which_the_statement_page_links(client, speaker
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="S2.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-cache"
     assert b"".join(response.streaming_content) == PDF
     # the stored file has no public address of its own
     assert client.get("/media/" + item.attachment.name).status_code == 404

@@ -547,6 +547,8 @@ def statement_pdf(request, slug, code):
         raise Http404(_("There is no public PDF of a statement with this code.")) from None
     response = FileResponse(handle, content_type="application/pdf", filename=f"{item.code}.pdf")
     response["X-Content-Type-Options"] = "nosniff"
+    # asked for anew each time: once the moderation hides the statement, it is gone
+    response["Cache-Control"] = "no-cache"
     return response
 
 
@@ -586,24 +588,26 @@ def receive_comment(request, programme, measure):
     user = request.user
     if not may_take_part(user):
         raise PermissionDenied(_("Only participants with a confirmed e-mail address may comment."))
-    form = CommentForm(request.POST, auto_id="comment-%s", replying_to=request.POST.get("parent"))
+    asked = request.POST.get("parent", "").strip()
+    parent = _replying_to(_comments(measure), asked) if asked else None
+    data = request.POST.copy()
+    if asked and parent is None:
+        data["parent"] = ""  # shown again as a comment of its own
+    form = CommentForm(data, auto_id="comment-%s", replying_to=parent)
     if form.filled_by_a_robot():
         form.add_error(None, _("Your text could not be received. Nothing was stored."))
         return form, 400
     if not form.is_valid():
         return form, 400
-    parent = None
-    if form.cleaned_data["parent"] is not None:
-        parent = _replying_to(_comments(measure), form.cleaned_data["parent"])
-        if parent is None:
-            form.add_error(
-                None,
-                _(
-                    "The comment you reply to is no longer shown. Your text is kept below; "
-                    "nothing was stored. You may send it as a comment of its own."
-                ),
-            )
-            return form, 400
+    if asked and parent is None:
+        form.add_error(
+            None,
+            _(
+                "The comment you reply to is no longer shown. Your text is kept below; "
+                "nothing was stored. You may send it as a comment of its own."
+            ),
+        )
+        return form, 400
     if _refused_for_now(request, form, limits.COMMENTS):
         return form, 429
     try:
@@ -669,6 +673,7 @@ def _reported(programme, kind, ref):
         item = (
             Comment.objects.public()
             .filter(measure__programme=programme, pk=int(ref))
+            .exclude(parent__pending=True)  # a reply under a comment not shown
             .select_related("measure", "parent")
             .first()
         )
