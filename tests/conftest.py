@@ -112,3 +112,15 @@ def smtp_server(settings):
         yield mailbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language (German): a page opened in English (/en/…)
+    activates English for the thread, which would otherwise leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

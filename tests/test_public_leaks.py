@@ -12,12 +12,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from plansicht.accounts.fields import internal_fields
 from plansicht.history.registry import KINDS
-from plansicht.participation.models import Follow, Submission
+from plansicht.participation.models import Comment, ContentReport, Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
 from plansicht.services import Actor, participation
@@ -44,7 +45,8 @@ def test_the_models_declare_internal_fields():
 
 
 @pytest.fixture
-def leaky(today):
+def leaky(today, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the statements' PDFs
     doc = participation_document()
     # The holder of a post that is not named publicly.
     doc["positions"][0]["holder"] = f"{MARK} private holder"
@@ -113,16 +115,50 @@ def leaky(today):
         doc["participation"]["questions"].append(
             {"code": code, "about": about, "by": MARK, "received": "2025-05-20", "text": MARK}
         )
-    doc["participation"]["statements"].append(
+    doc["participation"]["statements"] += [
         {
             "code": "S2",
             "about": f"measure:{MARK}-M9.1",
             "body": "SB",
             "received": "2025-05-20",
             "text": f"{MARK} statement about a draft",
-        }
-    )
+        },
+        {
+            "code": "S3",
+            "about": "measure:M1",
+            "body": "JP",
+            "received": "2025-05-20",
+            "text": f"{MARK} hidden statement",
+            "hidden": {"reason": "Persönliche Daten"},
+        },
+    ]
     programme = load(doc)
+    # Statements' PDFs: a public one's is served, a hidden one's and a draft's never.
+    for code, content in (("S1", "public"), ("S2", MARK), ("S3", MARK)):
+        item = Submission.objects.get(programme=programme, code=code)
+        item.attachment.save(f"{code}.pdf", ContentFile(f"%PDF-1.4 {content}".encode()))
+    # Comments that must not show: a hidden one's text (its reply shows), one awaiting
+    # release, one on a measure below a draft; and a report's reason.
+    m1 = Measure.objects.get(programme=programme, code="M1")
+    below_draft = Measure.objects.get(programme=programme, code=f"{MARK}-M9.1")
+    now = timezone.now()
+    shown = Comment.objects.create(measure=m1, author_name="Anna A.", text="Gut so.", created=now)
+    hidden = Comment.objects.create(
+        measure=m1,
+        author_name="Bernd B.",
+        text=f"{MARK} hidden comment",
+        created=now,
+        hidden=True,
+        hidden_reason="Beleidigend",
+    )
+    Comment.objects.create(
+        measure=m1, parent=hidden, author_name="Anna A.", text="Sachlich bleiben!", created=now
+    )
+    Comment.objects.create(
+        measure=m1, parent=shown, text=f"{MARK} awaiting release", created=now, pending=True
+    )
+    Comment.objects.create(measure=below_draft, text=f"{MARK} below a draft", created=now)
+    ContentReport.objects.create(comment=shown, reason=f"{MARK} report", reported=now)
     # An asker's account: its e-mail address is never shown.
     asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
     Submission.objects.filter(code="F1").update(author=asker)
@@ -195,6 +231,36 @@ def public_items(programme, kind):
     )
 
 
+def public_comments(programme):
+    return list(
+        Comment.objects.public()
+        .filter(measure__programme=programme)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def reportable(programme):
+    """The report page of every public question, statement and comment (a hidden one's too:
+    it says there is nothing left to report)."""
+    return [
+        *(("frage", c) for c in public_items(programme, Submission.QUESTION)),
+        *(("stellungnahme", c) for c in public_items(programme, Submission.STATEMENT)),
+        *(("kommentar", str(pk)) for pk in public_comments(programme)),
+    ]
+
+
+FOLLOW_QUERIES = (
+    "",
+    "?what=programme",
+    "?what=measure:M1",
+    "?what=position:CDO",
+    "?what=frage:F1",
+    "?what=frage:F7",
+    "?what=stellungnahme:S3",
+)
+
+
 QUESTION_FILTERS = (
     "",
     "?status=open",
@@ -229,6 +295,11 @@ SAMPLES = {
     "statement": lambda p: [
         ({"slug": p.slug, "code": c}, "") for c in public_items(p, Submission.STATEMENT)
     ],
+    "report": lambda p: [
+        ({"slug": p.slug, "kind": kind, "ref": ref}, "") for kind, ref in reportable(p)
+    ],
+    # The follow button is sent (POST) from the pages above; opened, it explains following.
+    "follow": lambda p: [({"slug": p.slug}, q) for q in FOLLOW_QUERIES],
 }
 
 
@@ -245,11 +316,42 @@ FEEDS = {
 }
 
 
+# Files served by a view (not HTML): URL name → (its sample arguments, those that must 404).
+FILES = {
+    "statement_pdf": (
+        lambda p: [{"slug": p.slug, "code": "S1"}],
+        lambda p: [{"slug": p.slug, "code": c} for c in ("S2", "S3")],  # a draft's, hidden
+    ),
+}
+
+
 def test_every_public_page_has_samples_in_the_leak_test():
-    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS)
+    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS) | set(FILES)
     assert {p.name for p in portal_urls.urlpatterns} == names, (
-        "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: FEEDS)"
+        "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: "
+        "FEEDS; a file: FILES)"
     )
+
+
+def test_only_public_shown_statements_pdfs_are_served(client, leaky):
+    for name, (served, refused) in FILES.items():
+        for kwargs in served(leaky):
+            response = client.get(reverse(f"portal:{name}", kwargs=kwargs))
+            assert response.status_code == 200, kwargs
+            assert response["Content-Type"] == "application/pdf"
+            assert MARK.encode() not in b"".join(response.streaming_content)
+        for kwargs in refused(leaky):
+            assert client.get(reverse(f"portal:{name}", kwargs=kwargs)).status_code == 404, kwargs
+    # the stored files have no address of their own
+    for item in Submission.objects.exclude(attachment=""):
+        assert client.get("/media/" + item.attachment.name).status_code == 404
+
+
+def test_a_hidden_comment_shows_its_reason_and_never_its_text(client, leaky):
+    html = client.get(reverse("portal:measure", args=[leaky.slug, "M1"])).content.decode()
+    assert "Von der Moderation ausgeblendet: Beleidigend" in html
+    assert "Gut so." in html and "Sachlich bleiben!" in html
+    assert MARK not in html
 
 
 def test_no_feed_shows_anything_internal_draft_or_hidden(client, leaky):

@@ -75,36 +75,50 @@ class SubmissionFilter(forms.Form):
         ]
 
 
-class _Submission(forms.Form):
-    """What a participant types, with a field for robots: people leave it empty (it is moved
-    out of sight, and its label says so); a filled one is refused without saying why."""
-
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), strip=True)
-    about = forms.ChoiceField(label=_("About"))
-    website = forms.CharField(
+def _trap():
+    """A field for robots: people leave it empty (it is moved out of sight, and its label
+    says so); a form with it filled is refused without saying why."""
+    return forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+
+class _Trapped(forms.Form):
+    def filled_by_a_robot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def _checked_text(self, name, limit):
+        from plansicht.content import markdown
+
+        return markdown.check(
+            self.cleaned_data[name], max_length=limit, field_label=self[name].label
+        )
+
+
+TEXT_HINT = _(
+    "Plain text. *Emphasis*, lists and links to web pages are shown as such. Your name is shown "
+    "with it, never your e-mail address."
+)
+
+
+class _Submission(_Trapped):
+    """What a participant types, with the field for robots."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), strip=True)
+    about = forms.ChoiceField(label=_("About"))
+    website = _trap()
+
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["about"].choices = choices
-        self.fields["text"].help_text = _(
-            "Plain text. *Emphasis*, lists and links to web pages are shown as such. Your name "
-            "is shown with it, never your e-mail address."
-        )
+        self.fields["text"].help_text = TEXT_HINT
 
     def clean_text(self):
-        from plansicht.content import markdown
         from plansicht.participation.models import TEXT_LENGTH
 
-        return markdown.check(
-            self.cleaned_data["text"], max_length=TEXT_LENGTH, field_label=self["text"].label
-        )
-
-    def filled_by_a_robot(self) -> bool:
-        return bool(self.data.get("website", "").strip())
+        return self._checked_text("text", TEXT_LENGTH)
 
 
 class QuestionForm(_Submission):
@@ -117,10 +131,64 @@ class QuestionForm(_Submission):
 
 class StatementForm(_Submission):
     body = forms.ChoiceField(label=_("For the body"))
+    # Checked by the service (a PDF by its content, at most 10 MB); its message goes here.
+    attachment = forms.FileField(
+        label=_("The statement as a PDF file"),
+        required=False,
+        help_text=_(
+            "At most 10 MB. If the form is shown again with a problem, choose the file again: "
+            "browsers do not keep it."
+        ),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
 
-    field_order = ["body", "about", "text", "website"]
+    field_order = ["body", "about", "text", "attachment", "website"]
 
     def __init__(self, *args, bodies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = _("The statement")
         self.fields["body"].choices = [(str(b.pk), b.name) for b in bodies]
+
+
+class CommentForm(_Trapped):
+    """A comment on a measure, or (``parent`` set) a reply to one of its comments."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        strip=True,
+        help_text=TEXT_HINT,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    website = _trap()
+
+    def __init__(self, *args, replying_to=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replying_to is not None:
+            self.fields["text"].label = _("Your reply")
+
+    def clean_text(self):
+        from plansicht.participation.models import TEXT_LENGTH
+
+        return self._checked_text("text", TEXT_LENGTH)
+
+
+class ReportForm(_Trapped):
+    """Why something should be looked at by the moderation."""
+
+    reason = forms.CharField(
+        label=_("Why should the moderation look at it?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=True,
+        help_text=_(
+            "For example: it insults someone, names private details or is advertising. Your "
+            "report is not published."
+        ),
+        error_messages={"required": _("Please say why the moderation should look at it.")},
+    )
+    website = _trap()
+
+    def clean_reason(self):
+        from plansicht.participation.models import REASON_LENGTH
+
+        return self._checked_text("reason", REASON_LENGTH)

@@ -7,6 +7,11 @@ dates by the period rules (``plansicht.engine.periods``), never stored: the list
 item's dates in two queries and filters and counts in Python, then loads the one page shown.
 An item hidden by the moderation shows the moderation's reason, never its text or answer; an
 item awaiting release, or about a draft, has no public page (its asker sees their own).
+
+Here too: the comments on a measure page (threaded one level deep), reporting a question,
+statement or comment to the moderation (anyone, without an account too), following a
+programme, measure, post or item, and a statement's PDF, served only while the statement is
+public and shown.
 """
 
 from dataclasses import dataclass
@@ -16,7 +21,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +33,15 @@ from plansicht import clock
 from plansicht.accounts.models import Unit
 from plansicht.engine import periods
 from plansicht.participation import figures as reads
-from plansicht.participation.models import Body, Extension, Submission, period_of
+from plansicht.participation.models import (
+    FORMER_PARTICIPANT,
+    Body,
+    Comment,
+    Extension,
+    Follow,
+    Submission,
+    period_of,
+)
 from plansicht.participation.people import display_name, may_take_part
 from plansicht.plan.models import Measure, Milestone, Programme
 from plansicht.services import Actor, ChangedMeanwhile, ServiceError
@@ -36,7 +49,7 @@ from plansicht.services import participation as service
 from plansicht.staffing.models import Position
 
 from . import limits
-from .forms import QuestionForm, StatementForm, SubmissionFilter
+from .forms import CommentForm, QuestionForm, ReportForm, StatementForm, SubmissionFilter
 
 PER_PAGE = 50
 ON_THE_MEASURE_PAGE = 20  # the latest; the rest on the questions page, filtered by the measure
@@ -218,6 +231,7 @@ def _receive(request, programme, kind):
             raise PermissionDenied(_("Only a body's speakers submit its statements."))
         form = StatementForm(
             request.POST,
+            request.FILES,
             bodies=bodies,
             choices=_statement_choices(programme),
             auto_id="ask-%s",
@@ -235,22 +249,13 @@ def _receive(request, programme, kind):
         return form, 400
     if not form.is_valid():
         return form, 400
-    free = limits.free_at(request)
-    if free is not None:
-        form.add_error(
-            None,
-            _(
-                "Many texts were sent from your account or from this connection within the "
-                "last hour. To keep the pages free of mass postings, the next one can be sent "
-                "from %(time)s. Your text is kept below; nothing was stored."
-            )
-            % {"time": _refusal_time(free)},
-        )
+    if _refused_for_now(request, form, limits.SUBMISSIONS):
         return form, 429
     data = form.cleaned_data
-    body = None
+    body = attachment = None
     if kind == Submission.STATEMENT:
         body = next(b for b in bodies if str(b.pk) == data["body"])  # a valid choice
+        attachment = data.get("attachment") or None
     try:
         item = service.submit(
             programme,
@@ -261,6 +266,7 @@ def _receive(request, programme, kind):
             author=user,
             author_name=display_name(user),
             body=body,
+            attachment=attachment,
         )
     except ServiceError as error:
         field = error.field if error.field in form.fields else None
@@ -277,6 +283,24 @@ def _receive(request, programme, kind):
         text += " " + _("It is shown publicly once a moderator has released it.")
     messages.success(request, text)
     return redirect(ITEM_PAGE[kind], programme.slug, item.code)
+
+
+def _refused_for_now(request, form, what) -> bool:
+    """Put the rate limit's refusal on ``form`` if this account or address sent too much
+    within the hour (``limits``); False if it may send."""
+    free = limits.free_at(request, what)
+    if free is None:
+        return False
+    form.add_error(
+        None,
+        _(
+            "Many texts were sent from your account or from this connection within the "
+            "last hour. To keep the pages free of mass postings, the next one can be sent "
+            "from %(time)s. Your text is kept below; nothing was stored."
+        )
+        % {"time": _refusal_time(free)},
+    )
+    return True
 
 
 def _participant_context(request, programme, kind):
@@ -446,10 +470,20 @@ def _item_page(request, slug, code, kind):
     about_url, about_label = about_link(programme, item)
     answered = item.answered_on is not None and item.answered_on <= today
     own = request.user.is_authenticated and request.user.pk == item.author_id
+    what = f"{KIND_WORDS[kind]}:{item.code}"
+    words = _("Statement %(code)s") if kind == Submission.STATEMENT else _("Question %(code)s")
     return render(
         request,
         "portal/question.html",
         {
+            "pdf": _pdf_of(programme, item),
+            "report_url": None
+            if item.hidden or item.pending
+            else reverse("portal:report", args=[programme.slug, KIND_WORDS[kind], item.code]),
+            # one's own item awaiting release is followed already, and cannot be followed yet
+            "follow": None
+            if item.pending
+            else follow_control(request, programme, what, words % {"code": item.code}),
             "programme": programme,
             "item": item,
             "statement": kind == Submission.STATEMENT,
@@ -478,12 +512,388 @@ def statement(request, slug, code):
     return _item_page(request, slug, code, Submission.STATEMENT)
 
 
+def _pdf_of(programme, item) -> dict | None:
+    """The statement's PDF as its page links it, or None (none, or the statement hidden)."""
+    if not item.attachment or item.hidden:
+        return None
+    try:
+        size = item.attachment.size
+    except OSError:  # lost from the disk: better no link than a broken one
+        return None
+    return {
+        "url": reverse("portal:statement_pdf", args=[programme.slug, item.code]),
+        "name": f"{item.code}.pdf",
+        "size": size,
+    }
+
+
+def statement_pdf(request, slug, code):
+    """A public, shown statement's PDF, served inline as a PDF (the browser must not guess
+    another type); 404 for any other, a hidden one's too. The files are never served from
+    MEDIA_URL."""
+    programme = _programme(slug)
+    item = (
+        Submission.objects.filter(
+            programme=programme, kind=Submission.STATEMENT, code=code, hidden=False
+        )
+        .public()
+        .first()
+    )
+    if item is None or not item.attachment:
+        raise Http404(_("There is no public PDF of a statement with this code."))
+    try:
+        handle = item.attachment.open("rb")
+    except OSError:
+        raise Http404(_("There is no public PDF of a statement with this code.")) from None
+    response = FileResponse(handle, content_type="application/pdf", filename=f"{item.code}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    # asked for anew each time: once the moderation hides the statement, it is gone
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# -- comments ---------------------------------------------------------------------------------
+
+
+def _comments(measure) -> list[Comment]:
+    """The measure's public comments, oldest first, each with its public replies
+    (``comment.shown_replies``): two queries, however many there are."""
+    replies = Comment.objects.public().order_by("created", "pk")
+    return list(
+        Comment.objects.public()
+        .filter(measure=measure, parent=None)
+        .order_by("created", "pk")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
+    )
+
+
+def _replying_to(comments, key) -> Comment | None:
+    """The shown comment (or reply) a reply form answers, from ``?reply=`` or the form's
+    ``parent``; None for a new comment or anything not shown (a hidden one is not replied to)."""
+    try:
+        pk = int(key)
+    except (TypeError, ValueError):
+        return None
+    for comment in comments:
+        for c in (comment, *comment.shown_replies):
+            if c.pk == pk:
+                return None if c.hidden or comment.hidden else c
+    return None
+
+
+def receive_comment(request, programme, measure):
+    """A comment or reply sent from the measure page: stored through the service, then the
+    measure page at the comment; else (form, HTTP status) with what went wrong, nothing
+    stored."""
+    user = request.user
+    if not may_take_part(user):
+        raise PermissionDenied(_("Only participants with a confirmed e-mail address may comment."))
+    asked = request.POST.get("parent", "").strip()
+    parent = _replying_to(_comments(measure), asked) if asked else None
+    data = request.POST.copy()
+    if asked and parent is None:
+        data["parent"] = ""  # shown again as a comment of its own
+    form = CommentForm(data, auto_id="comment-%s", replying_to=parent)
+    if form.filled_by_a_robot():
+        form.add_error(None, _("Your text could not be received. Nothing was stored."))
+        return form, 400
+    if not form.is_valid():
+        return form, 400
+    if asked and parent is None:
+        form.add_error(
+            None,
+            _(
+                "The comment you reply to is no longer shown. Your text is kept below; "
+                "nothing was stored. You may send it as a comment of its own."
+            ),
+        )
+        return form, 400
+    if _refused_for_now(request, form, limits.COMMENTS):
+        return form, 429
+    try:
+        comment = service.write_comment(
+            measure,
+            actor=Actor.for_user(user, programme),
+            author=user,
+            text=form.cleaned_data["text"],
+            parent=parent,
+        )
+    except ServiceError as error:
+        form.add_error("text" if error.field == "text" else None, error.message)
+        return form, 400
+    limits.count(request, limits.COMMENTS)
+    address = reverse("portal:measure", args=[programme.slug, measure.code])
+    if comment.pending:
+        messages.success(
+            request,
+            _(
+                "Your comment has been received. It is shown publicly once a moderator has "
+                "released it."
+            ),
+        )
+        return redirect(address + "#comments")
+    messages.success(request, _("Your comment has been published."))
+    return redirect(address + f"#comment-{comment.pk}")
+
+
+def _comment_context(request, measure, may_comment, comment_form) -> dict:
+    comments = _comments(measure)
+    context = {
+        "comments": comments,
+        "comments_total": sum(1 + len(c.shown_replies) for c in comments),
+        "former_participant": FORMER_PARTICIPANT,
+    }
+    if may_comment:
+        if comment_form is None:
+            replying_to = _replying_to(comments, request.GET.get("reply"))
+            comment_form = CommentForm(
+                auto_id="comment-%s",
+                replying_to=replying_to,
+                initial={"parent": replying_to.pk if replying_to else None},
+            )
+        else:
+            replying_to = _replying_to(comments, comment_form.data.get("parent"))
+        context["comment_form"] = comment_form
+        context["replying_to"] = replying_to
+    return context
+
+
+# -- reports to the moderation ----------------------------------------------------------------
+
+# The kinds of things one reports, as the address names them.
+KIND_WORDS = {Submission.QUESTION: "frage", Submission.STATEMENT: "stellungnahme"}
+COMMENT_WORD = "kommentar"
+
+
+def _reported(programme, kind, ref):
+    """The public question, statement or comment the report page names; 404 otherwise."""
+    if kind == COMMENT_WORD:
+        if not ref.isdigit():
+            raise Http404(_("There is no public comment with this number."))
+        item = (
+            Comment.objects.public()
+            .filter(measure__programme=programme, pk=int(ref))
+            .exclude(parent__pending=True)  # a reply under a comment not shown
+            .select_related("measure", "parent")
+            .first()
+        )
+        if item is None:
+            raise Http404(_("There is no public comment with this number."))
+        return item
+    kinds = {word: k for k, word in KIND_WORDS.items()}
+    if kind not in kinds:
+        raise Http404(_("There is no public question or statement with this code."))
+    item = (
+        Submission.objects.filter(programme=programme, kind=kinds[kind], code=ref)
+        .public()
+        .select_related("measure", "milestone", "position", "body")
+        .first()
+    )
+    if item is None:
+        raise Http404(_("There is no public question or statement with this code."))
+    return item
+
+
+def _page_of(programme, item) -> str:
+    """Where the reported item is shown."""
+    if isinstance(item, Comment):
+        address = reverse("portal:measure", args=[programme.slug, item.measure.code])
+        return address + f"#comment-{item.pk}"
+    return reverse(ITEM_PAGE[item.kind], args=[programme.slug, item.code])
+
+
+def report(request, slug, kind, ref):
+    """Report a question, statement or comment to the moderation with a reason: anyone may,
+    without an account too. Nothing changes publicly; the moderation decides."""
+    programme = _programme(slug)
+    item = _reported(programme, kind, ref)
+    form, status = ReportForm(auto_id="report-%s"), 200
+    if request.method == "POST":
+        form = ReportForm(request.POST, auto_id="report-%s")
+        if item.hidden:
+            status = 400  # nothing left to report: the page says so
+        elif form.filled_by_a_robot():
+            form.add_error(None, _("Your text could not be received. Nothing was stored."))
+            status = 400
+        elif not form.is_valid():
+            status = 400
+        elif _refused_for_now(request, form, limits.REPORTS):
+            status = 429
+        else:
+            user = request.user if request.user.is_authenticated else None
+            actor = Actor.for_user(user, programme) if user is not None else Actor()
+            try:
+                service.report(item, actor=actor, reason=form.cleaned_data["reason"])
+            except ServiceError as error:
+                form.add_error("reason" if error.field == "reason" else None, error.message)
+                status = 400
+            else:
+                limits.count(request, limits.REPORTS)
+                messages.success(request, _("Thank you, the moderation will look at it."))
+                return redirect(_page_of(programme, item))
+    return render(
+        request,
+        "portal/report.html",
+        {
+            "programme": programme,
+            "item": item,
+            "comment": item if isinstance(item, Comment) else None,
+            "item_url": _page_of(programme, item),
+            "former_participant": FORMER_PARTICIPANT,
+            "form": form,
+            "nav": "questions" if isinstance(item, Submission) else "measures",
+        },
+        status=status,
+    )
+
+
+# -- following --------------------------------------------------------------------------------
+
+
+@dataclass
+class FollowControl:
+    """The follow button of one thing: ``what`` names it for the form (``programme``,
+    ``measure:M1``, ``position:CDO``, ``frage:F1``, ``stellungnahme:S1``), ``label`` for a
+    screen reader, and whether the participant follows it; ``may`` (a participant),
+    ``signed_in`` say what to show instead of the button."""
+
+    what: str
+    label: str
+    following: bool = False
+    may: bool = False
+    signed_in: bool = False
+
+
+def _follow_fields(target) -> dict:
+    """The fields a Follow of ``target`` has (besides user and programme)."""
+    return {
+        "measure": target if isinstance(target, Measure) else None,
+        "position": target if isinstance(target, Position) else None,
+        "submission": target if isinstance(target, Submission) else None,
+    }
+
+
+def _follow_target(programme, what):
+    """(the public thing, its label, its page) that ``what`` names, or None."""
+    kind, _colon, code = (what or "").partition(":")
+    slug = programme.slug
+    if kind == "programme" and not code:
+        return programme, programme.title, reverse("portal:overview", args=[slug])
+    if kind == "measure":
+        m = Measure.objects.filter(programme=programme, code=code).public().first()
+        if m is not None:
+            return m, f"{m.code} {m.title}", reverse("portal:measure", args=[slug, m.code])
+    if kind == "position":
+        p = _public_posts(programme).filter(code=code).first()
+        if p is not None:
+            address = reverse("portal:positions", args=[slug]) + f"#post-{slugify(p.code)}"
+            return p, p.title, address
+    kinds = {word: k for k, word in KIND_WORDS.items()}
+    if kind in kinds:
+        item = (
+            Submission.objects.filter(programme=programme, kind=kinds[kind], code=code)
+            .public()
+            .first()
+        )
+        if item is not None:
+            label = (
+                _("Statement %(code)s")
+                if item.kind == Submission.STATEMENT
+                else _("Question %(code)s")
+            ) % {"code": item.code}
+            return item, label, reverse(ITEM_PAGE[item.kind], args=[slug, item.code])
+    return None
+
+
+def follow_control(request, programme, what, label="", *, may=None) -> FollowControl:
+    """The follow button of one thing for this request (one query for a participant, besides
+    finding out whether they are one unless ``may`` says)."""
+    user = request.user
+    control = FollowControl(what, label, signed_in=user.is_authenticated)
+    control.may = may_take_part(user) if may is None else may
+    if control.may:
+        found = _follow_target(programme, what)
+        if found is not None:
+            target, control.label, _page = found
+            control.following = Follow.objects.filter(
+                user=user, programme=programme, **_follow_fields(target)
+            ).exists()
+    return control
+
+
+def followed_posts(request, programme) -> tuple[bool, set]:
+    """Whether the request's user may follow, and the ids of the posts of the programme they
+    follow (one query)."""
+    user = request.user
+    if not may_take_part(user):
+        return False, set()
+    ids = Follow.objects.filter(
+        user=user, programme=programme, position__isnull=False, submission=None
+    ).values_list("position_id", flat=True)
+    return True, set(ids)
+
+
+def follow(request, slug):
+    """Follow or stop following (POST ``what`` and ``action``), then back to the thing's page.
+    Opened (GET) it explains following, with the button for ``?what=`` if that names a
+    public thing."""
+    programme = _programme(slug)
+    if request.method == "POST":
+        user = request.user
+        if not may_take_part(user):
+            raise PermissionDenied(_("Only participants with a confirmed e-mail address follow."))
+        found = _follow_target(programme, request.POST.get("what", ""))
+        if found is None:
+            raise Http404(_("There is nothing public of that name to follow."))
+        target, label, address = found
+        actor = Actor.for_user(user, programme)
+        if request.POST.get("action") == "unfollow":
+            existing = Follow.objects.filter(
+                user=user, programme=programme, **_follow_fields(target)
+            ).first()
+            if existing is not None:
+                service.unfollow(existing, actor=actor)
+            messages.success(request, _("You no longer follow %(what)s.") % {"what": label})
+        else:
+            try:
+                service.follow(user, target, actor=actor)
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "You follow %(what)s. You get a mail when something happens to it; "
+                        "you can stop that in your account."
+                    )
+                    % {"what": label},
+                )
+        return redirect(address)
+    what = request.GET.get("what", "")
+    found = _follow_target(programme, what)
+    control = None
+    if found is not None:
+        control = follow_control(request, programme, what)
+        control.label = found[1]
+    return render(
+        request,
+        "portal/follow.html",
+        {
+            "programme": programme,
+            "control": control,
+            "target_url": found[2] if found else None,
+        },
+    )
+
+
 # -- parts of other pages ---------------------------------------------------------------------
 
 
-def for_measure(request, programme, measure, milestones) -> dict:
+def for_measure(request, programme, measure, milestones, comment_form=None) -> dict:
     """The measure page's part: the latest questions and statements about the measure and its
-    milestones as of today, and the form to ask about them (a fixed number of queries)."""
+    milestones as of today, the form to ask about them, its comments with the form to comment
+    (``comment_form``: one sent with a problem), and the follow button (a fixed number of
+    queries)."""
     today = clock.today()
     items = (
         Submission.objects.filter(programme=programme)
@@ -501,6 +911,14 @@ def for_measure(request, programme, measure, milestones) -> dict:
     }
     if context["may_ask"]:
         context["form"] = question_form(programme, measure=measure, milestones=milestones)
+    context.update(_comment_context(request, measure, context["may_ask"], comment_form))
+    context["follow"] = follow_control(
+        request,
+        programme,
+        f"measure:{measure.code}",
+        f"{measure.code} {measure.title}",
+        may=context["may_ask"],
+    )
     return context
 
 

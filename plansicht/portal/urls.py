@@ -18,7 +18,15 @@ urlpatterns = [
     path("p/<slug:slug>/methodology/", views.methodology, name="methodology"),
     path("p/<slug:slug>/fragen/", participation.questions, name="questions"),
     path("p/<slug:slug>/fragen/<path:code>/", participation.question, name="question"),
+    # Before the statement's page, whose <path:code> would take "S1/pdf" for a code.
+    path(
+        "p/<slug:slug>/stellungnahmen/<path:code>/pdf/",
+        participation.statement_pdf,
+        name="statement_pdf",
+    ),
     path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
+    path("p/<slug:slug>/melden/<str:kind>/<path:ref>/", participation.report, name="report"),
+    path("p/<slug:slug>/folgen/", participation.follow, name="follow"),
     path("p/<slug:slug>/feed/", feeds.ProgrammeFeed(), name="feed"),
     path("p/<slug:slug>/feed/<path:code>/", feeds.MeasureFeed(), name="measure_feed"),
     # A participant's own pages (beside allauth's under konto/, see plansicht/urls.py).

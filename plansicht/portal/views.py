@@ -189,6 +189,9 @@ def overview(request, slug):
             "lanes_total": lanes_total,
             "timeline": timeline.for_measures(programme, lanes),
             "answers": participation.shares(programme),
+            "follow": participation.follow_control(
+                request, programme, "programme", programme.title
+            ),
             "nav": "overview",
         },
     )
@@ -248,6 +251,7 @@ def _health(measure):
 
 
 def measure_detail(request, slug, code):
+    """A measure's page; a participant's comment on it is sent here (POST)."""
     programme = _programme(slug)
     public = list(
         Measure.objects.filter(programme=programme)
@@ -257,6 +261,12 @@ def measure_detail(request, slug, code):
     measure = next((m for m in public if m.code == code), None)
     if measure is None:
         raise Http404(_("There is no public measure with this code."))
+    comment_form, status = None, 200
+    if request.method == "POST":
+        result = participation.receive_comment(request, programme, measure)
+        if not isinstance(result, tuple):
+            return result
+        comment_form, status = result
     by_id = {m.pk: m for m in public}
     ancestors = []
     node = by_id.get(measure.parent_id)
@@ -301,8 +311,9 @@ def measure_detail(request, slug, code):
             "posts": posts,
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
-            **participation.for_measure(request, programme, measure, milestones),
+            **participation.for_measure(request, programme, measure, milestones, comment_form),
         },
+        status=status,
     )
 
 
@@ -679,6 +690,15 @@ def positions(request, slug):
         .order_by("code")
     )
     posts = [p for p in posts if p.grant_id or p.waiting]
+    may_follow, followed = participation.followed_posts(request, programme)
+    for p in posts:
+        p.follow = participation.FollowControl(
+            f"position:{p.code}",
+            p.title,
+            following=p.pk in followed,
+            may=may_follow,
+            signed_in=request.user.is_authenticated,
+        )
     return render(
         request,
         "portal/positions.html",
