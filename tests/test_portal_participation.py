@@ -215,6 +215,15 @@ def test_pages_of_fifty(client, programme):
     assert "status=overdue&amp;page=1" in overdue  # the filter stays on the way back
 
 
+def test_the_list_pages_through_ten_thousand_questions(client, programme):
+    many(programme, 10_000)
+    first = page(client, list_url())
+    assert "Seite 1 von 201" in first  # 10,007 published questions, 50 a page
+    last = page(client, list_url("?page=201"))
+    assert len(codes(last)) == 7
+    assert "Seite 201 von 201" in last
+
+
 def queries(client, url):
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
