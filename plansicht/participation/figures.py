@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plansicht.engine import periods
 
@@ -13,12 +13,14 @@ from .models import Extension, Submission
 
 # An item's status (``plansicht.engine.periods.status``) in words.
 STATUS_LABELS = {
-    periods.OPEN: _("open"),
-    periods.OVERDUE: _("overdue"),
-    periods.ANSWERED_IN_TIME: _("answered in time"),
-    periods.ANSWERED_WITHIN_EXTENSION: _("answered within the extension"),
-    periods.ANSWERED_LATE: _("answered late"),
-    periods.WITHDRAWN: _("withdrawn"),
+    periods.OPEN: pgettext_lazy("answer status", "open"),
+    periods.OVERDUE: pgettext_lazy("answer status", "overdue"),
+    periods.ANSWERED_IN_TIME: pgettext_lazy("answer status", "answered in time"),
+    periods.ANSWERED_WITHIN_EXTENSION: pgettext_lazy(
+        "answer status", "answered within the extension"
+    ),
+    periods.ANSWERED_LATE: pgettext_lazy("answer status", "answered late"),
+    periods.WITHDRAWN: pgettext_lazy("answer status", "withdrawn"),
 }
 
 

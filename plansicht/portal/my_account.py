@@ -25,20 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht import clock
-from plansicht.engine import periods
+from plansicht.participation.figures import STATUS_LABELS
 from plansicht.participation.models import NAME_LENGTH, Follow, Participant, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.services import Actor, ServiceError
 from plansicht.services import participation as service
-
-STATUS = {
-    periods.OPEN: gettext_lazy("open"),
-    periods.OVERDUE: gettext_lazy("overdue"),
-    periods.ANSWERED_IN_TIME: gettext_lazy("answered in time"),
-    periods.ANSWERED_WITHIN_EXTENSION: gettext_lazy("answered within the extended period"),
-    periods.ANSWERED_LATE: gettext_lazy("answered late"),
-    periods.WITHDRAWN: gettext_lazy("withdrawn"),
-}
 
 
 class ProfileForm(forms.Form):
@@ -174,7 +165,7 @@ def _contributions(user, public, today):
             {
                 "item": item,
                 "about": _about_label(item, public),
-                "status": STATUS.get(status, "") if status else "",
+                "status": STATUS_LABELS.get(status, "") if status else "",
                 "url": _about_url(item, public),
             }
         )

@@ -19,9 +19,10 @@ ANSWER = (
 )
 
 
-def gettext_de(message):
+def status_de(words):
+    """An item's status as the German pages show it (``participation.figures.STATUS_LABELS``)."""
     with translation.override("de"):
-        return translation.gettext(message)
+        return translation.pgettext("answer status", words)
 
 
 @VIEWPORTS
@@ -42,7 +43,7 @@ def test_the_programme_office_answers_an_overdue_question(demo, open_page, viewp
     expect(page).to_have_url(re.compile(re.escape(inbox_url) + "$"))
     assert_sound(page, "questions and statements")
     row = page.locator("main table tbody tr").filter(has=page.locator(f"a[href='{item_url}']"))
-    expect(row).to_contain_text(gettext_de("overdue"))
+    expect(row).to_contain_text(status_de("overdue"))
     expect(row).to_contain_text(short_date(question.due))
 
     follow(row.locator(f"a[href='{item_url}']"))
@@ -59,7 +60,7 @@ def test_the_programme_office_answers_an_overdue_question(demo, open_page, viewp
         }
     expect(page.locator("main .messages")).to_contain_text(saved)
     # Answered on 26.11., after the due date 23.11.: late.
-    expect(page.locator("main dl")).to_contain_text(gettext_de("answered late"))
+    expect(page.locator("main dl")).to_contain_text(status_de("answered late"))
     expect(page.locator("main")).to_contain_text(ANSWER)
     question.refresh_from_db()
     assert question.answered_on == DEMO_TODAY and question.answer == ANSWER

@@ -8,20 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from plansicht.engine import periods
+from plansicht.participation.figures import STATUS_LABELS
 from plansicht.participation.models import period_words as models_period_words
 
 register = template.Library()
 
 HIDDEN = "hidden"
-WORDS = {
-    periods.OPEN: pgettext_lazy("answer status", "open"),
-    periods.OVERDUE: pgettext_lazy("answer status", "overdue"),
-    periods.ANSWERED_IN_TIME: pgettext_lazy("answer status", "answered in time"),
-    periods.ANSWERED_WITHIN_EXTENSION: pgettext_lazy(
-        "answer status", "answered within the extension"
-    ),
-    periods.ANSWERED_LATE: pgettext_lazy("answer status", "answered late"),
-    periods.WITHDRAWN: pgettext_lazy("answer status", "withdrawn"),
+WORDS = {  # the office's words for each status, and one for what the moderation hid
+    **STATUS_LABELS,
     HIDDEN: pgettext_lazy("answer status", "hidden by the moderation"),
 }
 BADGES = {
