@@ -42,6 +42,16 @@ def categories_of(region: str) -> list[str]:
     return sorted(holidays_package.country_holidays(country).supported_categories)
 
 
+def region_name(region: str) -> str:
+    """A region by its name where the calendar knows one ("Rheinland-Pfalz" for DE-RP), else
+    its code as given."""
+    country, _dash, subdivision = (region or "").partition("-")
+    if not subdivision or country not in holidays_package.list_supported_countries():
+        return region
+    aliases = getattr(holidays_package.country_holidays(country), "subdivisions_aliases", {})
+    return {code: name for name, code in aliases.items()}.get(subdivision, region)
+
+
 @lru_cache(maxsize=64)
 def _calendar(region: str, categories: tuple):
     country, _dash, subdivision = region.partition("-")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from plansicht.engine import periods
+from plansicht.participation import holidays
 from plansicht.participation.figures import STATUS_LABELS
 from plansicht.participation.models import period_words as models_period_words
 
@@ -61,16 +62,5 @@ def period_words(period):
 
 @register.filter
 def region_name(region):
-    """A holiday region by its name where the calendar knows one ("Rheinland-Pfalz" for
-    DE-RP), else its code."""
-    import holidays
-
-    country, _dash, subdivision = (region or "").partition("-")
-    try:
-        calendar = holidays.country_holidays(country)
-    except NotImplementedError:
-        return region
-    if not subdivision:
-        return region
-    names = {code: name for name, code in getattr(calendar, "subdivisions_aliases", {}).items()}
-    return names.get(subdivision, region)
+    """A holiday region by its name where the calendar knows one, else its code."""
+    return holidays.region_name(region)
