@@ -220,3 +220,16 @@ def test_texts_in_the_document_are_checked_like_the_office_checks_them():
         found = problems(doc)
     assert "writing direction" in found["participation.questions[0].text"]
     assert "participation.questions[1].answer.text" not in found  # markup is stored as given
+
+
+def test_a_broken_item_does_not_shift_the_paths_of_the_ones_after_it():
+    doc = participation_document()
+    questions = doc["participation"]["questions"]
+    questions.insert(0, "not an object")
+    questions[2]["code"] = "F1"  # the second question repeats the first one's code
+    found = problems(doc)
+    assert "participation.questions[0]" in found
+    assert (
+        "used twice (first at participation.questions[1])"
+        in (found["participation.questions[2].code"])
+    )

@@ -79,12 +79,13 @@ def as_bool(item, key, default=False):
     return value if isinstance(value, bool) else default
 
 
-def objects(doc, key, name):
-    """The items of a list, each with its path; the items that are no object are None."""
+def objects(doc, key, name, within=""):
+    """The items of a list, each with its path (below ``within``, the path of ``doc`` if it is
+    a section inside the document); the items that are no object are None."""
     value = doc.get(key, [])
     known = known_keys(name)
     for i, raw in enumerate(value if isinstance(value, list) else []):
-        yield f"{key}[{i}]", raw if isinstance(raw, dict) else None, known
+        yield join(within, f"{key}[{i}]"), raw if isinstance(raw, dict) else None, known
 
 
 def join(path, key):

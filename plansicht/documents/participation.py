@@ -13,7 +13,7 @@ from plansicht.engine import periods
 from plansicht.participation import holidays
 from plansicht.participation.models import REASON_LENGTH, TEXT_LENGTH, Body, Submission
 
-from .check import as_bool, as_code, as_date, as_int, as_text, join
+from .check import as_bool, as_code, as_date, as_int, as_text, join, objects
 from .schema import known_keys
 
 PERIODS = {
@@ -56,8 +56,11 @@ def parse(c, doc, programme: dict, indexes: dict) -> dict:
         return {"bodies": [], "questions": [], "statements": []}
     c.unknown(section, "participation", known_keys("participation"))
     bodies = []
-    for path, item in _items(section, "bodies"):
-        c.unknown(item, path, known_keys("body"))
+    for path, item, known in objects(section, "bodies", "body", "participation"):
+        if item is None:  # the schema said so; keep the positions of the rest
+            bodies.append({})
+            continue
+        c.unknown(item, path, known)
         bodies.append(
             {
                 "code": as_code(item, "code"),
@@ -77,8 +80,11 @@ def parse(c, doc, programme: dict, indexes: dict) -> dict:
         period_key = "answer_period" if kind == Submission.QUESTION else "statement_period"
         period = periods.Period(**programme[period_key])
         items = []
-        for path, item in _items(section, key):
-            c.unknown(item, path, known_keys(name))
+        for path, item, known in objects(section, key, name, "participation"):
+            if item is None:
+                items.append({})
+                continue
+            c.unknown(item, path, known)
             items.append(_item(c, path, item, kind, indexes, body_index, period, region))
         c.unique(items, lambda i, key=key: f"participation.{key}[{i}]", name)
         out[key] = items
@@ -94,13 +100,6 @@ def _text(c, path, value, limit):
     except ValidationError as error:
         c.problem(path, " ".join(error.messages))
         return value
-
-
-def _items(section, key):
-    value = section.get(key, [])
-    for i, raw in enumerate(value if isinstance(value, list) else []):
-        if isinstance(raw, dict):
-            yield f"participation.{key}[{i}]", raw
 
 
 def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
