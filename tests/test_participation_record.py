@@ -5,10 +5,8 @@ section (checked, stored, dumped back identically), the public holidays of the r
 import copy
 import json
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from plansicht.documents.programme import DocumentInvalid, dump, parse
@@ -16,18 +14,9 @@ from plansicht.participation import holidays
 from plansicht.participation.models import Body, Submission
 
 from .factories import load, participation_document
+from .test_commands import command
 
 pytestmark = pytest.mark.django_db
-
-
-def command(*args):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as e:
-        code = e.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def report(as_of):
