@@ -33,8 +33,10 @@ def form_errors_id(form) -> str:
 
 
 @register.inclusion_tag("portal/_error_summary.html")
-def error_summary(form):
-    return {"items": summary_items(form)}
+def error_summary(form, level=2, name="error-summary"):
+    """The summary box; ``level`` is its heading's level where it stands below other headings,
+    ``name`` the heading's id where a page holds more than one form."""
+    return {"items": summary_items(form), "level": level, "name": name}
 
 
 @register.simple_tag

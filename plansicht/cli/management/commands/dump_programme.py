@@ -45,6 +45,18 @@ def date_option(command, option, text) -> date:
     return value
 
 
+def add_status_arguments(parser):
+    """SLUG, --as-of and --json: what every command that reports a programme's state takes."""
+    parser.add_argument("slug")
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="YYYY-MM-DD",
+        help="the status date (default: today in Europe/Berlin)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+
+
 def find_programme(command, slug):
     programme = Programme.objects.select_related("organisation").filter(slug=slug).first()
     if programme is None:

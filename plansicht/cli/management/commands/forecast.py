@@ -10,7 +10,7 @@ from plansicht.engine.schedule import CycleError
 from plansicht.forecast import run
 from plansicht.forecast.money import money_text
 
-from .dump_programme import date_option, find_programme, utf8_output
+from .dump_programme import add_status_arguments, date_option, find_programme, utf8_output
 
 
 def _iso(d):
@@ -107,14 +107,7 @@ class Command(BaseCommand):
     help = "Show the forecast of programme SLUG as of a date (default today); stores nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument(
-            "--as-of",
-            dest="as_of",
-            metavar="YYYY-MM-DD",
-            help="the status date (default: today in Europe/Berlin)",
-        )
-        parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+        add_status_arguments(parser)
         parser.add_argument(
             "--assume",
             action="append",

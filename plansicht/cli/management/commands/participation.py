@@ -9,7 +9,7 @@ from plansicht import clock
 from plansicht.participation import figures as reads
 from plansicht.participation.models import Submission
 
-from .dump_programme import date_option, find_programme, utf8_output
+from .dump_programme import add_status_arguments, date_option, find_programme, utf8_output
 
 
 def _iso(value):
@@ -54,14 +54,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument(
-            "--as-of",
-            dest="as_of",
-            metavar="YYYY-MM-DD",
-            help="the status date (default: today in Europe/Berlin)",
-        )
-        parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+        add_status_arguments(parser)
 
     @no_translations  # scripts and logs get one language: English
     def handle(self, *args, slug, as_of, json: bool, **options):
