@@ -152,6 +152,8 @@ def funded_document(slug="testprogramm") -> dict:
             "eligible_until": "2025-08-31",
             "max_amount": "15000.00",
             "phase": "Umsetzung",
+            "reports_submitted": [{"kind": "interim", "year": 2021, "on": "2022-04-20"}],
+            "repayments": [{"on": "2025-05-20", "amount": "50.00"}],
         },
     ]
     doc["cost_plan"] = [

@@ -167,7 +167,15 @@ def test_items_that_are_not_objects_are_named_and_the_rest_still_checked():
 def test_a_cleaned_document_carries_the_shared_field_lists():
     document, _warnings = parse(staffed_document())
     assert set(document["milestones"][0]) == {"code", "measure", *MILESTONE_FIELDS}
-    assert set(document["grants"][0]) == {"code", *GRANT_FIELDS}
+    conditions = {
+        "drawdown_window",
+        "interim_report_months",
+        "final_report_due",
+        "reports_submitted",
+        "repayments",
+        "notifications",
+    }
+    assert set(document["grants"][0]) == {"code", *GRANT_FIELDS, *conditions}
     assert set(document["positions"][0]) == {"code", "steps", *POSITION_FIELDS}
 
 

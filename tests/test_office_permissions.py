@@ -12,7 +12,17 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from plansicht.funding.models import BudgetLine, CostLine, Drawdown, DrawdownPlanEntry, Expenditure
+from plansicht.funding.models import (
+    BudgetLine,
+    CostLine,
+    Drawdown,
+    DrawdownPlanEntry,
+    Expenditure,
+    FunderNotification,
+    Grant,
+    ProofSubmission,
+    Repayment,
+)
 from plansicht.history.models import Event
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Extension, Submission
@@ -82,6 +92,17 @@ ACCESS = {
     "drawdown_new": (MONEY, MONEY),
     "drawdown": (MONEY, MONEY),
     "drawdown_remove": (MONEY, MONEY),
+    "repayments": (OFFICE, None),
+    "repayment_new": (MONEY, MONEY),
+    "repayment": (MONEY, MONEY),
+    "repayment_remove": (MONEY, MONEY),
+    "proofs": (OFFICE, None),
+    "proof_new": (MONEY, MONEY),
+    "proof": (MONEY, MONEY),
+    "proof_remove": (MONEY, MONEY),
+    "conditions": (OFFICE, None),
+    "conditions_edit": (MONEY, MONEY),
+    "conditions_notify": (MONEY, MONEY),
     "participation": (OFFICE, None),
     "participation_new": (ENTER, ENTER),
     "participation_item": (OFFICE, ANSWER_F1),
@@ -98,6 +119,8 @@ CODES = {
     "cost_line": "K1",
     "cost_line_remove": "K1",
     "participation_item": "F1",
+    "conditions_edit": "G1",
+    "conditions_notify": "G1",
 }
 KINDS = {"participation_item": "question"}
 ROWS = {
@@ -109,6 +132,10 @@ ROWS = {
     "drawdown_plan_entry_remove": DrawdownPlanEntry,
     "drawdown": Drawdown,
     "drawdown_remove": Drawdown,
+    "repayment": Repayment,
+    "repayment_remove": Repayment,
+    "proof": ProofSubmission,
+    "proof_remove": ProofSubmission,
 }
 
 
@@ -193,6 +220,19 @@ CHANGES = {
         "amount_received": "1350",
     },
     "drawdown_remove": lambda: {"reason": "Fehlbuchung"},
+    "repayment_new": lambda: {"grant": grant(), "on": "2025-05-25", "amount": "100,00"},
+    "repayment": lambda: {"grant": grant(), "on": "2025-05-21", "amount": "50,00"},
+    "repayment_remove": lambda: {"reason": "Fehlbuchung"},
+    "proof_new": lambda: {"grant": grant(), "kind": "interim", "year": "2022", "on": "2023-04-28"},
+    "proof": lambda: {"grant": grant(), "kind": "interim", "year": "2021", "on": "2022-04-21"},
+    "proof_remove": lambda: {"reason": "falsch erfasst"},
+    "conditions_edit": lambda: {
+        "drawdown_window_kind": "calendar_days",
+        "drawdown_window_count": "42",
+        "interim_report_months": "",
+        "final_report_due": "",
+    },
+    "conditions_notify": lambda: {"on": "2025-05-30", "reference": "Schreiben 12/2025"},
     "participation_new": lambda: {
         "kind": "question",
         "about": "measure:M2",
@@ -224,6 +264,10 @@ STORED = [
     BudgetLine,
     DrawdownPlanEntry,
     Drawdown,
+    Repayment,
+    ProofSubmission,
+    FunderNotification,
+    Grant,
     Submission,
     Extension,
     Event,

@@ -4,6 +4,7 @@ unique codes and the order of dates."""
 
 from decimal import Decimal
 
+from plansicht.engine import conditions
 from plansicht.funding import amounts
 from plansicht.funding.models import (
     GRANT_FIELDS,
@@ -12,7 +13,10 @@ from plansicht.funding.models import (
     Drawdown,
     DrawdownPlanEntry,
     Expenditure,
+    FunderNotification,
     Grant,
+    ProofSubmission,
+    Repayment,
 )
 
 from .check import as_bool, as_code, as_date, as_int, as_text, objects
@@ -74,8 +78,85 @@ def _grants(c, doc) -> tuple[list, dict]:
                 f"{path}.eligible_until",
                 f"{g['eligible_until']} is before eligible_from {g['eligible_from']}",
             )
+        _conditions(c, item, path, g)
         grants.append(g)
     return grants, c.unique(grants, lambda i: f"grants[{i}]", "grant")
+
+
+def _conditions(c, item, path, g):
+    """The grant's conditions: its drawdown window, when the proofs of use are due and were
+    sent, repayments and the notifications of the funder."""
+    window = item.get("drawdown_window")
+    g["drawdown_window"] = None
+    if isinstance(window, dict) and f"{path}.drawdown_window" not in c.shaped:
+        kind, count = window.get("kind"), as_int(window, "count")
+        if kind in (conditions.MONTHS, conditions.CALENDAR_DAYS) and count:
+            g["drawdown_window"] = (kind, count)
+    g["interim_report_months"] = as_int(item, "interim_report_months")
+    g["final_report_due"] = as_date(item, "final_report_due")
+    if (
+        g["final_report_due"]
+        and g["eligible_until"]
+        and g["final_report_due"] < g["eligible_until"]
+    ):
+        c.problem(
+            f"{path}.final_report_due",
+            f"{g['final_report_due']} is before the end of the eligibility period "
+            f"{g['eligible_until']}; the proof of use can only be due after it",
+        )
+    g["reports_submitted"] = _reports_submitted(c, item, path, g)
+    g["repayments"] = [
+        {"on": as_date(r, "on"), "amount": decimal(c, r, "amount", p)}
+        for p, r, known in objects(item, "repayments", "repayment", path)
+        if r is not None and not c.unknown(r, p, known)
+    ]
+    g["notifications"] = [
+        {
+            "on": as_date(n, "on"),
+            "reference": as_text(n, "reference"),
+            "text": as_text(n, "text"),
+            "facts": n.get("facts") if isinstance(n.get("facts"), dict) else {},
+        }
+        for p, n, known in objects(item, "notifications", "funder_notification", path)
+        if n is not None and not c.unknown(n, p, known)
+    ]
+
+
+def _reports_submitted(c, item, path, g) -> list:
+    """One interim proof per year of the grant's interim years, one final proof."""
+    first, last = g["eligible_from"], g["eligible_until"]
+    seen = {}
+    out = []
+    for p, r, known in objects(item, "reports_submitted", "report_submitted", path):
+        if r is None:
+            continue
+        c.unknown(r, p, known)
+        kind, year, on = r.get("kind"), as_int(r, "year"), as_date(r, "on")
+        if kind == conditions.INTERIM:
+            if year is None:
+                c.problem(f"{p}.year", "an interim proof needs the year it covers")
+                continue
+            if first and last and not first.year <= year < last.year:
+                c.problem(
+                    f"{p}.year",
+                    f"no interim proof is due for {year}: the grant's interim years are "
+                    f"{first.year} to {last.year - 1}"
+                    if first.year < last.year
+                    else f"no interim proof is due for {year}: the grant runs within one year",
+                )
+                continue
+        elif kind == conditions.FINAL:
+            if year is not None:
+                c.problem(f"{p}.year", "the final proof covers the whole grant: leave out year")
+                continue
+        else:
+            continue
+        if (kind, year) in seen:
+            c.problem(p, f"this proof is listed twice (first at {seen[kind, year]})")
+            continue
+        seen[kind, year] = p
+        out.append({"kind": kind, "year": year, "on": on})
+    return out
 
 
 def _cost_plan(c, doc, grant_index, milestone_index) -> tuple[list, dict]:
@@ -91,6 +172,7 @@ def _cost_plan(c, doc, grant_index, milestone_index) -> tuple[list, dict]:
             "milestone": as_code(item, "milestone"),
             "category": item.get("category"),
             "amount": decimal(c, item, "amount", path),
+            "closed_on": as_date(item, "closed_on"),
         }
         c.ref(line["grant"], grant_index, f"{path}.grant", "grant")
         c.ref(line["milestone"], milestone_index, f"{path}.milestone", "milestone")
@@ -217,19 +299,39 @@ def dump(programme, put, iso) -> dict:
         item["eligible_until"] = iso(g.eligible_until)
         put(item, "max_amount", money(g.max_amount))
         put(item, "phase", g.phase)
+        if g.drawdown_window_kind and g.drawdown_window_count:
+            item["drawdown_window"] = {
+                "kind": g.drawdown_window_kind,
+                "count": g.drawdown_window_count,
+            }
+        put(item, "interim_report_months", g.interim_report_months)
+        put(item, "final_report_due", iso(g.final_report_due))
+        put(item, "reports_submitted", _dump_proofs(g, put, iso))
+        put(
+            item,
+            "repayments",
+            [
+                {"on": iso(on), "amount": money(amount)}
+                for on, amount in Repayment.objects.filter(grant=g)
+                .order_by("on", "amount")
+                .values_list("on", "amount")
+            ],
+        )
+        put(item, "notifications", _dump_notifications(g, put, iso))
         grants.append(item)
-    lines = [
-        {
+    lines = []
+    for code, grant, milestone, category, amount, closed_on in CostLine.objects.filter(
+        programme=programme
+    ).values_list("code", "grant__code", "milestone__code", "category", "amount", "closed_on"):
+        item = {
             "code": code,
             "grant": grant,
             "milestone": milestone,
             "category": category,
             "amount": money(amount),
         }
-        for code, grant, milestone, category, amount in CostLine.objects.filter(
-            programme=programme
-        ).values_list("code", "grant__code", "milestone__code", "category", "amount")
-    ]
+        put(item, "closed_on", iso(closed_on))
+        lines.append(item)
     expenditures = []
     for line, on, amount, eligible, note, ref in Expenditure.objects.filter(
         cost_line__programme=programme
@@ -289,4 +391,28 @@ def dump(programme, put, iso) -> dict:
     put(out, "budget_lines", sorted(budget_lines, key=key("grant", "year", "product", "title")))
     put(out, "drawdown_plan", sorted(plan, key=key("grant", "on", "amount")))
     put(out, "drawdowns", sorted(drawdowns, key=key("grant", "requested_on", "amount_requested")))
+    return out
+
+
+def _dump_proofs(grant, put, iso) -> list:
+    out = []
+    for kind, year, on in ProofSubmission.objects.filter(grant=grant).values_list(
+        "kind", "year", "on"
+    ):
+        item = {"kind": kind}
+        put(item, "year", year)
+        item["on"] = iso(on)
+        out.append(item)
+    # Interim proofs by year, then the final one.
+    return sorted(out, key=lambda r: (r["kind"] == conditions.FINAL, r.get("year") or 0))
+
+
+def _dump_notifications(grant, put, iso) -> list:
+    out = []
+    for n in FunderNotification.objects.filter(grant=grant).order_by("on", "id"):
+        item = {"on": iso(n.on)}
+        put(item, "reference", n.reference)
+        put(item, "text", n.text)
+        put(item, "facts", n.facts)
+        out.append(item)
     return out

@@ -402,6 +402,7 @@ def _one_decimal(value: Fraction) -> Decimal:
 
 INTERIM = "interim"
 FINAL = "final"
+DEFAULT_INTERIM_MONTHS = 4  # after 31 December: due 30 April
 OPEN = "open"
 OVERDUE = "overdue"
 SUBMITTED_IN_TIME = "submitted_in_time"
@@ -429,7 +430,7 @@ def default_final_due(eligible_until: date) -> date:
     return add_months(eligible_until.replace(day=1), 7) - ONE_DAY
 
 
-def interim_due(year: int, interim_report_months: int = 4) -> date:
+def interim_due(year: int, interim_report_months: int = DEFAULT_INTERIM_MONTHS) -> date:
     """The interim proof of ``year``: its 31 December plus the months (month-end rule)."""
     return add_months(date(year, 12, 31), interim_report_months)
 
@@ -439,7 +440,7 @@ def proofs(
     as_of: date,
     eligible_from: date,
     eligible_until: date,
-    interim_report_months: int = 4,
+    interim_report_months: int = DEFAULT_INTERIM_MONTHS,
     final_report_due: date | None = None,
     submitted: Sequence[SubmittedIn] = (),
 ) -> list[ProofResult]:

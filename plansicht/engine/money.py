@@ -3,9 +3,11 @@
 The rules (published on the methodology page), for a status date ``as_of``:
 
 - ``spent(line)`` is the sum of the line's eligible expenditures dated on or before ``as_of``;
-  ``remaining(line) = max(amount - spent, 0)``. An expenditure dated before the grant's
-  ``eligible_from`` or after its ``eligible_until`` is never eligible, whatever its flag: it
-  counts exactly as one marked not eligible.
+  ``remaining(line) = max(amount - spent, 0)``, and 0 once the line is closed (``closed_on`` on
+  or before ``as_of``: the final invoice is in, the rest is saved, so nothing of it is at
+  risk). An expenditure dated before the grant's ``eligible_from`` or after its
+  ``eligible_until`` is never eligible, whatever its flag: it counts exactly as one marked not
+  eligible.
 - The remaining amount is spread evenly per day over the milestone's forecast window
   ``[max(forecast_start, as_of), forecast_finish)``; if that window is empty, all of it falls on
   the day ``max(forecast_finish, as_of)``.
@@ -68,6 +70,7 @@ class CostLineIn:
     milestone: Hashable
     amount: Decimal
     category: str = ""
+    closed_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +239,7 @@ def funding(
     spent_of = spent_cents.get
     for line in lines:
         rest = to_cents(line.amount) - spent_of(line.key, 0)
-        if rest <= 0:
+        if rest <= 0 or (line.closed_on is not None and line.closed_on <= as_of):
             line_remaining[line.key] = 0
             continue
         line_remaining[line.key] = rest

@@ -155,6 +155,9 @@ class GrantForecast(models.Model):
     drawdown_received = models.DecimalField(
         _("received to date"), max_digits=14, decimal_places=2, default=0
     )
+    # The grant's conditions as ``forecast.conditions.stored`` writes them (the machine form of
+    # ``forecast --json`` with the facts the duty to notify compares).
+    conditions = models.JSONField(_("grant conditions"), default=dict)
 
     def __str__(self):
         return f"grant {self.grant_id}"

@@ -21,6 +21,8 @@ from plansicht.funding.models import (
 )
 from plansicht.plan.models import PlanVersionEntry
 
+from . import conditions
+
 
 @dataclass
 class MoneyResult:
@@ -34,6 +36,7 @@ class MoneyResult:
     # {measure id: {year: {category: planned amount}}}: the cost and financing plan (KFP)
     kfp: dict = field(default_factory=dict)
     drawdowns: dict = field(default_factory=dict)  # {grant id: {planned, requested, received}}
+    conditions: dict = field(default_factory=dict)  # {grant id: conditions.GrantConditions}
 
 
 def ancestors(measure, parent_of):
@@ -50,9 +53,11 @@ class Inputs:
     """A programme's funding as rows, loaded once (see :func:`load`)."""
 
     grants: list  # (id, code, rate, eligible from, eligible until)
-    lines: list  # (id, grant id, milestone id, category, amount) of published milestones
-    expenditures: list  # (cost line id, on, amount, eligible)
+    # (id, grant id, milestone id, category, amount, closed on) of published milestones
+    lines: list
+    expenditures: list  # (cost line id, on, amount, eligible), by date
     budgets: list  # (grant id, year, own share)
+    conditions: conditions.Inputs
 
 
 def load(programme, measure_of: dict) -> Inputs | None:
@@ -68,34 +73,37 @@ def load(programme, measure_of: dict) -> Inputs | None:
     lines = [
         row
         for row in CostLine.objects.filter(programme=programme).values_list(
-            "id", "grant_id", "milestone_id", "category", "amount"
+            "id", "grant_id", "milestone_id", "category", "amount", "closed_on"
         )
         if row[2] in measure_of
     ]
     expenditures = list(
-        Expenditure.objects.filter(cost_line__programme=programme).values_list(
-            "cost_line_id", "on", "amount", "eligible"
-        )
+        Expenditure.objects.filter(cost_line__programme=programme)
+        .order_by("on", "id")
+        .values_list("cost_line_id", "on", "amount", "eligible")
     )
     budgets = list(
         BudgetLine.objects.filter(grant__programme=programme).values_list(
             "grant_id", "year", "own_share"
         )
     )
-    return Inputs(grants, lines, expenditures, budgets)
+    return Inputs(grants, lines, expenditures, budgets, conditions.load(programme))
 
 
 def funding(inputs: Inputs, forecast) -> money.FundingResult:
     """The money engine on the funding with the windows of ``forecast`` (no database)."""
     windows = {}
-    for _pk, _grant, milestone, _category, _amount in inputs.lines:
+    for _pk, _grant, milestone, *_rest in inputs.lines:
         if milestone not in windows:
             r = forecast.milestones[milestone]
             windows[milestone] = (r.start, r.finish)
     return money.funding(
         as_of=forecast.as_of,
         grants=[money.GrantIn(pk, rate, start, end) for pk, _c, rate, start, end in inputs.grants],
-        lines=[money.CostLineIn(pk, g, m, amount, cat) for pk, g, m, cat, amount in inputs.lines],
+        lines=[
+            money.CostLineIn(pk, g, m, amount, cat, closed)
+            for pk, g, m, cat, amount, closed in inputs.lines
+        ],
         expenditures=[money.ExpenditureIn(*row) for row in inputs.expenditures],
         budgets=[money.BudgetIn(*row) for row in inputs.budgets],
         windows=windows,
@@ -123,7 +131,7 @@ def compute(
             grant_risk[m] += result.milestone_grant_at_risk[milestone]
 
     # Money by year, for each measure's subtree (key) and the programme (None).
-    line_measure = {pk: measure_of[m] for pk, _g, m, _c, _a in lines}
+    line_measure = {pk: measure_of[m] for pk, _g, m, *_rest in lines}
     falling = money.sum_numerators(
         result.falling, lambda k: [(m, k[1]) for m in up(measure_of[k[0]])] + [(None, k[1])]
     )
@@ -156,6 +164,7 @@ def compute(
         by_year={m: dict(sorted(years.items())) for m, years in by_year.items()},
         kfp={m: {y: dict(c) for y, c in sorted(years.items())} for m, years in kfp_table.items()},
         drawdowns=_drawdowns(programme, as_of),
+        conditions=conditions.compute(inputs.conditions, inputs, result, as_of),
     )
 
 
@@ -178,11 +187,11 @@ def _planned(programme, current_version, lines, measure_of, up):
     own = {
         pk: (start, duration)
         for pk, start, duration in Milestone.objects.filter(
-            pk__in={m for _pk, _g, m, _c, _a in lines}
+            pk__in={m for _pk, _g, m, *_rest in lines}
         ).values_list("pk", "planned_start", "duration_days")
     }
     subtree, table = defaultdict(int), defaultdict(int)
-    for _pk, _grant, milestone, category, amount in lines:
+    for _pk, _grant, milestone, category, amount, _closed in lines:
         if milestone in version_dates:
             start, finish = version_dates[milestone]
         else:

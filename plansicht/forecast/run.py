@@ -26,7 +26,7 @@ from plansicht.plan.models import (
     PlanVersionEntry,
 )
 
-from . import money
+from . import conditions, money
 from .models import GrantForecast, MeasureForecast, MilestoneForecast, ProgrammeForecast
 
 BATCH = 500
@@ -600,6 +600,7 @@ def _store_grants(programme, funds) -> None:
                 drawdown_planned=cents(draw.get("planned", 0)),
                 drawdown_requested=cents(draw.get("requested", 0)),
                 drawdown_received=cents(draw.get("received", 0)),
+                conditions=conditions.stored(funds.conditions[key], funds.funding.as_of),
             )
         )
     GrantForecast.objects.bulk_create(rows)

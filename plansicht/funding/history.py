@@ -8,7 +8,7 @@ from plansicht.history.registry import MONEY, Key, as_date, choice, text, yes_no
 
 
 def register():
-    from .models import CostLine
+    from .models import CostLine, Grant, ProofSubmission
     from .templatetags.funding import euro
 
     registry.register(
@@ -24,6 +24,12 @@ def register():
             "drawdown_plan.removed": (_("Drawdown plan entry removed"), MONEY),
             "drawdown.saved": (_("Drawdown recorded"), MONEY),
             "drawdown.removed": (_("Drawdown removed"), MONEY),
+            "grant.conditions_saved": (_("Grant conditions changed"), MONEY),
+            "repayment.saved": (_("Repayment recorded"), MONEY),
+            "repayment.removed": (_("Repayment removed"), MONEY),
+            "proof.saved": (_("Proof of use submitted"), MONEY),
+            "proof.removed": (_("Proof of use removed"), MONEY),
+            "notification.recorded": (_("Funder notified"), MONEY),
         },
         keys={
             "code": Key(_("code")),
@@ -43,5 +49,14 @@ def register():
             "amount_requested": Key(_("amount requested"), euro),
             "received_on": Key(_("received on"), as_date),
             "amount_received": Key(_("amount received"), euro),
+            "drawdown_window_kind": Key(
+                _("drawdown window"), choice(Grant._meta.get_field("drawdown_window_kind").choices)
+            ),
+            "drawdown_window_count": Key(_("drawdown window length"), text),
+            "interim_report_months": Key(_("interim proof due (months after the year)"), text),
+            "final_report_due": Key(_("proof of use due"), as_date),
+            "closed_on": Key(_("closed on"), as_date),
+            "kind": Key(_("proof"), choice(ProofSubmission.KINDS)),
+            "reference": Key(_("reference")),
         },
     )

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from plansicht.accounts.fields import InternalCharField
+from plansicht.accounts.fields import InternalCharField, InternalTextField
+from plansicht.engine import conditions
 from plansicht.plan.models import CODE_LENGTH, Milestone, Programme
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -49,6 +50,41 @@ class Grant(models.Model):
     eligible_until = models.DateField(_("eligible until"))
     max_amount = models.DecimalField(_("maximum grant"), null=True, blank=True, **MONEY)
     phase = models.CharField(_("phase"), max_length=100, blank=True, default="")
+    # The grant's conditions (Nebenbestimmungen); empty means the default named in the help.
+    drawdown_window_kind = models.CharField(
+        _("drawdown window"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[
+            (conditions.MONTHS, _("months")),
+            (conditions.CALENDAR_DAYS, _("calendar days")),
+        ],
+        help_text=_(
+            "How soon drawn money must be spent. Without it: 2 months (ANBest-Gk of most "
+            "Länder); the federal ANBest-P says 6 weeks (42 calendar days)."
+        ),
+    )
+    drawdown_window_count = models.PositiveSmallIntegerField(
+        _("drawdown window length"), null=True, blank=True
+    )
+    interim_report_months = models.PositiveSmallIntegerField(
+        _("interim proof due (months after the year)"),
+        null=True,
+        blank=True,
+        help_text=_("Without it: 4 months after 31 December, so 30 April."),
+    )
+    final_report_due = models.DateField(
+        _("proof of use due"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Without it: the last day of the sixth month after the end of the eligibility "
+            "period (ANBest-P Nr. 6.1)."
+        ),
+    )
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -67,6 +103,20 @@ class Grant(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    @property
+    def drawdown_window(self) -> conditions.Window:
+        if self.drawdown_window_kind and self.drawdown_window_count:
+            return conditions.Window(self.drawdown_window_kind, self.drawdown_window_count)
+        return conditions.DEFAULT_WINDOW
+
+    @property
+    def interim_months(self) -> int:
+        return self.interim_report_months or conditions.DEFAULT_INTERIM_MONTHS
+
+    @property
+    def final_due(self):
+        return self.final_report_due or conditions.default_final_due(self.eligible_until)
 
 
 class CostLine(models.Model):
@@ -93,6 +143,15 @@ class CostLine(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, choices=CATEGORIES)
     amount = models.DecimalField(_("planned amount"), validators=[MinValueValidator(0)], **MONEY)
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the final invoice was in: from then on the rest of the planned amount is "
+            "saved, not spent later."
+        ),
+    )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -271,3 +330,121 @@ class Drawdown(models.Model):
 
     def __str__(self):
         return f"{self.grant.code} {self.requested_on} {self.amount_requested}"
+
+
+# The words of the conditions' results (engine.conditions), once, for every page and report.
+CONDITION_FLAGS = {
+    conditions.OK: _("within the rules"),
+    conditions.NOT_OFFSET: _("over plan, not offset by savings elsewhere"),
+    conditions.NEEDS_CONSENT: _("more than 20 % over: the funder must consent"),
+}
+PROOF_STATUSES = {
+    conditions.OPEN: _("due"),
+    conditions.OVERDUE: _("overdue"),
+    conditions.SUBMITTED_IN_TIME: _("submitted in time"),
+    conditions.SUBMITTED_LATE: _("submitted late"),
+}
+
+
+class Repayment(models.Model):
+    """Grant money paid back to the funder (unused drawn money, say)."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="repayments", verbose_name=_("grant")
+    )
+    on = models.DateField(_("repaid on"))
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **MONEY)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+
+    def __str__(self):
+        return f"{self.grant.code} {self.on} {self.amount}"
+
+
+class ProofSubmission(models.Model):
+    """An interim proof of use (Zwischennachweis, one per year) or the final proof
+    (Verwendungsnachweis) sent to the funder, and when."""
+
+    INTERIM = conditions.INTERIM
+    FINAL = conditions.FINAL
+    KINDS = [(INTERIM, _("interim proof of use")), (FINAL, _("proof of use"))]
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("grant")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    on = models.DateField(_("submitted on"))
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["kind", "year"]
+        verbose_name = _("proof of use submitted")
+        verbose_name_plural = _("proofs of use submitted")
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "kind", "year"], name="proof_once_a_year"),
+            models.UniqueConstraint(
+                fields=["grant"], condition=Q(kind="final"), name="proof_final_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.code} {self.kind} {self.year or ''} {self.on}"
+
+
+class FunderNotification(models.Model):
+    """The funder was told (ANBest Nr. 5): of money at risk, a line of the financing plan
+    exceeded, drawn money unused past its window. ``facts`` keeps what was true then, so the
+    office is asked again only when the figures get worse."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("grant")
+    )
+    on = models.DateField(_("notified on"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True, default="")
+    text = InternalTextField(
+        _("what was reported"), help_text=_("Internal: seen in the office only.")
+    )
+    # {"grant_at_risk": "1234.50", "flags": ["material:needs_consent"], "unused_late": "0.00"}
+    facts = models.JSONField(_("figures when notified"), default=dict, blank=True)
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("notification of the funder")
+        verbose_name_plural = _("notifications of the funder")
+
+    def __str__(self):
+        return f"{self.grant.code} {self.on}"
+
+
+class BaseRate(models.Model):
+    """The base rate of § 247 BGB (Basiszinssatz), in percent, in force from ``since``; set by
+    the Bundesbank each 1 January and 1 July. Interest on drawn money used late is charged at
+    5 percentage points above it (§ 49a (4) VwVfG). Administrators add new rates here."""
+
+    since = models.DateField(_("in force from"), unique=True)
+    percent = models.DecimalField(_("base rate (percent)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["since"]
+        verbose_name = _("base rate")
+        verbose_name_plural = _("base rates")
+
+    def __str__(self):
+        return f"{self.since}: {self.percent} %"
+
+    @classmethod
+    def table(cls) -> tuple:
+        """The rates for the engine, oldest first."""
+        return tuple(
+            conditions.BaseRate(since, percent)
+            for since, percent in cls.objects.order_by("since").values_list("since", "percent")
+        )

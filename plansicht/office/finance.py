@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht.forecast import run, summaries
-from plansicht.funding.models import BudgetLine, CostLine, Drawdown, DrawdownPlanEntry, Expenditure
+from plansicht.funding.models import (
+    BudgetLine,
+    CostLine,
+    Drawdown,
+    DrawdownPlanEntry,
+    Expenditure,
+    ProofSubmission,
+    Repayment,
+)
 from plansicht.funding.templatetags.funding import euro
 from plansicht.plan.models import Milestone
 from plansicht.services import ServiceError
@@ -34,9 +42,11 @@ from .forms import (
     DrawdownForm,
     DrawdownPlanEntryForm,
     ExpenditureForm,
+    ProofForm,
     RemoveCostLineForm,
     RemoveDrawdownPlanEntryForm,
     RemoveForm,
+    RepaymentForm,
 )
 
 ZERO = Decimal("0.00")
@@ -604,4 +614,102 @@ DRAWDOWNS = Entries(
     remove_title=gettext_lazy("Remove this drawdown?"),
     saved=gettext_lazy("The drawdown was saved and the forecast updated."),
     removed=gettext_lazy("The drawdown was removed and the forecast updated."),
+)
+
+
+# -- repayments and proofs of use ---------------------------------------------------------
+
+
+def _repayment_rows(request, programme):
+    rows = list(
+        Repayment.objects.filter(grant__programme=programme)
+        .select_related("grant")
+        .order_by("on", "id")
+    )
+    return {"rows": rows, "total": sum((row.amount for row in rows), ZERO)}
+
+
+def _repayment_facts(repayment):
+    return [
+        (_("Grant"), str(repayment.grant)),
+        (_("Repaid on"), date_format(repayment.on, "SHORT_DATE_FORMAT")),
+        (_("Amount"), euro(repayment.amount)),
+    ]
+
+
+REPAYMENTS = Entries(
+    section="repayments",
+    one="repayment",
+    path="repayments",
+    key="pk",
+    model=Repayment,
+    within="grant__programme",
+    related=("grant",),
+    form_class=RepaymentForm,
+    remove_form_class=RemoveForm,
+    save=funding_service.save_repayment,
+    parent="grant",
+    keyword="repayment",
+    remove=funding_service.remove_repayment,
+    new=lambda programme: {"grant": _only_grant(programme), "on": run.today()},
+    rows=_repayment_rows,
+    facts=_repayment_facts,
+    heading=gettext_lazy("Repayments"),
+    caption=gettext_lazy("Money paid back to the funder, by date"),
+    add=gettext_lazy("Record a repayment"),
+    empty=gettext_lazy("No money paid back."),
+    columns=3,
+    title=gettext_lazy("Repayment"),
+    new_title=gettext_lazy("New repayment"),
+    remove_title=gettext_lazy("Remove this repayment?"),
+    saved=gettext_lazy("The repayment was saved and the conditions updated."),
+    removed=gettext_lazy("The repayment was removed and the conditions updated."),
+)
+
+
+def _proof_rows(request, programme):
+    rows = list(
+        ProofSubmission.objects.filter(grant__programme=programme)
+        .select_related("grant")
+        .order_by("grant__code", "kind", "year")
+    )
+    return {"rows": rows}
+
+
+def _proof_facts(proof):
+    return [
+        (_("Grant"), str(proof.grant)),
+        (_("Proof"), proof.get_kind_display()),
+        (_("Year covered"), proof.year or "–"),
+        (_("Submitted on"), date_format(proof.on, "SHORT_DATE_FORMAT")),
+    ]
+
+
+PROOFS = Entries(
+    section="proofs",
+    one="proof",
+    path="proofs",
+    key="pk",
+    model=ProofSubmission,
+    within="grant__programme",
+    related=("grant",),
+    form_class=ProofForm,
+    remove_form_class=RemoveCostLineForm,
+    save=funding_service.record_proof,
+    parent="grant",
+    keyword="proof",
+    remove=funding_service.remove_proof,
+    new=lambda programme: {"grant": _only_grant(programme), "on": run.today()},
+    rows=_proof_rows,
+    facts=_proof_facts,
+    heading=gettext_lazy("Proofs of use submitted"),
+    caption=gettext_lazy("Proofs of use sent to the funder"),
+    add=gettext_lazy("Record a proof of use"),
+    empty=gettext_lazy("No proof of use submitted yet."),
+    columns=3,
+    title=gettext_lazy("Proof of use"),
+    new_title=gettext_lazy("Proof of use submitted"),
+    remove_title=gettext_lazy("Remove this proof of use?"),
+    saved=gettext_lazy("The proof of use was recorded and the conditions updated."),
+    removed=gettext_lazy("The proof of use was removed and the conditions updated."),
 )

@@ -278,7 +278,7 @@ class CostLineForm(MoneyForm):
 
     class Meta(ServiceForm.Meta):
         model = CostLine
-        fields = ["code", "grant", "milestone", "category", "amount"]
+        fields = ["code", "grant", "milestone", "category", "amount", "closed_on"]
         field_classes = {"milestone": MilestoneField}
 
 
@@ -328,6 +328,53 @@ class DrawdownForm(MoneyForm):
         model = funding.Drawdown
         fields = ["grant", "requested_on", "amount_requested", "received_on", "amount_received"]
         help_texts = {"received_on": _("Leave empty until the money arrives.")}
+
+
+class RepaymentForm(MoneyForm):
+    reason = reason_field(help_text=REASON)
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = funding.Repayment
+        fields = ["grant", "on", "amount"]
+
+
+class ProofForm(MoneyForm):
+    reason = reason_field(help_text=REASON)
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = funding.ProofSubmission
+        fields = ["grant", "kind", "year", "on"]
+        labels = {"year": _("Year covered")}
+        help_texts = {"year": _("For an interim proof: the calendar year it covers.")}
+
+
+class GrantConditionsForm(ServiceForm):
+    reason = reason_field(help_text=REASON)
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = funding.Grant
+        fields = [
+            "drawdown_window_kind",
+            "drawdown_window_count",
+            "interim_report_months",
+            "final_report_due",
+        ]
+        labels = {"drawdown_window_count": _("Length of the window (months or days)")}
+
+
+class NotificationForm(forms.Form):
+    on = date_field(_("Notified on"), required=True)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    text = forms.CharField(
+        label=_("What was reported"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Internal: seen in the office only."),
+    )
 
 
 class RemoveForm(forms.Form):

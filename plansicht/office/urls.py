@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from . import dashboard, entrance, finance, participation, plan, staffing
+from . import conditions, dashboard, entrance, finance, participation, plan, staffing
 
 app_name = "office"
 urlpatterns = [
@@ -25,6 +25,15 @@ urlpatterns = [
     *finance.urls(finance.BUDGET_LINES),
     *finance.urls(finance.DRAWDOWN_PLAN),
     *finance.urls(finance.DRAWDOWNS),
+    *finance.urls(finance.REPAYMENTS),
+    *finance.urls(finance.PROOFS),
+    path("<slug:slug>/finance/conditions/", conditions.conditions, name="conditions"),
+    path(
+        "<slug:slug>/finance/conditions/<path:code>/notify/",
+        conditions.notify,
+        name="conditions_notify",
+    ),
+    path("<slug:slug>/finance/conditions/<path:code>/", conditions.edit, name="conditions_edit"),
     path("<slug:slug>/participation/", participation.inbox, name="participation"),
     path("<slug:slug>/participation/new/", participation.new, name="participation_new"),
     path(

@@ -8,8 +8,10 @@ may change money; editors of the plan may not. A change to a planned amount need
 from datetime import date
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from plansicht.engine import conditions as rules
 from plansicht.engine.calendar import EARLIEST, LATEST
 from plansicht.forecast import run
 from plansicht.funding import amounts
@@ -20,13 +22,18 @@ from plansicht.funding.models import (
     Drawdown,
     DrawdownPlanEntry,
     Expenditure,
+    FunderNotification,
     Grant,
+    ProofSubmission,
+    Repayment,
 )
 from plansicht.plan.models import Milestone
 
 from . import Actor, ReasonRequired, ServiceError
 from .common import check_date_range, commit
 from .permissions import can_edit_money, check
+
+KEEP = object()  # a keyword left out: the stored value stays
 
 
 def _may_edit_money(actor: Actor, programme):
@@ -220,11 +227,14 @@ def save_cost_line(
     milestone: Milestone,
     category,
     amount,
+    closed_on=KEEP,
     reason="",
     line: CostLine | None = None,
     expected_version: int | None = None,
 ) -> CostLine:
-    """Add a cost line, or change one; planned amounts change only with a reason."""
+    """Add a cost line, or change one; planned amounts change only with a reason.
+    ``closed_on``: the day the final invoice was in (the rest of the amount is saved), None to
+    open it again; left out, it stays as it is."""
     _may_edit_money(actor, programme)
     code = _text(code, "code", max_length=40)
     if grant.programme_id != programme.pk or milestone.programme_id != programme.pk:
@@ -245,6 +255,8 @@ def save_cost_line(
         "category": category,
         "amount": _amount(amount, "amount"),
     }
+    if closed_on is not KEEP:
+        new["closed_on"] = _date(closed_on, "closed_on", required=False)
     amount_changes = line is None or line.amount != new["amount"]
     return _save(
         CostLine,
@@ -497,6 +509,185 @@ def remove_drawdown(drawdown: Drawdown, *, actor: Actor, reason="", expected_ver
     )
 
 
+# -- the grant's conditions ---------------------------------------------------------------------
+
+
+def save_grant_conditions(
+    grant: Grant,
+    *,
+    actor: Actor,
+    drawdown_window_kind="",
+    drawdown_window_count=None,
+    interim_report_months=None,
+    final_report_due=None,
+    reason="",
+    expected_version: int | None = None,
+) -> Grant:
+    """The grant notice's conditions: the drawdown window and when the proofs of use are due.
+    Empty values mean the defaults (2 months; 30 April; six months after the period)."""
+    _may_edit_money(actor, grant.programme)
+    kind = drawdown_window_kind or ""
+    if kind and kind not in (rules.MONTHS, rules.CALENDAR_DAYS):
+        raise ServiceError(_("Choose months or calendar days."), field="drawdown_window_kind")
+    if bool(kind) != bool(drawdown_window_count):
+        raise ServiceError(
+            _("Give the window's kind and its length together, or neither for 2 months."),
+            field="drawdown_window_count" if kind else "drawdown_window_kind",
+        )
+    if drawdown_window_count is not None and not 1 <= drawdown_window_count <= 366:
+        raise ServiceError(_("Enter a length from 1 to 366."), field="drawdown_window_count")
+    if interim_report_months is not None and not 1 <= interim_report_months <= 24:
+        raise ServiceError(_("Enter 1 to 24 months."), field="interim_report_months")
+    due = _date(final_report_due, "final_report_due", required=False)
+    if due is not None and due < grant.eligible_until:
+        raise ServiceError(
+            _("The proof of use can only be due after the eligibility period, which ends %(d)s.")
+            % {"d": date_format(grant.eligible_until, "SHORT_DATE_FORMAT")},
+            field="final_report_due",
+        )
+    new = {
+        "drawdown_window_kind": kind,
+        "drawdown_window_count": drawdown_window_count or None,
+        "interim_report_months": interim_report_months,
+        "final_report_due": due,
+    }
+    return _save(
+        Grant,
+        grant,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason=reason,
+        action="grant.conditions_saved",
+        label=lambda o: o.code,
+        expected_version=expected_version,
+    )
+
+
+def save_repayment(
+    grant: Grant, *, actor: Actor, on, amount, reason="", repayment=None, expected_version=None
+) -> Repayment:
+    """Money paid back to the funder."""
+    _may_edit_money(actor, grant.programme)
+    new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
+    if new["amount"] <= 0:
+        raise ServiceError(_("Enter the amount paid back, more than 0 €."), field="amount")
+    return _save(
+        Repayment,
+        repayment,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason=reason,
+        action="repayment.saved",
+        label=lambda o: o.grant.code,
+        expected_version=expected_version,
+    )
+
+
+def remove_repayment(repayment: Repayment, *, actor: Actor, reason="", expected_version=None):
+    _may_edit_money(actor, repayment.grant.programme)
+    _remove(
+        repayment,
+        programme=repayment.grant.programme,
+        actor=actor,
+        reason=reason,
+        action="repayment.removed",
+        label=lambda o: o.grant.code,
+        fields=["on", "amount"],
+        expected_version=expected_version,
+    )
+
+
+def record_proof(
+    grant: Grant, *, actor: Actor, kind, year=None, on, reason="", proof=None, expected_version=None
+) -> ProofSubmission:
+    """A proof of use sent to the funder: an interim proof for one of the grant's interim
+    years, or the final one."""
+    _may_edit_money(actor, grant.programme)
+    if kind not in (rules.INTERIM, rules.FINAL):
+        raise ServiceError(_("Choose the interim proof or the final proof."), field="kind")
+    if kind == rules.FINAL:
+        year = None
+    else:
+        first, last = grant.eligible_from.year, grant.eligible_until.year
+        if year is None or not first <= year < last:
+            raise ServiceError(
+                _("Interim proofs are due for the years %(first)s to %(last)s; choose one.")
+                % {"first": first, "last": last - 1}
+                if first < last
+                else _("The grant runs within one year: only the final proof is due."),
+                field="year",
+            )
+    taken = ProofSubmission.objects.filter(grant=grant, kind=kind, year=year)
+    if proof is not None:
+        taken = taken.exclude(pk=proof.pk)
+    if taken.exists():
+        raise ServiceError(
+            _("This proof is recorded already; correct that entry instead."), field="kind"
+        )
+    new = {"grant": grant, "kind": kind, "year": year, "on": _date(on, "on")}
+    return _save(
+        ProofSubmission,
+        proof,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason=reason,
+        action="proof.saved",
+        label=lambda o: o.grant.code,
+        expected_version=expected_version,
+    )
+
+
+def remove_proof(proof: ProofSubmission, *, actor: Actor, reason="", expected_version=None):
+    _may_edit_money(actor, proof.grant.programme)
+    _remove(
+        proof,
+        programme=proof.grant.programme,
+        actor=actor,
+        reason=reason,
+        action="proof.removed",
+        label=lambda o: o.grant.code,
+        fields=["kind", "year", "on"],
+        needs_reason=True,
+        expected_version=expected_version,
+    )
+
+
+def record_notification(
+    grant: Grant, *, actor: Actor, on, reference="", text=""
+) -> FunderNotification:
+    """The funder was told (ANBest Nr. 5). It keeps the figures of the stored forecast, so the
+    office is asked again only when they get worse. Internal: the event is not public."""
+    _may_edit_money(actor, grant.programme)
+    stored = getattr(grant, "forecast", None)
+    facts = {}
+    if stored is not None:
+        facts = {
+            "grant_at_risk": f"{stored.grant_at_risk:.2f}",
+            **(stored.conditions or {}).get("facts", {}),
+        }
+    new = {
+        "grant": grant,
+        "on": _date(on, "on"),
+        "reference": _text(reference, "reference", required=False, max_length=100),
+        "text": _text(text, "text", required=False, max_length=5000),
+    }
+    return _save(
+        FunderNotification,
+        None,
+        new,
+        programme=grant.programme,
+        actor=actor,
+        reason="",
+        action="notification.recorded",
+        label=lambda o: o.grant.code,
+        public=False,
+        extra={"facts": facts},
+    )
+
+
 # -- loading a document -----------------------------------------------------------------------
 
 
@@ -508,6 +699,9 @@ def replace_funding_state(programme, document: dict):
     BudgetLine.objects.filter(grant__programme=programme).delete()
     DrawdownPlanEntry.objects.filter(grant__programme=programme).delete()
     Drawdown.objects.filter(grant__programme=programme).delete()
+    Repayment.objects.filter(grant__programme=programme).delete()
+    ProofSubmission.objects.filter(grant__programme=programme).delete()
+    FunderNotification.objects.filter(grant__programme=programme).delete()
     CostLine.objects.filter(programme=programme).exclude(
         code__in=[c["code"] for c in document.get("cost_plan", [])]
     ).delete()
@@ -522,6 +716,14 @@ def replace_funding_state(programme, document: dict):
         )
         for key in GRANT_FIELDS:
             setattr(grant, key, item[key])
+        grant.drawdown_window_kind, grant.drawdown_window_count = item.get("drawdown_window") or (
+            "",
+            None,
+        )
+        grant.interim_report_months = item.get("interim_report_months")
+        grant.final_report_due = item.get("final_report_due")
+        if grant.pk:  # a form opened before the load must not overwrite it
+            grant.version += 1
         grant.save()
         grants[grant.code] = grant
     milestones = dict(Milestone.objects.filter(programme=programme).values_list("code", "pk"))
@@ -537,6 +739,7 @@ def replace_funding_state(programme, document: dict):
         line.milestone_id = milestones[item["milestone"]]
         line.category = item["category"]
         line.amount = item["amount"]
+        line.closed_on = item.get("closed_on")
         line.save()
         lines[line.code] = line
     Expenditure.objects.bulk_create(
@@ -575,3 +778,19 @@ def replace_funding_state(programme, document: dict):
         )
         for d in document.get("drawdowns", [])
     )
+    for item in document.get("grants", []):
+        grant = grants[item["code"]]
+        Repayment.objects.bulk_create(
+            Repayment(grant=grant, on=r["on"], amount=r["amount"])
+            for r in item.get("repayments", [])
+        )
+        ProofSubmission.objects.bulk_create(
+            ProofSubmission(grant=grant, kind=r["kind"], year=r["year"], on=r["on"])
+            for r in item.get("reports_submitted", [])
+        )
+        FunderNotification.objects.bulk_create(
+            FunderNotification(
+                grant=grant, on=n["on"], reference=n["reference"], text=n["text"], facts=n["facts"]
+            )
+            for n in item.get("notifications", [])
+        )

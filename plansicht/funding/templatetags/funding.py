@@ -30,3 +30,27 @@ def own_share_percent(rate):
     if share == share.to_integral_value():
         return str(int(share))
     return number_format(share, 2, use_l10n=True)
+
+
+@register.filter
+def category_label(code):
+    """A cost category in words (staff → Personal)."""
+    from plansicht.funding.models import CostLine
+
+    return dict(CostLine.CATEGORIES).get(code, code)
+
+
+@register.filter
+def flag_label(flag):
+    """The financing plan's check of a category in words."""
+    from plansicht.funding.models import CONDITION_FLAGS
+
+    return CONDITION_FLAGS.get(flag, flag)
+
+
+@register.filter
+def proof_status_label(status):
+    """A proof of use's status in words."""
+    from plansicht.funding.models import PROOF_STATUSES
+
+    return PROOF_STATUSES.get(status, status)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, no_translations
 from django.utils.formats import date_format
 
 from plansicht.engine.schedule import CycleError
-from plansicht.forecast import run
+from plansicht.forecast import conditions, run
 from plansicht.forecast.money import money_text
 
 from .dump_programme import add_status_arguments, date_option, find_programme, utf8_output
@@ -96,6 +96,7 @@ def _grants(result: run.Result) -> list:
                     }
                     for y in g.years
                 ],
+                "conditions": conditions.as_json(funds.conditions[key]),
             }
             for key, g in funds.funding.grants.items()
         ),
