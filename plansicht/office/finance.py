@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plansicht.forecast import run, summaries
+from plansicht.forecast import conditions, run, summaries
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -84,6 +84,7 @@ def finance(request, slug):
     for row in at_risk:
         row.editable = can_edit_milestone(request.user, row.milestone)
     grants = summaries.grant_summaries(programme, at_risk)
+    checked = conditions.grant_conditions(programme)
     by_year = [
         {"year": row["year"], **{key: _decimal(row.get(key)) for key in MONEY_BY_YEAR}}
         for row in (forecast.money_by_year if forecast else [])
@@ -99,6 +100,11 @@ def finance(request, slug):
             grants=grants,
             several_grants=len(grants) > 1,
             by_year=by_year,
+            notify=[g for g in checked if g["notify"]],
+            overdue_proofs=[(g["grant"], r) for g in checked for r in g["overdue_proofs"]],
+            interest_exposure=sum(
+                (g["conditions"].get("interest_exposure") or ZERO for g in checked), ZERO
+            ),
         ),
     )
 

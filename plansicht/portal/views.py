@@ -612,6 +612,7 @@ def _at_risk_with_reasons(programme, measure_ids=None):
 
 
 def finance(request, slug):
+    from plansicht.forecast.conditions import readable
     from plansicht.forecast.summaries import drawdown_tables
     from plansicht.funding.models import Grant
 
@@ -621,6 +622,9 @@ def finance(request, slug):
     tables = drawdown_tables(programme, forecast.as_of if forecast else None)
     for grant in grants:
         grant.drawdown_table = tables.get(grant.pk)
+        stored = getattr(grant, "forecast", None)
+        # The conditions' public figures; whether and when the funder was told is internal.
+        grant.conditions = readable(stored.conditions) if stored is not None else {}
     rows = forecast.money_by_year if forecast else []
     return render(
         request,
