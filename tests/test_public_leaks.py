@@ -99,6 +99,10 @@ def leaky(today, settings, tmp_path):
         },
     ]
     doc["dependencies"].append({"predecessor": f"{MARK}-b", "successor": "D"})
+    # The funder was told: whether, when and what is the office's.
+    doc["grants"][0]["notifications"] = [
+        {"on": "2025-05-02", "reference": f"{MARK} reference", "text": f"{MARK} letter"}
+    ]
     # Questions and statements that must not show: a hidden one's text and answer, one
     # awaiting release, and ones about drafts at any depth.
     questions = {q["code"]: q for q in doc["participation"]["questions"]}
