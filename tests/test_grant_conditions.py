@@ -344,3 +344,39 @@ def test_the_window_is_given_whole_or_not_at_all(today):
     assert event.changes["drawdown_window_count"] == [None, 42]
     stored = GrantForecast.objects.get(grant=grant).conditions["drawdowns"][0]
     assert stored["window_end"] == "2025-06-01"  # 20.04.2025 + 42 days
+
+
+def test_spending_outside_the_grant_period_uses_no_drawn_money(today):
+    doc = funded_document()
+    doc["grants"][0]["repayments"] = []
+    # Flagged eligible, but paid after the period ended (31.08.2025): never eligible.
+    doc["expenditures"].append(
+        {"cost_line": "K1", "on": "2025-09-15", "amount": "5000.00", "eligible": True}
+    )
+    doc["drawdowns"].append(
+        {
+            "grant": "G1",
+            "requested_on": "2025-09-01",
+            "amount_requested": "500.00",
+            "received_on": "2025-09-10",
+            "amount_received": "500.00",
+        }
+    )
+    load(doc)
+    grant = forecast_json("2025-12-01")["funding"]["grants"][0]
+    # The uses are 900 (20.02.), 450 (15.05.) and 180 (200 on 01.07.): drawdown 1 (1350,
+    # received 20.04.) takes 900 + 450; drawdown 2 (500, received 10.09.) takes the 180 of
+    # 01.07. (refunded, in time). 320 of drawdown 2 stay unused past its
+    # window (10.11.): interest from 10.09. to 01.12., 82 days at 1.27 + 5 = 6.27 %:
+    # 320 × 6.27 × 82 / 36500 = 4.50752… → 4.51. The 4500 the late spending would use: none.
+    second = grant["conditions"]["drawdowns"][1]
+    assert second == {
+        "received_on": "2025-09-10",
+        "amount": "500.00",
+        "window_end": "2025-11-10",
+        "used_in_time": "180.00",
+        "used_late": "0.00",
+        "repaid": "0.00",
+        "unused": "320.00",
+        "interest": "4.51",
+    }
