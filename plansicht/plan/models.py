@@ -27,7 +27,15 @@ SCHEDULE_FIELDS = (
 )
 # A milestone's own values, as the programme document carries them and a load stores them
 # (besides its code, its measure and the positions it waits for).
-MILESTONE_FIELDS = ("title", "description", *SCHEDULE_FIELDS, "draft", "internal_note")
+MILESTONE_FIELDS = (
+    "title",
+    "description",
+    *SCHEDULE_FIELDS,
+    "draft",
+    "internal_note",
+    "accepted_on",
+    "acceptance_ref",
+)
 
 
 def _answer_period():
@@ -269,6 +277,15 @@ class MilestoneQuerySet(models.QuerySet):
         measures = Measure.objects.filter(programme_id__in=self.values("programme_id"))
         return self.filter(measure__in=measures.led_by(unit_id))
 
+    def acceptance(self, as_of) -> dict:
+        """{"finished": N, "accepted": M}: of these milestones, those finished by ``as_of``
+        (actual finish on or before it) and, of them, those the funder accepted by then.
+        Call it on ``.public()`` for the published figures."""
+        return self.filter(actual_finish__lte=as_of).aggregate(
+            finished=models.Count("pk"),
+            accepted=models.Count("pk", filter=models.Q(accepted_on__lte=as_of)),
+        )
+
 
 class Milestone(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
@@ -297,6 +314,20 @@ class Milestone(models.Model):
         _("draft"), default=False, help_text=_("Drafts are not public and not in any figure.")
     )
     internal_note = InternalTextField(_("internal note"))
+    # The second kind of done: the funder accepts a milestone reported complete (on or after
+    # its actual finish). The document is the office's copy of the funder's letter; it is
+    # never served publicly (``plansicht.services.acceptance``).
+    accepted_on = models.DateField(_("accepted by the funder on"), null=True, blank=True)
+    acceptance_ref = models.CharField(
+        _("funder's reference"), max_length=200, blank=True, default=""
+    )
+    acceptance_document = models.FileField(
+        _("funder's acceptance (PDF)"),
+        upload_to="acceptances/%Y/",
+        blank=True,
+        default="",
+        max_length=200,
+    )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -315,6 +346,11 @@ class Milestone(models.Model):
                 condition=models.Q(actual_finish__isnull=True)
                 | models.Q(actual_start__isnull=False, actual_finish__gte=models.F("actual_start")),
                 name="milestone_actual_finish_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_on__isnull=True)
+                | models.Q(actual_finish__isnull=False, accepted_on__gte=models.F("actual_finish")),
+                name="milestone_accepted_after_finish",
             ),
         ]
 
