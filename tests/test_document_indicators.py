@@ -180,8 +180,10 @@ def test_the_quick_pass_agrees_with_jsonschema_on_broken_indicators_and_acceptan
     doc = indicated_document()
     checked = 0
     for path, _value in list(places(doc))[1:]:
-        if path[0] not in ("measures", "milestones") or "indicators" not in path and not (
-            path[0] == "milestones" and path[-1] in ("accepted_on", "acceptance_ref")
+        if (
+            path[0] not in ("measures", "milestones")
+            or "indicators" not in path
+            and not (path[0] == "milestones" and path[-1] in ("accepted_on", "acceptance_ref"))
         ):
             continue
         for odd in [*ODD, "12,5", "1.23456", 70]:

@@ -48,13 +48,19 @@ class Actual:
     value: str  # as written
 
 
+def latest_index(dates: Sequence[date], as_of: date) -> int | None:
+    """The position of the date latest on or before ``as_of``; of equal dates the later."""
+    latest = None
+    for i, on in enumerate(dates):
+        if on <= as_of and (latest is None or on >= dates[latest]):
+            latest = i
+    return latest
+
+
 def latest_actual(actuals: Sequence[Actual], as_of: date) -> Actual | None:
     """The actual dated latest on or before ``as_of``; on the same date the later in order."""
-    latest = None
-    for actual in actuals:
-        if actual.on <= as_of and (latest is None or actual.on >= latest.on):
-            latest = actual
-    return latest
+    i = latest_index([a.on for a in actuals], as_of)
+    return actuals[i] if i is not None else None
 
 
 def progress_percent(baseline: str, target: str, latest: str | None) -> Decimal | None:
