@@ -158,6 +158,17 @@ HIDDEN_MEASURES_SQL = """
 """
 
 
+def finished_by(as_of, prefix="") -> models.Q:
+    """Milestones finished by ``as_of``: reported complete (actual finish) on or before it.
+    ``prefix`` reaches them from another model (``"milestones__"`` from a measure)."""
+    return models.Q(**{f"{prefix}actual_finish__lte": as_of})
+
+
+def accepted_by(as_of, prefix="") -> models.Q:
+    """Milestones finished and accepted by the funder by ``as_of``."""
+    return finished_by(as_of, prefix) & models.Q(**{f"{prefix}accepted_on__lte": as_of})
+
+
 def hidden_measure_ids() -> RawSQL:
     """A subquery of every measure that is a draft or lies below one, at any depth."""
     return RawSQL(HIDDEN_MEASURES_SQL, (True,))
@@ -195,6 +206,20 @@ class MeasureQuerySet(models.QuerySet):
         unit whose nearest ancestor with one is led by it."""
         units = self.responsible_units()
         return self.filter(pk__in=[pk for pk, unit in units.items() if unit == unit_id])
+
+    def with_acceptance(self, as_of):
+        """Each measure with ``milestones_finished`` and ``milestones_accepted``: of its own
+        published milestones, those finished by ``as_of`` and, of them, those the funder
+        accepted by then (as ``MilestoneQuerySet.acceptance``; meant for public measures)."""
+        published = models.Q(milestones__draft=False)
+        return self.annotate(
+            milestones_finished=models.Count(
+                "milestones", filter=published & finished_by(as_of, "milestones__")
+            ),
+            milestones_accepted=models.Count(
+                "milestones", filter=published & accepted_by(as_of, "milestones__")
+            ),
+        )
 
     def subtree_ids(self, root) -> list[int]:
         """The ids of the measure ``root`` and of every measure of this queryset below it (a
@@ -281,9 +306,9 @@ class MilestoneQuerySet(models.QuerySet):
         """{"finished": N, "accepted": M}: of these milestones, those finished by ``as_of``
         (actual finish on or before it) and, of them, those the funder accepted by then.
         Call it on ``.public()`` for the published figures."""
-        return self.filter(actual_finish__lte=as_of).aggregate(
-            finished=models.Count("pk"),
-            accepted=models.Count("pk", filter=models.Q(accepted_on__lte=as_of)),
+        return self.aggregate(
+            finished=models.Count("pk", filter=finished_by(as_of)),
+            accepted=models.Count("pk", filter=accepted_by(as_of)),
         )
 
 
