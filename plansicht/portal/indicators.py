@@ -5,14 +5,14 @@ funder. Read as of today; values dated later are not shown yet."""
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from plansicht import clock
 from plansicht.charts.indicator import IndicatorLabels, Point, indicator_svg
 from plansicht.indicators import reads
 from plansicht.indicators.models import Indicator
-from plansicht.indicators.templatetags.indicators import with_unit
+from plansicht.indicators.words import progress_words, with_unit
 
 
 def acceptance(milestones) -> dict:
@@ -47,7 +47,7 @@ def for_measure(measure, public) -> dict:
     indicators = reads.of_measure(measure, today) if measure.has_indicators else []
     for i in indicators:
         i.actuals = [v for v in i.actuals if v.on <= today]  # not measured yet: not shown
-        i.words = words(i)
+        i.words = progress_words(i)
         i.chart = chart(i)
     return {
         "indicators": indicators,
@@ -61,33 +61,6 @@ def for_measure(measure, public) -> dict:
 
 def _date(d) -> str:
     return date_format(d, "SHORT_DATE_FORMAT")
-
-
-def words(i) -> str:
-    """Where the indicator stands, in one or two sentences (also the chart's description)."""
-    way = _("From {baseline} ({baseline_on}) to {target} by {target_on}.").format(
-        baseline=with_unit(i.baseline_value, i.unit),
-        baseline_on=_date(i.baseline_on),
-        target=with_unit(i.target_value, i.unit),
-        target_on=_date(i.target_on),
-    )
-    if i.latest is None:
-        return f"{way} " + _("No value has been measured yet.")
-    latest = _("Latest value: {value} on {date}.").format(
-        value=with_unit(i.latest.value, i.unit), date=_date(i.latest.on)
-    )
-    if i.progress is None:
-        return f"{way} {latest} " + _(
-            "The target equals the baseline, so there is no progress to measure."
-        )
-    share = f"{number_format(i.progress, 1)} %"
-    if i.progress > 100:
-        progress = _("That is {share} of the way: beyond the target.")
-    elif i.progress < 0:
-        progress = _("That is {share} of the way: further from the target than at the start.")
-    else:
-        progress = _("That is {share} of the way from the baseline to the target.")
-    return f"{way} {latest} {progress.format(share=share)}"
 
 
 def chart(i) -> str:
