@@ -78,3 +78,26 @@ def test_a_programme_without_indicators_lists_none(today):
     data = forecast("2025-06-01")
     assert data["indicators"] == []
     assert data["acceptance"] == {"finished": 1, "accepted": 0}
+
+
+def test_the_demo_tells_its_indicators_and_one_acceptance(time_machine, client):
+    from .test_commands import DEMO_NOW
+
+    time_machine.move_to(DEMO_NOW, tick=False)
+    assert command("seed_demo")[0] == 0
+    code, out, _err = command("forecast", "musterstadt", "--json", "--as-of", "2026-11-26")
+    data = json.loads(out)
+    assert data["indicators"] == [
+        # online services 4 → 120, now 70: 66/116 = 56.89… %
+        {"measure": "M2", "code": "I1", "latest": "70", "progress_percent": "56.9"},
+        # processing time 94 → 45 days, now 52: 42/49 = 85.71… %
+        {"measure": "M2", "code": "I2", "latest": "52", "progress_percent": "85.7"},
+        # street lighting 4210 → 1700 MWh, now 2390: 1820/2510 = 72.50… %
+        {"measure": "M3", "code": "I1", "latest": "2390", "progress_percent": "72.5"},
+    ]
+    # 39 milestones finished in the document, 8 more by the replayed changes; M2-04 (the
+    # digital building permit) accepted by the funder on 16.09.2024
+    assert data["acceptance"] == {"finished": 47, "accepted": 1}
+    page = client.get("/p/musterstadt/measures/M2/").content.decode()
+    assert "Vom Zuwendungsgeber abgenommen: 16.09.2024 (Aktenzeichen ZB 2-04/2024)" in page
+    assert "Letzter Wert: 52 Tage am 30.06.2026. Das sind 85,7 % des Wegs" in page
