@@ -226,3 +226,32 @@ def test_the_milestone_page_offers_the_acceptance_form_to_the_finance_role_only(
 def test_no_letter_stored_is_a_404(client, personas):
     client.force_login(personas.viewer)
     assert client.get(reverse("office:acceptance_document", args=[SLUG, "A"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("70", "70"), ("12,50", "12.50"), ("-3,5", "-3.5"), ("1.234,5", "1234.5"), (" 8 ", "8")],
+)
+def test_values_typed_in_german_are_kept_as_written(typed, stored):
+    from plansicht.office.forms import IndicatorValueField
+
+    assert IndicatorValueField().clean(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12.5", "„12.5“: Nachkommastellen bitte nach einem Komma schreiben, 12,5."),
+        ("12,34567", "Bitte eine Zahl wie 70 oder 12,5 eingeben"),
+        ("1234567890123456", "Bitte höchstens 15 Ziffern vor dem Komma eingeben."),
+        ("zwölf", "Bitte eine Zahl wie 70 oder 12,5 eingeben"),
+    ],
+)
+def test_values_that_cannot_be_read_say_what_to_type(typed, message):
+    from django import forms
+
+    from plansicht.office.forms import IndicatorValueField
+
+    with pytest.raises(forms.ValidationError) as caught:
+        IndicatorValueField().clean(typed)
+    assert caught.value.messages[0].startswith(message)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.models import Unit
 from plansicht.engine import calendar
+from plansicht.engine import indicators as indicator_rules
 from plansicht.funding import amounts
 from plansicht.funding import models as funding
 from plansicht.funding.models import CostLine, Grant
@@ -786,7 +787,12 @@ class IndicatorValueField(forms.CharField):
         if not text:
             return ""
         if _GERMAN_VALUE.fullmatch(text):
-            return text.replace(".", "").replace(",", ".")
+            written = text.replace(".", "").replace(",", ".")
+            if not indicator_rules.is_value(written):
+                raise forms.ValidationError(
+                    _("Enter at most 15 digits before the comma."), code="too_long"
+                )
+            return written
         if _POINT_VALUE.fullmatch(text):
             raise forms.ValidationError(
                 _("“%(value)s”: write the decimals after a comma, %(german)s.")
