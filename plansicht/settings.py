@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "plansicht.history",
     "plansicht.plan",
     "plansicht.content",
+    "plansicht.indicators",
     "plansicht.funding",
     "plansicht.staffing",
     "plansicht.participation",

@@ -354,3 +354,63 @@ def participation_document(slug="testprogramm") -> dict:
         ],
     }
     return doc
+
+
+def indicated_document(slug="testprogramm") -> dict:
+    """The small document with indicators and a funder's acceptance. M1 has two indicators:
+    I1 processing time, falling from 30 days (01.01.2024) to 10 (31.12.2026), measured 24
+    (31.12.2024), 18 (31.03.2025) and 12.50 (30.06.2025, after the test clock's 01.06.2025);
+    I2 online services, 0 → 120, measured twice on 31.03.2025 (68, then 70). M2 has one
+    without actuals; draft M9 one with an actual. Milestone A (finished 10.02.2025) was
+    accepted by the funder on 03.03.2025 under "ZB-2025/17"."""
+    doc = document(slug)
+    measures = {m["code"]: m for m in doc["measures"]}
+    measures["M1"]["indicators"] = [
+        {
+            "code": "I1",
+            "title": "Bearbeitungsdauer Bauantrag",
+            "unit": "Tage",
+            "baseline": {"value": "30", "on": "2024-01-01"},
+            "target": {"value": "10", "on": "2026-12-31"},
+            "actuals": [
+                {"on": "2024-12-31", "value": "24"},
+                {"on": "2025-03-31", "value": "18", "note": "Stichprobe Q1"},
+                {"on": "2025-06-30", "value": "12.50"},
+            ],
+        },
+        {
+            "code": "I2",
+            "title": "Online-Dienste verfügbar",
+            "unit": "Dienste",
+            "baseline": {"value": "0", "on": "2024-01-01"},
+            "target": {"value": "120", "on": "2026-12-31"},
+            "actuals": [
+                {"on": "2025-03-31", "value": "68"},
+                {"on": "2025-03-31", "value": "70", "note": "nachgezählt"},
+            ],
+        },
+    ]
+    measures["M2"]["indicators"] = [
+        {
+            "code": "I1",
+            "title": "Radwege",
+            "unit": "km",
+            "baseline": {"value": "12.5", "on": "2025-01-01"},
+            "target": {"value": "20", "on": "2027-12-31"},
+            "actuals": [],
+        }
+    ]
+    measures["M9"]["indicators"] = [
+        {
+            "code": "G1",
+            "title": "Geheime Kennzahl",
+            "unit": "Stück",
+            "baseline": {"value": "0", "on": "2025-01-01"},
+            "target": {"value": "5", "on": "2025-12-31"},
+            "actuals": [{"on": "2025-02-01", "value": "4"}],
+        }
+    ]
+    milestones = {m["code"]: m for m in doc["milestones"]}
+    milestones["A"]["accepted_on"] = "2025-03-03"
+    milestones["A"]["acceptance_ref"] = "ZB-2025/17"
+    return doc

@@ -9,7 +9,7 @@ import pytest
 from plansicht.documents.programme import DocumentInvalid, dump, dumps, parse
 from plansicht.plan.models import Programme
 
-from .factories import funded_document, load, staffed_document
+from .factories import funded_document, indicated_document, load, staffed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,18 @@ def test_dump_parse_load_dump_gives_the_same_document(today, factory):
     assert second == first
     assert '"grants"' in first and '"expenditures"' in first
     assert ('"positions"' in first) == (factory is staffed_document)
+
+
+def test_indicators_and_acceptances_dump_load_dump_identically(today):
+    load(indicated_document())
+    first = dumps(dump(Programme.objects.get(slug="testprogramm")))
+    load(json.loads(first), replace=True)
+    assert dumps(dump(Programme.objects.get(slug="testprogramm"))) == first
+    fresh = json.loads(first)  # and as a new programme
+    fresh["programme"]["slug"] = "zweitprogramm"
+    load(fresh)
+    assert dumps(dump(Programme.objects.get(slug="zweitprogramm"))) == dumps(fresh)
+    assert '"indicators"' in first and '"accepted_on": "2025-03-03"' in first
 
 
 def problems(doc) -> list[str]:

@@ -24,6 +24,7 @@ from plansicht.funding.models import (
     Repayment,
 )
 from plansicht.history.models import Event
+from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
@@ -108,6 +109,13 @@ ACCESS = {
     "participation_item": (OFFICE, ANSWER_F1),
     "moderation": (MODERATE, MODERATE),
     "participation_settings": (OFFICE, PLAN),
+    # A measure's indicators: M1's unit editor, the editors and administrators (as B's).
+    "measure": (OFFICE, MILESTONE_B),
+    "indicator": (MILESTONE_B, MILESTONE_B),
+    "indicator_value": (MILESTONE_B, MILESTONE_B),
+    # The funder's acceptance: the finance role; its letter may be read by every office role.
+    "milestone_acceptance": (MONEY, MONEY),
+    "acceptance_document": (OFFICE, None),
 }
 # The login and logout pages are the way in and out, outside the matrix (tested below).
 WAY_IN_AND_OUT = {"login", "logout"}
@@ -121,6 +129,9 @@ CODES = {
     "participation_item": "F1",
     "conditions_edit": "G1",
     "conditions_notify": "G1",
+    "measure": "M1",
+    "milestone_acceptance": "A",
+    "acceptance_document": "A",
 }
 KINDS = {"participation_item": "question"}
 ROWS = {
@@ -136,6 +147,8 @@ ROWS = {
     "repayment_remove": Repayment,
     "proof": ProofSubmission,
     "proof_remove": ProofSubmission,
+    "indicator": Indicator,
+    "indicator_value": IndicatorValue,
 }
 
 
@@ -243,6 +256,24 @@ CHANGES = {
     # F1 is answered: the change corrects its answer
     "participation_item": lambda: {"op": "answer", "answer-answer": "Im Oktober."},
     "moderation": lambda: {"item": str(Submission.objects.get(code="F8").pk), "op": "release"},
+    "measure": lambda: {
+        "op": "value",
+        "indicator": str(Indicator.objects.get().pk),
+        f"value-{Indicator.objects.get().pk}-on": "31.05.2025",
+        f"value-{Indicator.objects.get().pk}-value": "19,5",
+    },
+    "indicator": lambda: {
+        "op": "save",
+        "indicator-code": "I1",
+        "indicator-title": "Bearbeitungsdauer Bauantrag (Median)",
+        "indicator-unit": "Tage",
+        "indicator-baseline_value": "30",
+        "indicator-baseline_on": "01.01.2024",
+        "indicator-target_value": "10",
+        "indicator-target_on": "31.12.2026",
+    },
+    "indicator_value": lambda: {"op": "save", "value-on": "31.03.2025", "value-value": "17"},
+    "milestone_acceptance": lambda: {"accepted_on": "05.03.2025", "acceptance_ref": "ZB 9"},
     "participation_settings": lambda: {
         "answer_period_kind": "working_days",
         "answer_period_count": "20",
@@ -270,6 +301,8 @@ STORED = [
     Grant,
     Submission,
     Extension,
+    Indicator,
+    IndicatorValue,
     Event,
 ]
 
@@ -278,6 +311,43 @@ STORED = [
 def persona_document():
     """The staffed document with questions and statements (``participation_document``)."""
     return participation_document()
+
+
+@pytest.fixture
+def personas(personas, settings, tmp_path):
+    """The personas' programme with an indicator of M1 (I1, with one value) and milestone A
+    accepted by the funder, with its letter (for the indicator and acceptance pages)."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plansicht.services import Actor
+    from plansicht.services import indicators as indicator_service
+    from plansicht.services.acceptance import record_acceptance
+
+    settings.MEDIA_ROOT = tmp_path
+    system = Actor.system("tests")
+    indicator = indicator_service.save_indicator(
+        personas.programme.measures.get(code="M1"),
+        actor=system,
+        code="I1",
+        title="Bearbeitungsdauer Bauantrag",
+        unit="Tage",
+        baseline_value="30",
+        baseline_on=date(2024, 1, 1),
+        target_value="10",
+        target_on=date(2026, 12, 31),
+    )
+    indicator_service.save_indicator_value(
+        indicator, actor=system, on=date(2025, 3, 31), value="18"
+    )
+    record_acceptance(
+        Milestone.objects.get(programme=personas.programme, code="A"),
+        actor=system,
+        accepted_on=date(2025, 3, 3),
+        document=SimpleUploadedFile("a.pdf", b"%PDF-1.7 ...", "application/pdf"),
+    )
+    return personas
 
 
 def office_names():

@@ -18,10 +18,11 @@ from django.utils import timezone, translation
 
 from plansicht.accounts.fields import internal_fields
 from plansicht.history.registry import KINDS
+from plansicht.indicators.models import Indicator
 from plansicht.participation.models import Comment, ContentReport, Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
-from plansicht.services import Actor, participation
+from plansicht.services import Actor, indicators, participation
 from plansicht.services import plan as svc
 
 from .factories import load, participation_document
@@ -103,6 +104,24 @@ def leaky(today, settings, tmp_path):
     doc["grants"][0]["notifications"] = [
         {"on": "2025-05-02", "reference": f"{MARK} reference", "text": f"{MARK} letter"}
     ]
+    # An indicator of a draft measure, and the funder's acceptance of a draft milestone.
+    draft_measure = next(m for m in doc["measures"] if m["code"] == f"{MARK}-M1.2")
+    draft_measure["indicators"] = [
+        {
+            "code": "K1",
+            "title": f"{MARK} indicator of a draft",
+            "unit": MARK,
+            "baseline": {"value": "0", "on": "2025-01-01"},
+            "target": {"value": "10", "on": "2025-12-31"},
+            "actuals": [{"on": "2025-05-01", "value": "3", "note": MARK}],
+        }
+    ]
+    next(m for m in doc["milestones"] if m["code"] == f"{MARK}-b").update(
+        actual_start="2025-05-01",
+        actual_finish="2025-05-10",
+        accepted_on="2025-05-20",
+        acceptance_ref=f"{MARK} reference of a draft",
+    )
     # Questions and statements that must not show: a hidden one's text and answer, one
     # awaiting release, and ones about drafts at any depth.
     questions = {q["code"]: q for q in doc["participation"]["questions"]}
@@ -141,6 +160,10 @@ def leaky(today, settings, tmp_path):
     for code, content in (("S1", "public"), ("S2", MARK), ("S3", MARK)):
         item = Submission.objects.get(programme=programme, code=code)
         item.attachment.save(f"{code}.pdf", ContentFile(f"%PDF-1.4 {content}".encode()))
+    # The funder's letter accepting a public milestone is the office's, never public.
+    a = Milestone.objects.get(programme=programme, code="A")
+    a.accepted_on = date(2025, 3, 1)
+    a.acceptance_document.save(f"{MARK}.pdf", ContentFile(b"%PDF-1.4 " + MARK.encode()))
     # Comments that must not show: a hidden one's text (its reply shows), one awaiting
     # release, one on a measure below a draft; and a report's reason.
     m1 = Measure.objects.get(programme=programme, code="M1")
@@ -193,6 +216,10 @@ def leaky(today, settings, tmp_path):
         Milestone.objects.get(code="C"),
         actor=actor,
         reason=f"{MARK} hidden predecessor",
+    )
+    indicator = Indicator.objects.get(code="K1")
+    indicators.save_indicator_value(
+        indicator, actor=actor, on=date(2025, 5, 31), value="4", reason=f"{MARK} draft measure"
     )
     return programme
 
@@ -349,6 +376,8 @@ def test_only_public_shown_statements_pdfs_are_served(client, leaky):
     # the stored files have no address of their own
     for item in Submission.objects.exclude(attachment=""):
         assert client.get("/media/" + item.attachment.name).status_code == 404
+    for milestone in Milestone.objects.exclude(acceptance_document=""):
+        assert client.get("/media/" + milestone.acceptance_document.name).status_code == 404
 
 
 def test_a_hidden_comment_shows_its_reason_and_never_its_text(client, leaky):

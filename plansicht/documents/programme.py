@@ -24,7 +24,7 @@ from plansicht.plan.models import (
 )
 
 from . import PROGRAMME_FORMAT as FORMAT
-from . import funding, participation, staffing
+from . import funding, indicators, participation, staffing
 from .check import Checker, as_bool, as_code, as_date, as_int, as_text, join, objects
 from .schema import SCHEMA, known_keys, shape_problems
 
@@ -192,6 +192,7 @@ def _measures(c: Checker, doc, field_index) -> tuple[list, dict]:
                 "description": as_text(item, "description"),
                 "draft": as_bool(item, "draft"),
                 "internal_note": as_text(item, "internal_note"),
+                "indicators": indicators.parse(c, item, path),
             }
         )
     index = c.unique(measures, lambda i: f"measures[{i}]", "measure")
@@ -223,12 +224,20 @@ def _milestones(c: Checker, doc, measure_index) -> tuple[list, dict]:
             "progress": as_int(item, "progress", 0),
             "draft": as_bool(item, "draft"),
             "internal_note": as_text(item, "internal_note"),
+            "accepted_on": as_date(item, "accepted_on"),
+            "acceptance_ref": as_text(item, "acceptance_ref"),
         }
         c.ref(m["measure"], measure_index, f"{path}.measure", "measure")
         if m["actual_finish"] and m["actual_start"] and m["actual_finish"] < m["actual_start"]:
             c.problem(
                 f"{path}.actual_finish",
                 f"{m['actual_finish']} is before the actual start {m['actual_start']}",
+            )
+        if m["accepted_on"] and m["actual_finish"] and m["accepted_on"] < m["actual_finish"]:
+            c.problem(
+                f"{path}.accepted_on",
+                f"{m['accepted_on']} is before the actual finish {m['actual_finish']}; the "
+                "funder accepts a milestone on or after it was finished",
             )
         milestones.append(m)
     return milestones, c.unique(milestones, lambda i: f"milestones[{i}]", "milestone")
@@ -370,6 +379,7 @@ def dump(programme: Programme) -> dict:
         key=lambda f: f["code"],
     )
     measures = []
+    measure_indicators = indicators.dump(programme)
     for m in Measure.objects.filter(programme=programme).select_related(
         "field_of_action", "parent", "lead_unit"
     ):
@@ -379,6 +389,7 @@ def dump(programme: Programme) -> dict:
         _put(item, "description", m.description)
         _put(item, "draft", m.draft)
         _put(item, "internal_note", m.internal_note)
+        _put(item, "indicators", measure_indicators.get(m.pk, []))
         measures.append(item)
     milestones = []
     for m in Milestone.objects.filter(programme=programme).select_related("measure"):
@@ -388,6 +399,8 @@ def dump(programme: Programme) -> dict:
         item["duration_days"] = m.duration_days
         _put(item, "actual_start", _iso(m.actual_start))
         _put(item, "actual_finish", _iso(m.actual_finish))
+        _put(item, "accepted_on", _iso(m.accepted_on))
+        _put(item, "acceptance_ref", m.acceptance_ref)
         _put(item, "expected_finish", _iso(m.expected_finish))
         item["progress"] = m.progress
         _put(item, "draft", m.draft)

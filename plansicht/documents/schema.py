@@ -208,7 +208,7 @@ def _kind(schema: dict) -> str | None:
     """Which definition a (sub)schema is, for its messages: date, code, amount, …"""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[1]
-    for name in ("date", "code", "amount", "rate", "fte", "title"):
+    for name in ("date", "code", "amount", "rate", "fte", "title", "indicator_value"):
         if schema == DEFS[name]:
             return name
     return None
@@ -248,10 +248,28 @@ def amount_message(value, kind: str) -> str:
     return f"is {text}; it must be at most {1 if kind == 'rate' else '999999999999.99'}"
 
 
+def value_message(value) -> str:
+    """Why ``value`` is no indicator value as written."""
+    shown = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f'{shown} is a number; write it as text in quotes, e.g. "{shown}", so that it is '
+            "kept as written"
+        )
+    if isinstance(value, str) and re.fullmatch(r"-?\d+\.\d{5,}", value, re.ASCII):
+        return f"{value} has more than 4 decimal places"
+    return (
+        f'{shown} is not a value; write it like "70" or "12.50", with a point before at most '
+        "four decimals and no thousands separator"
+    )
+
+
 def _missing(key: str, schema: dict) -> str:
     kind = _kind(schema)
     if kind == "date":
         return f"is missing; {DATE_HINT}"
+    if kind == "indicator_value":
+        return 'is missing; give a value such as "12.50"'
     if kind in ("amount", "rate", "fte"):
         return 'is missing; give an amount such as "1234.50"'
     if key == "steps":
@@ -264,6 +282,21 @@ def _missing(key: str, schema: dict) -> str:
 
 
 MISSING_HALF = "is missing; a received drawdown needs both its date and its amount"
+# A key that needs another: (key, the one it needs) → (where the message goes, the message).
+NEEDS = {
+    ("actual_finish", "actual_start"): (
+        "actual_finish",
+        "an actual finish needs an actual start; add actual_start",
+    ),
+    ("accepted_on", "actual_finish"): (
+        "accepted_on",
+        "the funder accepts only a finished milestone; add actual_finish",
+    ),
+    ("acceptance_ref", "accepted_on"): (
+        "acceptance_ref",
+        "a funder's reference needs the date of the acceptance; add accepted_on",
+    ),
+}
 ENUMS = {
     "type": 'is not a dependency type; use "FS" (finish to start) or "SS" (start to start)',
     "category": "is not a category; use one of {}",
@@ -290,9 +323,9 @@ def _messages(error, prefix):  # noqa: C901 - one case per keyword the schema us
         for name, needs in error.validator_value.items():
             for need in needs:
                 if name in value and need not in value:
-                    if name == "actual_finish":
-                        message = "an actual finish needs an actual start; add actual_start"
-                        yield _path([*parts, name]), message
+                    if (name, need) in NEEDS:
+                        key, message = NEEDS[(name, need)]
+                        yield _path([*parts, key]), message
                     else:
                         yield _path([*parts, need]), MISSING_HALF
         return
@@ -308,6 +341,9 @@ def _messages(error, prefix):  # noqa: C901 - one case per keyword the schema us
         return
     if kind == "date" or (word == "format" and schema.get("format") == "date"):
         yield where, date_message(value)
+        return
+    if kind == "indicator_value":
+        yield where, value_message(value)
         return
     if word == "anyOf":
         yield where, amount_message(value, kind)

@@ -10,8 +10,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from plansicht.funding.templatetags.funding import euro
+from plansicht.indicators.words import value_text
 
-from .forms import AmountField
+from .forms import AmountField, IndicatorValueField
 
 
 def show_changed_meanwhile(form, error, stored=None):
@@ -60,6 +61,8 @@ def _show(field, value) -> str:
         return "–"
     if isinstance(field, AmountField):
         return euro(value)
+    if isinstance(field, IndicatorValueField):
+        return value_text(value)
     if isinstance(field, forms.ModelChoiceField):
         return field.label_from_instance(value)
     if isinstance(field, forms.ChoiceField):

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.models import Unit
 from plansicht.engine import calendar
+from plansicht.engine import indicators as indicator_rules
 from plansicht.funding import amounts
 from plansicht.funding import models as funding
 from plansicht.funding.models import CostLine, Grant
+from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.participation.models import PERIOD_KINDS, Body, Submission
 from plansicht.plan.models import Dependency, Milestone, Programme
 from plansicht.services.common import range_message
@@ -790,3 +792,137 @@ class InboxFilterForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(
             organisation_id=programme.organisation_id
         ).order_by("name")
+
+
+# -- indicators and the funder's acceptance ---------------------------------------------------
+
+_GERMAN_VALUE = re.compile(r"-?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d{1,4})?")
+_POINT_VALUE = re.compile(r"-?\d+\.\d{1,4}")
+
+
+class Written(str):
+    """A value as stored ("12.50"), to be shown in German in the form ("12,50")."""
+
+
+class ValueInput(forms.TextInput):
+    """A text box for an indicator's value; a stored value is shown in German, as the field
+    reads it back, and what a clerk typed is shown as typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Written):
+            return value.replace(".", ",")
+        return super().format_value(value)
+
+
+class IndicatorValueField(forms.CharField):
+    """A value as a clerk types it in German (70, 12,5, 1.234,5: dots only between groups of
+    three digits, at most four decimals after the comma), handed to the service as written in
+    the machine format ("12.5"): the digits stay as typed."""
+
+    widget = ValueInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("A number such as 70 or 12,5; at most four decimals."))
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = "".join(str(value or "").split())
+        if not text:
+            return ""
+        if _GERMAN_VALUE.fullmatch(text):
+            written = text.replace(".", "").replace(",", ".")
+            if not indicator_rules.is_value(written):
+                raise forms.ValidationError(
+                    _("Enter at most 15 digits before the comma."), code="too_long"
+                )
+            return written
+        if _POINT_VALUE.fullmatch(text):
+            raise forms.ValidationError(
+                _("“%(value)s”: write the decimals after a comma, %(german)s.")
+                % {"value": value, "german": text.replace(".", ",")},
+                code="point",
+            )
+        raise forms.ValidationError(
+            _(
+                "Enter a number such as 70 or 12,5: at most four decimals after the comma, "
+                "dots only between groups of three digits."
+            ),
+            code="invalid",
+        )
+
+
+class WrittenValuesForm(ServiceForm):
+    """Shows the stored values of its value fields in German."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if isinstance(field, IndicatorValueField) and isinstance(value, str):
+                self.initial[name] = Written(value)
+
+
+class IndicatorForm(WrittenValuesForm):
+    reason = reason_field(help_text=REASON)
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Indicator
+        fields = [
+            "code",
+            "title",
+            "unit",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+        ]
+        field_classes = {"baseline_value": IndicatorValueField, "target_value": IndicatorValueField}
+        help_texts = {
+            "code": _("Unique among the indicators of this measure, e.g. I1."),
+            "target_value": _(
+                "May be below the baseline, e.g. a processing time that is to fall. A number "
+                "such as 70 or 12,5."
+            ),
+        }
+
+
+class IndicatorValueForm(WrittenValuesForm):
+    reason = reason_field(help_text=REASON)
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = IndicatorValue
+        fields = ["on", "value", "note"]
+        field_classes = {"value": IndicatorValueField}
+        labels = {"on": _("Measured on")}
+        help_texts = {"note": _("Public, e.g. how the value was counted.")}
+
+
+class AcceptanceForm(ServiceForm):
+    acceptance_document = forms.FileField(
+        label=_("The funder's letter as a PDF file"),
+        required=False,
+        help_text=_(
+            "At most 10 MB. Kept for the office, never published. Leave empty to keep the "
+            "letter stored."
+        ),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    remove_document = forms.BooleanField(
+        label=_("Remove the stored letter"), required=False, widget=CheckboxInput
+    )
+    reason = reason_field(help_text=REASON)
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Milestone
+        fields = ["accepted_on", "acceptance_ref"]
+        help_texts = {
+            "accepted_on": _("On or after the actual finish. Leave empty to clear the acceptance."),
+            "acceptance_ref": _("The reference the funder gave, e.g. the number of its letter."),
+        }

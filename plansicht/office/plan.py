@@ -15,7 +15,12 @@ from plansicht.history.models import Event
 from plansicht.plan.models import Dependency, Milestone, PlanVersion
 from plansicht.services import ServiceError
 from plansicht.services import plan as plan_service
-from plansicht.services.permissions import can_edit_milestone, can_edit_plan, role_for
+from plansicht.services.permissions import (
+    can_edit_milestone,
+    can_edit_plan,
+    can_record_acceptance,
+    role_for,
+)
 
 from . import work
 from .common import actor, get_milestone, get_programme_for_user, page_context, show_error
@@ -134,6 +139,7 @@ def milestone_edit(request, slug, code):
             programme,
             milestone=milestone,
             may_edit=may_edit,
+            may_record_acceptance=can_record_acceptance(request.user, programme),
             plan_version=_current_version(programme),
             forms=forms,
             predecessors=predecessors,

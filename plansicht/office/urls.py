@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from . import conditions, dashboard, entrance, finance, participation, plan, staffing
+from . import (
+    acceptance,
+    conditions,
+    dashboard,
+    entrance,
+    finance,
+    indicators,
+    participation,
+    plan,
+    staffing,
+)
 
 app_name = "office"
 urlpatterns = [
@@ -11,7 +21,25 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("<slug:slug>/", dashboard.dashboard, name="dashboard"),
     path("<slug:slug>/milestones/", plan.milestone_list, name="milestones"),
+    # Before the milestone's page, whose <path:code> would take "A/acceptance" for a code.
+    path(
+        "<slug:slug>/milestones/<path:code>/acceptance/pdf/",
+        acceptance.document,
+        name="acceptance_document",
+    ),
+    path(
+        "<slug:slug>/milestones/<path:code>/acceptance/",
+        acceptance.acceptance,
+        name="milestone_acceptance",
+    ),
     path("<slug:slug>/milestones/<path:code>/", plan.milestone_edit, name="milestone"),
+    path("<slug:slug>/measures/<path:code>/", indicators.measure, name="measure"),
+    path("<slug:slug>/indicators/<int:pk>/", indicators.indicator, name="indicator"),
+    path(
+        "<slug:slug>/indicator-values/<int:pk>/",
+        indicators.indicator_value,
+        name="indicator_value",
+    ),
     path("<slug:slug>/plan-versions/", plan.plan_versions, name="plan_versions"),
     path("<slug:slug>/positions/", staffing.positions, name="positions"),
     path("<slug:slug>/hiring-settings/", staffing.hiring_settings, name="hiring_settings"),

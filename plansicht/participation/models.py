@@ -18,7 +18,6 @@ from plansicht.staffing.models import Position
 from . import holidays
 
 TEXT_LENGTH = 10_000  # a question, a statement, an answer
-ATTACHMENT_LIMIT = 10 * 1024 * 1024  # bytes of a statement's PDF
 REASON_LENGTH = 2_000  # of an extension, of hiding
 NAME_LENGTH = 200
 # Shown as the author of an item whose participant deleted their account (gender-neutral).

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from plansicht.history import registry
 from plansicht.history.registry import PLAN, Key, as_date, choice, number
 
+# The funder's acceptance document in the history: whether one is attached, or a new one.
+DOCUMENT_ATTACHED, DOCUMENT_REPLACED = "pdf", "new pdf"
+DOCUMENT_WORDS = [(DOCUMENT_ATTACHED, _("attached")), (DOCUMENT_REPLACED, _("a new one attached"))]
+
 
 def register():
     from .models import Dependency
@@ -22,6 +26,8 @@ def register():
             "dependency.added": (_("Dependency added"), PLAN),
             "dependency.removed": (_("Dependency removed"), PLAN),
             "plan_version.frozen": (_("Plan version approved"), PLAN),
+            "milestone.accepted": (_("Accepted by the funder"), PLAN),
+            "milestone.acceptance_corrected": (_("Funder's acceptance corrected"), PLAN),
         },
         keys={
             "planned_start": Key(_("planned start"), as_date),
@@ -39,5 +45,8 @@ def register():
             "decision_ref": Key(_("decision")),
             "measures": Key(_("published measures"), number),
             "milestones": Key(_("published milestones"), number),
+            "accepted_on": Key(_("accepted by the funder on"), as_date),
+            "acceptance_ref": Key(_("funder's reference")),
+            "acceptance_document": Key(_("funder's acceptance (PDF)"), choice(DOCUMENT_WORDS)),
         },
     )

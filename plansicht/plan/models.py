@@ -27,7 +27,15 @@ SCHEDULE_FIELDS = (
 )
 # A milestone's own values, as the programme document carries them and a load stores them
 # (besides its code, its measure and the positions it waits for).
-MILESTONE_FIELDS = ("title", "description", *SCHEDULE_FIELDS, "draft", "internal_note")
+MILESTONE_FIELDS = (
+    "title",
+    "description",
+    *SCHEDULE_FIELDS,
+    "draft",
+    "internal_note",
+    "accepted_on",
+    "acceptance_ref",
+)
 
 
 def _answer_period():
@@ -150,6 +158,17 @@ HIDDEN_MEASURES_SQL = """
 """
 
 
+def finished_by(as_of, prefix="") -> models.Q:
+    """Milestones finished by ``as_of``: reported complete (actual finish) on or before it.
+    ``prefix`` reaches them from another model (``"milestones__"`` from a measure)."""
+    return models.Q(**{f"{prefix}actual_finish__lte": as_of})
+
+
+def accepted_by(as_of, prefix="") -> models.Q:
+    """Milestones finished and accepted by the funder by ``as_of``."""
+    return finished_by(as_of, prefix) & models.Q(**{f"{prefix}accepted_on__lte": as_of})
+
+
 def hidden_measure_ids() -> RawSQL:
     """A subquery of every measure that is a draft or lies below one, at any depth."""
     return RawSQL(HIDDEN_MEASURES_SQL, (True,))
@@ -187,6 +206,20 @@ class MeasureQuerySet(models.QuerySet):
         unit whose nearest ancestor with one is led by it."""
         units = self.responsible_units()
         return self.filter(pk__in=[pk for pk, unit in units.items() if unit == unit_id])
+
+    def with_acceptance(self, as_of):
+        """Each measure with ``milestones_finished`` and ``milestones_accepted``: of its own
+        published milestones, those finished by ``as_of`` and, of them, those the funder
+        accepted by then (as ``MilestoneQuerySet.acceptance``; meant for public measures)."""
+        published = models.Q(milestones__draft=False)
+        return self.annotate(
+            milestones_finished=models.Count(
+                "milestones", filter=published & finished_by(as_of, "milestones__")
+            ),
+            milestones_accepted=models.Count(
+                "milestones", filter=published & accepted_by(as_of, "milestones__")
+            ),
+        )
 
     def subtree_ids(self, root) -> list[int]:
         """The ids of the measure ``root`` and of every measure of this queryset below it (a
@@ -269,6 +302,15 @@ class MilestoneQuerySet(models.QuerySet):
         measures = Measure.objects.filter(programme_id__in=self.values("programme_id"))
         return self.filter(measure__in=measures.led_by(unit_id))
 
+    def acceptance(self, as_of) -> dict:
+        """{"finished": N, "accepted": M}: of these milestones, those finished by ``as_of``
+        (actual finish on or before it) and, of them, those the funder accepted by then.
+        Call it on ``.public()`` for the published figures."""
+        return self.aggregate(
+            finished=models.Count("pk", filter=finished_by(as_of)),
+            accepted=models.Count("pk", filter=accepted_by(as_of)),
+        )
+
 
 class Milestone(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
@@ -297,6 +339,20 @@ class Milestone(models.Model):
         _("draft"), default=False, help_text=_("Drafts are not public and not in any figure.")
     )
     internal_note = InternalTextField(_("internal note"))
+    # The second kind of done: the funder accepts a milestone reported complete (on or after
+    # its actual finish). The document is the office's copy of the funder's letter; it is
+    # never served publicly (``plansicht.services.acceptance``).
+    accepted_on = models.DateField(_("accepted by the funder on"), null=True, blank=True)
+    acceptance_ref = models.CharField(
+        _("funder's reference"), max_length=200, blank=True, default=""
+    )
+    acceptance_document = models.FileField(
+        _("funder's acceptance (PDF)"),
+        upload_to="acceptances/%Y/",
+        blank=True,
+        default="",
+        max_length=200,
+    )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -315,6 +371,11 @@ class Milestone(models.Model):
                 condition=models.Q(actual_finish__isnull=True)
                 | models.Q(actual_start__isnull=False, actual_finish__gte=models.F("actual_start")),
                 name="milestone_actual_finish_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_on__isnull=True)
+                | models.Q(actual_finish__isnull=False, accepted_on__gte=models.F("actual_finish")),
+                name="milestone_accepted_after_finish",
             ),
         ]
 

@@ -31,7 +31,7 @@ from plansicht.plan.models import (
     Programme,
 )
 
-from . import participation, timeline
+from . import indicators, participation, timeline
 from .forms import HistoryFilter
 
 HEALTHS = ("red", "amber", "green")
@@ -189,6 +189,7 @@ def overview(request, slug):
             "lanes_total": lanes_total,
             "timeline": timeline.for_measures(programme, lanes),
             "answers": participation.shares(programme),
+            "acceptance": indicators.acceptance(Milestone.objects.filter(programme=programme)),
             "follow": participation.follow_control(
                 request, programme, "programme", programme.title
             ),
@@ -254,9 +255,11 @@ def measure_detail(request, slug, code):
     """A measure's page; a participant's comment on it is sent here (POST)."""
     programme = _programme(slug)
     public = list(
-        Measure.objects.filter(programme=programme)
-        .public()
-        .select_related("forecast", "lead_unit", "field_of_action")
+        indicators.annotate(
+            Measure.objects.filter(programme=programme)
+            .public()
+            .select_related("forecast", "lead_unit", "field_of_action")
+        )
     )
     measure = next((m for m in public if m.code == code), None)
     if measure is None:
@@ -311,6 +314,7 @@ def measure_detail(request, slug, code):
             "posts": posts,
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
+            **indicators.for_measure(measure, public),
             **participation.for_measure(request, programme, measure, milestones, comment_form),
         },
         status=status,

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -218,6 +218,26 @@ def check_date_range(value: date, field: str) -> None:
     """Every date a person enters lies in the calendar Plansicht accepts (1990–2100)."""
     if not calendar.in_range(value):
         raise ServiceError(range_message(), field=field)
+
+
+PDF_LIMIT = 10 * 1024 * 1024  # bytes of an uploaded PDF (a statement, a funder's acceptance)
+
+
+def check_pdf(upload, *, field: str, not_pdf: str) -> None:
+    """An uploaded file that must be a PDF: by its content (not its name), at most 10 MB.
+    ``not_pdf`` says what to attach instead, in the words of the form it came from."""
+    if upload.size > PDF_LIMIT:
+        raise ServiceError(
+            _("The file is {size} MB; at most 10 MB are allowed. Make it smaller.").format(
+                size=number_format(upload.size / 1024 / 1024, decimal_pos=1)
+            ),
+            field=field,
+        )
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ServiceError(not_pdf, field=field)
 
 
 def range_message() -> str:

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +23,6 @@ from plansicht.engine import periods
 from plansicht.history.models import Event
 from plansicht.participation import holidays
 from plansicht.participation.models import (
-    ATTACHMENT_LIMIT,
     NAME_LENGTH,
     REASON_LENGTH,
     TEXT_LENGTH,
@@ -42,7 +41,7 @@ from plansicht.plan.models import Measure, Milestone
 from plansicht.staffing.models import Position
 
 from . import Actor, ServiceError
-from .common import check_date_range, commit
+from .common import check_date_range, check_pdf, commit
 from .permissions import can_answer, can_edit_plan, can_enter_submissions, can_moderate, check
 
 PREFIX = {Submission.QUESTION: "F", Submission.STATEMENT: "S"}  # Frage, Stellungnahme
@@ -200,23 +199,14 @@ def submit(
 
 
 def _check_attachment(kind, upload) -> None:
-    """One PDF with a statement: a PDF by its content (not its name), at most 10 MB."""
+    """One PDF with a statement (``common.check_pdf``: a PDF by its content, at most 10 MB)."""
     if kind != Submission.STATEMENT:
         raise ServiceError(_("Only a statement may carry a PDF."), field="attachment")
-    if upload.size > ATTACHMENT_LIMIT:
-        raise ServiceError(
-            _("The file is {size} MB; at most 10 MB are allowed. Make it smaller.").format(
-                size=number_format(upload.size / 1024 / 1024, decimal_pos=1)
-            ),
-            field="attachment",
-        )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise ServiceError(
-            _("The file is not a PDF. Attach the statement as a PDF file."), field="attachment"
-        )
+    check_pdf(
+        upload,
+        field="attachment",
+        not_pdf=_("The file is not a PDF. Attach the statement as a PDF file."),
+    )
 
 
 def _about(programme, kind, about) -> dict:

@@ -3,9 +3,10 @@ views ask the same functions first, so that a page the user may not use answers 
 
 Roles are per organisation (``accounts.StaffRole``): an administrator and an editor may change
 the whole plan of their organisation's programmes; an editor of one unit may change the
-milestones of the measures that unit leads (a measure without a lead unit belongs to its
-parent's); a finance officer may change the money (and the dates of expenditures and
-drawdowns) but not the plan; a viewer may only look. Superusers count as administrators everywhere.
+milestones and the indicators of the measures that unit leads (a measure without a lead unit
+belongs to its parent's); a finance officer may change the money (and the dates of
+expenditures and drawdowns) and record the funder's acceptance of a milestone, but not the
+plan; a viewer may only look. Superusers count as administrators everywhere.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -64,12 +65,29 @@ def lead_unit_id(measure: Measure):
 
 
 def can_edit_milestone(user, milestone) -> bool:
-    role = role_for(user, milestone.programme)
+    return _may_edit_measure(user, milestone.programme, milestone.measure)
+
+
+def can_edit_measure(user, measure) -> bool:
+    """Change what belongs to a measure (its indicators and their values): administrators and
+    programme editors, and an editor of the unit responsible for it."""
+    return _may_edit_measure(user, measure.programme, measure)
+
+
+def _may_edit_measure(user, programme, measure) -> bool:
+    role = role_for(user, programme)
     if role is None:
         return False
     if role.role in EDIT_PLAN:
         return True
-    return role.role == StaffRole.UNIT_EDITOR and lead_unit_id(milestone.measure) == role.unit_id
+    return role.role == StaffRole.UNIT_EDITOR and lead_unit_id(measure) == role.unit_id
+
+
+def can_record_acceptance(user, programme) -> bool:
+    """Record the funder's acceptance of a finished milestone: finance officers (who deal
+    with the funder) and administrators."""
+    role = role_for(user, programme)
+    return role is not None and role.role in EDIT_MONEY
 
 
 ANSWER_ALL = (StaffRole.ADMIN, StaffRole.EDITOR)

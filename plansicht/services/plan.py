@@ -160,6 +160,15 @@ def record_actual(
             ),
             field="actual_finish",
         )
+    accepted = milestone.accepted_on
+    if accepted is not None and (finish is None or finish > accepted):
+        raise ServiceError(
+            _(
+                "The funder accepted this milestone on {accepted}: its actual finish can be "
+                "neither cleared nor later than that. Correct the funder's acceptance first."
+            ).format(accepted=date_format(accepted, "SHORT_DATE_FORMAT")),
+            field="actual_finish",
+        )
     new = {"actual_start": start, "actual_finish": finish}
     if finish is not None and milestone.actual_finish is None:
         new["progress"] = 100  # a finished milestone is complete
@@ -427,6 +436,8 @@ def replace_plan_state(programme, organisation, document) -> dict:
         m.measure = measures[item["measure"]]
         for key in MILESTONE_FIELDS:
             setattr(m, key, item[key])
+        if m.accepted_on is None:  # the office's copy of an acceptance the document lacks
+            m.acceptance_document = ""
 
     milestones = _upsert(Milestone, programme, document["milestones"], set_milestone)
 

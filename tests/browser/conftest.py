@@ -93,6 +93,7 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
             "participation",
             "forecast",
             "participation",
+            "indicators",
             natural_foreign=True,
             natural_primary=True,
             output=str(seeded),

@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from plansicht.engine.schedule import CycleError
 from plansicht.forecast import conditions, run
 from plansicht.forecast.money import money_text
+from plansicht.indicators.reads import figures as indicator_figures
+from plansicht.plan.models import Milestone
 
 from .dump_programme import add_status_arguments, date_option, find_programme, utf8_output
 
@@ -74,6 +76,8 @@ def as_json(programme, result: run.Result, assume: dict | None = None) -> dict:
             ),
             key=lambda p: p["code"],
         ),
+        "indicators": indicator_figures(programme, fc.as_of),
+        "acceptance": Milestone.objects.filter(programme=programme).public().acceptance(fc.as_of),
     }
 
 
