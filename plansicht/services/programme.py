@@ -1,5 +1,5 @@
-"""Loading a whole programme document: the plan, the funding, the positions and the
-participation, in one transaction with one history event."""
+"""Loading a whole programme document: the plan, the funding, the positions, the
+participation and the council decisions, in one transaction with one history event."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from plansicht.staffing.models import ALERT_FIELDS
 
 from . import Actor, ServiceError
 from .common import beyond_calendar_message
+from .decisions import detach_decisions, replace_decisions_state
 from .funding import replace_funding_state
 from .participation import detach_participation, replace_participation_state
 from .permissions import check, role_for
@@ -66,10 +67,12 @@ def load_programme(
             )
         programme.save()
         detach_participation(programme, document)
+        detach_decisions(programme, document)
         counts = replace_plan_state(programme, organisation, document)
         replace_funding_state(programme, document)
         replace_staffing_state(programme, organisation, document)
         replace_participation_state(programme, organisation, document)
+        replace_decisions_state(programme, organisation, document)
         try:
             run.refresh(programme)
         except run.BeyondCalendar:
