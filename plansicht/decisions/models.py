@@ -51,6 +51,10 @@ class DecisionQuerySet(models.QuerySet):
     def for_programme(self, programme):
         return self.filter(programme=programme)
 
+    def taken_by(self, as_of):
+        """The decisions taken on or before ``as_of``."""
+        return self.filter(date__lte=as_of)
+
     def in_order(self):
         """By date, then number: as the register and the forecast list them."""
         return self.order_by("date", "number", "pk")
@@ -115,14 +119,14 @@ class Decision(models.Model):
         _("text of the decision"),
         blank=True,
         default="",
-        help_text=_("Optional, in the small Markdown subset (paragraphs, emphasis, lists, links)."),
+        help_text=_("In the small Markdown subset (paragraphs, emphasis, lists, links)."),
     )
     url = models.URLField(
         _("link to the decision"),
         max_length=URL_LENGTH,
         blank=True,
         default="",
-        help_text=_("Optional: its page in the council information system, e.g. https://…"),
+        help_text=_("Its page in the council information system, e.g. https://…"),
     )
     votes_yes = models.PositiveIntegerField(
         _("votes for"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]

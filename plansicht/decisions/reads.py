@@ -3,6 +3,8 @@
 and the statuses the forecast command prints. The portal, the office and the command all read
 them here, in a fixed number of queries whatever the number of decisions.
 
+As of a date, a decision taken after it is left out, as every fact dated later is.
+
 Nothing is stored: a status depends on the date, so it is computed from the stored facts."""
 
 from collections import Counter, defaultdict
@@ -31,7 +33,7 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class AssignmentRow:
     """An assignment as of a date: when it was done (None: not done then) and its status."""
 
@@ -144,7 +146,7 @@ def rows(decisions, as_of: date) -> list[DecisionRow]:
 def register(programme, as_of: date, body=None, year: int | None = None) -> list[DecisionRow]:
     """The programme's decisions, newest first, of one body and one year where given, with
     their assignments' statuses as of ``as_of``."""
-    decisions = Decision.objects.for_programme(programme)
+    decisions = Decision.objects.for_programme(programme).taken_by(as_of)
     if body is not None:
         decisions = decisions.by_body(body)
     if year is not None:
@@ -158,10 +160,11 @@ def decision_row(decision: Decision, as_of: date) -> DecisionRow:
 
 
 def statuses(programme, as_of: date) -> list[dict]:
-    """The decisions by date, then number, each with its assignments by code, as the
+    """The decisions taken by ``as_of``, by date, then number, each with its assignments by
+        code, as the
     ``forecast --json`` command prints them: ``[{"number", "assignments": [{"code", "due",
-    "done_on", "status"}]}]``; dates in ISO form, ``done_on`` null when not done by
-    ``as_of``."""
+        "done_on", "status"}]}]``; dates in ISO form, ``done_on`` null when not done by
+        ``as_of``."""
     return [
         {
             "number": row.decision.number,
@@ -175,7 +178,7 @@ def statuses(programme, as_of: date) -> list[dict]:
                 for a in sorted(row.assignments, key=lambda a: a.assignment.code)
             ],
         }
-        for row in rows(Decision.objects.for_programme(programme).in_order(), as_of)
+        for row in rows(Decision.objects.for_programme(programme).taken_by(as_of).in_order(), as_of)
     ]
 
 
