@@ -31,7 +31,7 @@ from plansicht.plan.models import (
     Programme,
 )
 
-from . import participation, timeline
+from . import decisions, participation, timeline
 from .forms import HistoryFilter
 
 HEALTHS = ("red", "amber", "green")
@@ -309,6 +309,7 @@ def measure_detail(request, slug, code):
             "history": history,
             "timeline": chart,
             "posts": posts,
+            "decisions": decisions.about_measure(programme, measure),
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
             **participation.for_measure(request, programme, measure, milestones, comment_form),
@@ -685,7 +686,8 @@ def positions(request, slug):
         Position.objects.filter(programme=programme)
         .select_related("forecast", "grant", "unit")
         .prefetch_related(
-            Prefetch("required_by", queryset=public_milestones.order_by("code"), to_attr="waiting")
+            Prefetch("required_by", queryset=public_milestones.order_by("code"), to_attr="waiting"),
+            Prefetch("decisions", queryset=decisions.taken_by_today(), to_attr="decided"),
         )
         .order_by("code")
     )
