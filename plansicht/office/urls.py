@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from . import dashboard, entrance, finance, participation, plan, staffing
+from . import dashboard, decisions, entrance, finance, participation, plan, staffing
 
 app_name = "office"
 urlpatterns = [
@@ -37,6 +37,23 @@ urlpatterns = [
         "<slug:slug>/participation-settings/",
         participation.settings,
         name="participation_settings",
+    ),
+    path("<slug:slug>/decisions/", decisions.decision_list, name="decisions"),
+    path("<slug:slug>/decisions/new/", decisions.decision_new, name="decision_new"),
+    path("<slug:slug>/decisions/<int:pk>/", decisions.decision, name="decision"),
+    path(
+        "<slug:slug>/decisions/<int:pk>/remove/", decisions.decision_remove, name="decision_remove"
+    ),
+    path(
+        "<slug:slug>/decisions/<int:pk>/assignments/new/",
+        decisions.assignment_new,
+        name="assignment_new",
+    ),
+    path("<slug:slug>/assignments/<int:pk>/", decisions.assignment, name="assignment"),
+    path(
+        "<slug:slug>/assignments/<int:pk>/remove/",
+        decisions.assignment_remove,
+        name="assignment_remove",
     ),
 ]
 
