@@ -90,7 +90,7 @@ def test_a_decisions_counts(programme):
     assert row.counts == {"open": 1, "overdue": 1, "done_in_time": 1, "done_late": 1}
     assert (row.overdue_count, row.done_count) == (1, 2)
     assert [a.status_label for a in row.assignments] == [
-        "erledigt, verspätet",
+        "verspätet erledigt",
         "offen",
         "fristgerecht erledigt",
         "überfällig",
