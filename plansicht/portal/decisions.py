@@ -10,7 +10,7 @@ Statuses depend on the date, so they are computed from the stored facts
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -178,6 +178,13 @@ def decision(request, slug, pk):
             "nav": "decisions",
         },
     )
+
+
+def any_about_measure() -> Exists:
+    """Whether a decision taken by today is about the measure (``OuterRef("pk")``): annotated
+    on the measure page's one query of measures, so that a measure no decision is about costs
+    the page no query of its own."""
+    return Exists(Decision.objects.taken_by(clock.today()).filter(measures=OuterRef("pk")))
 
 
 def about_measure(programme, measure) -> list[Decision]:

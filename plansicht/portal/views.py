@@ -257,6 +257,7 @@ def measure_detail(request, slug, code):
         Measure.objects.filter(programme=programme)
         .public()
         .select_related("forecast", "lead_unit", "field_of_action")
+        .annotate(decided=decisions.any_about_measure())
     )
     measure = next((m for m in public if m.code == code), None)
     if measure is None:
@@ -309,7 +310,7 @@ def measure_detail(request, slug, code):
             "history": history,
             "timeline": chart,
             "posts": posts,
-            "decisions": decisions.about_measure(programme, measure),
+            "decisions": decisions.about_measure(programme, measure) if measure.decided else [],
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
             **participation.for_measure(request, programme, measure, milestones, comment_form),
