@@ -195,3 +195,15 @@ def test_a_programme_without_decisions_says_so(client, today):
     load(doc)
     html = page(client, register_url())
     assert "Zu diesem Programm ist noch kein Ratsbeschluss erfasst." in html
+
+
+def test_the_overview_names_the_decisions_about_the_approved_plan_versions(client, programme):
+    html = page(client, reverse("portal:overview", args=[SLUG]))
+    approved = html[html.index("Ende im genehmigten Plan") :].split("</div>")[0]
+    assert re.findall(r'href="/p/testprogramm/beschluesse/(\d+)/">(DS [^<]+)</a>', approved) == [
+        (str(pk("DS 0050/2022")), "DS 0050/2022"),
+        (str(pk("DS 0200/2025")), "DS 0200/2025"),
+    ]
+    assert "Ratsbeschlüsse" in approved
+    original = html[html.index("Ende im ursprünglichen Plan") :].split("</div>")[0]
+    assert "beschluesse" not in original  # no decision is about plan version 1

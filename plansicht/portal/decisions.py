@@ -187,6 +187,11 @@ def any_about_measure() -> Exists:
     return Exists(Decision.objects.taken_by(clock.today()).filter(measures=OuterRef("pk")))
 
 
+def any_about_plan_version() -> Exists:
+    """Whether a decision taken by today is about the plan version (``OuterRef("pk")``)."""
+    return Exists(Decision.objects.taken_by(clock.today()).filter(plan_versions=OuterRef("pk")))
+
+
 def about_measure(programme, measure) -> list[Decision]:
     """The decisions about ``measure`` taken by today, oldest first (the measure's page)."""
     decisions = Decision.objects.for_programme(programme).taken_by(clock.today())
@@ -196,3 +201,19 @@ def about_measure(programme, measure) -> list[Decision]:
 def taken_by_today():
     """The decisions taken by today, oldest first: a queryset to prefetch per post."""
     return Decision.objects.taken_by(clock.today()).in_order()
+
+
+def about_plan_versions(programme, versions) -> dict:
+    """{plan version id: the decisions about it taken by today, oldest first} for the
+    ``versions`` given (None left out): one query, none when no version has a decision (as
+    ``any_about_plan_version`` annotated on them says)."""
+    pks = [v.pk for v in versions if v is not None and getattr(v, "decided", True)]
+    found = {}
+    if not pks:
+        return found
+    through = Decision.plan_versions.through.objects.filter(
+        planversion_id__in=pks, decision__date__lte=clock.today()
+    ).select_related("decision")
+    for link in through.order_by("decision__date", "decision__number"):
+        found.setdefault(link.planversion_id, []).append(link.decision)
+    return found

@@ -92,7 +92,10 @@ def _versions(programme):
         return None, None
     numbers = [n for n in (forecast.current_version, forecast.original_version) if n]
     versions = {
-        v.number: v for v in PlanVersion.objects.filter(programme=programme, number__in=numbers)
+        v.number: v
+        for v in PlanVersion.objects.filter(programme=programme, number__in=numbers).annotate(
+            decided=decisions.any_about_plan_version()
+        )
     }
     return versions.get(forecast.current_version), versions.get(forecast.original_version)
 
@@ -144,6 +147,7 @@ def overview(request, slug):
         field.tree = [m for m in tree if m.field_of_action_id == field.pk]
     fields = [f for f in fields if f.tree]
     current, original = _versions(programme)
+    plan_decisions = decisions.about_plan_versions(programme, [current, original])
     forecast = getattr(programme, "forecast", None)
     counts = forecast.health_counts if forecast is not None else {}
     _set_starts(programme, tree)
@@ -184,6 +188,8 @@ def overview(request, slug):
             "measure_count": len(measures),
             "current_version": current,
             "original_version": original,
+            "current_decisions": plan_decisions.get(getattr(current, "pk", None), []),
+            "original_decisions": plan_decisions.get(getattr(original, "pk", None), []),
             "recent": recent,
             "lanes": lanes,
             "lanes_total": lanes_total,
