@@ -226,6 +226,8 @@ CHANGES = {
         "office_unit": "",
     },
 }
+
+
 def council():
     return str(Body.objects.get(code="RAT").pk)
 
