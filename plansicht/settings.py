@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "plansicht.funding",
     "plansicht.staffing",
     "plansicht.participation",
+    "plansicht.decisions",
     "plansicht.forecast",
     "plansicht.notify",
     # faces

@@ -413,4 +413,101 @@ def indicated_document(slug="testprogramm") -> dict:
     milestones = {m["code"]: m for m in doc["milestones"]}
     milestones["A"]["accepted_on"] = "2025-03-03"
     milestones["A"]["acceptance_ref"] = "ZB-2025/17"
+
+
+def decisions_document(slug="testprogramm") -> dict:
+    """The participation document with the city council and a committee, and three council
+    decisions with assignments of every kind; as of the test clock (01.06.2025):
+
+    - DS 0050/2022 (council, 01.05.2022, about plan version 2): A1 plan version 2, due
+      30.06.2022, approved 30.06.2022 — done in time;
+    - DS 0100/2024 (council, 14.03.2024, about the CDO post, grant G1 and measure M1): A1 the
+      CDO post filled by 31.12.2024 — overdue (it is in the establishment plan only); A2 the
+      post in the establishment plan by 30.06.2025 — done in time on 01.03.2025;
+    - DS 0200/2025 (committee, 20.01.2025, about M1 and M1.1 and plan version 2): A1 milestone
+      A finished by 01.02.2025 — done late on 10.02.2025; A2 plan version 3 (none yet) by
+      30.09.2025 — open; A3 recorded done on 15.05.2025, due 31.05.2025 — done in time; A4
+      milestone B finished by 01.05.2025 — overdue."""
+    doc = participation_document(slug)
+    doc["participation"]["bodies"] += [
+        {"code": "RAT", "name": "Rat der Stadt Teststadt", "kind": "council"},
+        {"code": "DA", "name": "Ausschuss für Digitales", "kind": "committee"},
+    ]
+    doc["decisions"] = [
+        {
+            "number": "DS 0100/2024",
+            "body": "RAT",
+            "date": "2024-03-14",
+            "title": "Einrichtung der Stelle Chief Digital Officer",
+            "result": "adopted",
+            "votes": {"yes": 30, "no": 4, "abstain": 2},
+            "links": {"positions": ["CDO"], "grants": ["G1"], "measures": ["M1"]},
+            "assignments": [
+                {
+                    "code": "A1",
+                    "title": "Die Stelle ist besetzt.",
+                    "due": "2024-12-31",
+                    "done_when": {"position": "CDO", "step": "filled"},
+                },
+                {
+                    "code": "A2",
+                    "title": "Die Stelle steht im Stellenplan.",
+                    "due": "2025-06-30",
+                    "done_when": {"position": "CDO", "step": "in_establishment_plan"},
+                },
+            ],
+        },
+        {
+            "number": "DS 0200/2025",
+            "body": "DA",
+            "date": "2025-01-20",
+            "title": "Datenplattform: Ausschreibung und Beschaffung",
+            "result": "adopted_with_changes",
+            "text": "Der Ausschuss beschließt die Ausschreibung **mit Änderungen**.",
+            "url": "https://ratsinfo.example.org/vo0200",
+            "links": {"measures": ["M1.1", "M1"], "plan_versions": [2]},
+            "assignments": [
+                {
+                    "code": "A1",
+                    "title": "Die Ausschreibung ist abgeschlossen.",
+                    "due": "2025-02-01",
+                    "done_when": {"milestone": "A"},
+                },
+                {
+                    "code": "A2",
+                    "title": "Ein Änderungsplan liegt vor.",
+                    "due": "2025-09-30",
+                    "done_when": {"plan_version": 3},
+                },
+                {
+                    "code": "A3",
+                    "title": "Der Ausschuss ist unterrichtet.",
+                    "due": "2025-05-31",
+                    "done_when": {"recorded": "2025-05-15"},
+                },
+                {
+                    "code": "A4",
+                    "title": "Die Beschaffung ist abgeschlossen.",
+                    "due": "2025-05-01",
+                    "done_when": {"milestone": "B"},
+                },
+            ],
+        },
+        {
+            "number": "DS 0050/2022",
+            "body": "RAT",
+            "date": "2022-05-01",
+            "title": "Änderungsplan 2022",
+            "result": "adopted",
+            "links": {"plan_versions": [2]},
+            "assignments": [
+                {
+                    "code": "A1",
+                    "title": "Der Änderungsplan ist beschlossen.",
+                    "due": "2022-06-30",
+                    "done_when": {"plan_version": 2},
+                },
+            ],
+        },
+    ]
     return doc

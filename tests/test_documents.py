@@ -9,12 +9,18 @@ import pytest
 from plansicht.documents.programme import DocumentInvalid, dump, dumps, parse
 from plansicht.plan.models import Programme
 
-from .factories import funded_document, indicated_document, load, staffed_document
+from .factories import (
+    decisions_document,
+    funded_document,
+    indicated_document,
+    load,
+    staffed_document,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("factory", [funded_document, staffed_document])
+@pytest.mark.parametrize("factory", [funded_document, staffed_document, decisions_document])
 def test_dump_parse_load_dump_gives_the_same_document(today, factory):
     load(factory())
     first = dumps(dump(Programme.objects.get(slug="testprogramm")))
@@ -22,7 +28,8 @@ def test_dump_parse_load_dump_gives_the_same_document(today, factory):
     second = dumps(dump(Programme.objects.get(slug="testprogramm")))
     assert second == first
     assert '"grants"' in first and '"expenditures"' in first
-    assert ('"positions"' in first) == (factory is staffed_document)
+    assert ('"positions"' in first) == (factory is not funded_document)
+    assert ('"decisions"' in first) == (factory is decisions_document)
 
 
 def test_indicators_and_acceptances_dump_load_dump_identically(today):

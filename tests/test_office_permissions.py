@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from plansicht.decisions.models import Assignment, Decision
 from plansicht.funding.models import (
     BudgetLine,
     CostLine,
@@ -26,11 +27,11 @@ from plansicht.funding.models import (
 from plansicht.history.models import Event
 from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
-from plansicht.participation.models import Extension, Submission
+from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
 from plansicht.staffing.models import HiringStep, Position
 
-from .factories import hiring_settings_form, participation_document
+from .factories import decisions_document, hiring_settings_form
 
 SLUG = "testprogramm"
 PERSONAS = [
@@ -116,6 +117,14 @@ ACCESS = {
     # The funder's acceptance: the finance role; its letter may be read by every office role.
     "milestone_acceptance": (MONEY, MONEY),
     "acceptance_document": (OFFICE, None),
+    # council decisions: every office role reads them, editors of the plan change them
+    "decisions": (OFFICE, None),
+    "decision_new": (PLAN, PLAN),
+    "decision": (OFFICE, PLAN),
+    "decision_remove": (PLAN, PLAN),
+    "assignment_new": (PLAN, PLAN),
+    "assignment": (PLAN, PLAN),
+    "assignment_remove": (PLAN, PLAN),
 }
 # The login and logout pages are the way in and out, outside the matrix (tested below).
 WAY_IN_AND_OUT = {"login", "logout"}
@@ -149,6 +158,11 @@ ROWS = {
     "proof_remove": ProofSubmission,
     "indicator": Indicator,
     "indicator_value": IndicatorValue,
+    "decision": Decision,  # the first: DS 0100/2024
+    "decision_remove": Decision,
+    "assignment_new": Decision,
+    "assignment": Assignment,  # the first: A1 of DS 0100/2024
+    "assignment_remove": Assignment,
 }
 
 
@@ -283,6 +297,49 @@ CHANGES = {
         "office_unit": "",
     },
 }
+
+
+def council():
+    return str(Body.objects.get(code="RAT").pk)
+
+
+CHANGES.update(
+    {
+        "decision_new": lambda: {
+            "number": "DS 0400/2025",
+            "body": council(),
+            "date": "2025-05-30",
+            "title": "Beteiligungsplattform",
+            "result": "adopted",
+        },
+        "decision": lambda: {
+            "number": "DS 0100/2024",
+            "body": council(),
+            "date": "2024-03-14",
+            "title": "Einrichtung der Stelle CDO",
+            "result": "adopted",
+            "votes_yes": "30",
+            "votes_no": "4",
+            "votes_abstain": "2",
+        },
+        "decision_remove": lambda: {"reason": "doppelt erfasst"},
+        "assignment_new": lambda: {
+            "code": "A9",
+            "title": "Bericht an den Rat",
+            "due": "2025-12-31",
+            "kind": "recorded",
+        },
+        "assignment": lambda: {
+            "code": "A1",
+            "title": "Die Stelle ist besetzt.",
+            "due": "2025-03-31",
+            "kind": "position_step",
+            "position": str(Position.objects.get(code="CDO").pk),
+            "step": "filled",
+        },
+        "assignment_remove": lambda: {"reason": "Fehleingabe"},
+    }
+)
 STORED = [
     Programme,
     Milestone,
@@ -303,14 +360,17 @@ STORED = [
     Extension,
     Indicator,
     IndicatorValue,
+    Decision,
+    Assignment,
     Event,
 ]
 
 
 @pytest.fixture
 def persona_document():
-    """The staffed document with questions and statements (``participation_document``)."""
-    return participation_document()
+    """The staffed document with questions and statements and council decisions
+    (``decisions_document``)."""
+    return decisions_document()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from plansicht.accounts.fields import internal_fields
+from plansicht.decisions.models import Decision
 from plansicht.history.registry import KINDS
 from plansicht.indicators.models import Indicator
 from plansicht.participation.models import Comment, ContentReport, Follow, Submission
@@ -153,6 +154,45 @@ def leaky(today, settings, tmp_path):
             "received": "2025-05-20",
             "text": f"{MARK} hidden statement",
             "hidden": {"reason": "Persönliche Daten"},
+        },
+    ]
+    # Council decisions: public, but what they link to is shown only where it is public —
+    # a draft measure at any depth, a draft milestone's condition; a decision dated after
+    # today is not shown yet.
+    doc["participation"]["bodies"].append({"code": "RAT", "name": "Rat", "kind": "council"})
+    doc["decisions"] = [
+        {
+            "number": "DS 1/2025",
+            "body": "RAT",
+            "date": "2025-03-01",
+            "title": "Datenplattform",
+            "result": "adopted",
+            "links": {
+                "measures": ["M1", f"{MARK}-M1.2", f"{MARK}-M1.2.1", f"{MARK}-M9.1", "M9"],
+                "positions": ["CDO"],
+            },
+            "assignments": [
+                {
+                    "code": "A1",
+                    "title": "Erledigt",
+                    "due": "2025-12-31",
+                    "done_when": {"milestone": f"{MARK}-b"},
+                },
+                {
+                    "code": "A2",
+                    "title": "Stelle besetzt",
+                    "due": "2025-04-30",
+                    "done_when": {"position": "CDO", "step": "filled"},
+                },
+            ],
+        },
+        {
+            "number": f"{MARK} 2/2025",
+            "body": "RAT",
+            "date": "2025-06-30",
+            "title": f"{MARK} not yet decided",
+            "result": "adopted",
+            "links": {"measures": ["M1"], "positions": ["CDO"]},
         },
     ]
     programme = load(doc)
@@ -304,6 +344,18 @@ QUESTION_FILTERS = (
 )
 
 
+DECISION_FILTERS = ("", "?body=RAT", "?year=2025", "?body=RAT&year=2025")
+
+
+def shown_decisions(programme):
+    """The decisions taken by today (those after it have no page yet)."""
+    return list(
+        Decision.objects.filter(programme=programme, date__lte=date.today())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 # Portal URL name → (its arguments, the query strings to add) for every sample of the page.
 SAMPLES = {
     "index": lambda p: [({}, "")],
@@ -329,6 +381,8 @@ SAMPLES = {
     "report": lambda p: [
         ({"slug": p.slug, "kind": kind, "ref": ref}, "") for kind, ref in reportable(p)
     ],
+    "decisions": lambda p: [({"slug": p.slug}, q) for q in DECISION_FILTERS],
+    "decision": lambda p: [({"slug": p.slug, "pk": pk}, "") for pk in shown_decisions(p)],
     # The follow button is sent (POST) from the pages above; opened, it explains following.
     "follow": lambda p: [({"slug": p.slug}, q) for q in FOLLOW_QUERIES],
 }

@@ -24,7 +24,7 @@ from plansicht.plan.models import (
 )
 
 from . import PROGRAMME_FORMAT as FORMAT
-from . import funding, indicators, participation, staffing
+from . import decisions, funding, indicators, participation, staffing
 from .check import Checker, as_bool, as_code, as_date, as_int, as_text, join, objects
 from .schema import SCHEMA, known_keys, shape_problems
 
@@ -132,6 +132,9 @@ def parse(data) -> tuple[dict, list[tuple[str, str]]]:
     positions = {p.get("code") for p in out["positions"]}
     indexes = {"measure": measures, "milestone": milestones, "position": positions}
     out["participation"] = participation.parse(c, data, out["programme"], indexes)
+    indexes["grant"] = grant_codes
+    indexes["plan_version"] = {v["number"] for v in out["plan_versions"]}
+    out["decisions"] = decisions.parse(c, data, out["participation"]["bodies"], indexes)
     if c.problems:
         raise DocumentInvalid(c.problems)
     return out, c.warnings
@@ -441,6 +444,7 @@ def dump(programme: Programme) -> dict:
     doc.update(funding.dump(programme, _put, _iso))
     _put(doc, "positions", positions)
     _put(doc, "participation", participation.dump(programme, _put, _iso))
+    _put(doc, "decisions", decisions.dump(programme, _put, _iso))
     return doc
 
 

@@ -157,6 +157,11 @@ def _choice(schema):
     return lambda v: isinstance(v, str) and v in values
 
 
+def _null(schema):
+    _only(schema, {"type"})
+    return lambda v: v is None
+
+
 def _any_of(schema):
     _only(schema, {"anyOf"})
     options = [quick(sub) for sub in schema["anyOf"]]
@@ -170,6 +175,7 @@ _BY_TYPE = {
     "integer": _number,
     "number": _number,
     "boolean": _boolean,
+    "null": _null,
 }
 _QUICK: dict = {}
 
@@ -208,7 +214,8 @@ def _kind(schema: dict) -> str | None:
     """Which definition a (sub)schema is, for its messages: date, code, amount, …"""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[1]
-    for name in ("date", "code", "amount", "rate", "fte", "title", "indicator_value"):
+    names = ("date", "date_or_null", "code", "amount", "rate", "fte", "title", "indicator_value")
+    for name in names:
         if schema == DEFS[name]:
             return name
     return None
@@ -302,6 +309,7 @@ ENUMS = {
     "category": "is not a category; use one of {}",
     "cover": "is not a stand-in kind; use one of {}",
     "step": "is not a hiring step; use one of {}",
+    "result": "is not a result; use one of {}",
 }
 
 
@@ -345,6 +353,9 @@ def _messages(error, prefix):  # noqa: C901 - one case per keyword the schema us
     if kind == "indicator_value":
         yield where, value_message(value)
         return
+    if word == "anyOf" and kind == "date_or_null":
+        yield where, date_message(value) + ", or null while there is none"
+        return
     if word == "anyOf":
         yield where, amount_message(value, kind)
         return
@@ -372,6 +383,8 @@ def _messages(error, prefix):  # noqa: C901 - one case per keyword the schema us
             f"{value!r} cannot be used in a web address; use small letters, digits and single "
             "hyphens, e.g. musterstadt-2025",
         )
+    elif word == "pattern" and key == "url":
+        yield where, f"{shown} is not a web address; write it like https://example.org/page"
     elif word == "pattern" and error.validator_value == "\\S":
         yield where, "is empty; fill it in"
     elif word == "minimum":

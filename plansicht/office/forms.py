@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.accounts.models import Unit
+from plansicht.decisions.models import DECIDING_KINDS, URL_LENGTH, Assignment, Decision
 from plansicht.engine import calendar
 from plansicht.engine import indicators as indicator_rules
 from plansicht.funding import amounts
@@ -18,7 +19,7 @@ from plansicht.funding import models as funding
 from plansicht.funding.models import CostLine, Grant
 from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.participation.models import PERIOD_KINDS, Body, Submission
-from plansicht.plan.models import Dependency, Milestone, Programme
+from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
 from plansicht.services.common import range_message
 from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, Position
 
@@ -926,3 +927,111 @@ class AcceptanceForm(ServiceForm):
             "accepted_on": _("On or after the actual finish. Leave empty to clear the acceptance."),
             "acceptance_ref": _("The reference the funder gave, e.g. the number of its letter."),
         }
+
+
+# -- council decisions ------------------------------------------------------------------------
+
+
+class DecisionForm(ServiceForm):
+    """A council decision; the bodies are the organisation's council and committees, the
+    links the programme's plan versions, posts, measures and grants."""
+
+    url = forms.CharField(
+        label=_("Link to the decision"),
+        required=False,
+        max_length=URL_LENGTH,
+        help_text=_("Its page in the council information system, e.g. https://…"),
+    )
+    reason = reason_field()
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Decision
+        fields = [
+            "number",
+            "body",
+            "date",
+            "title",
+            "result",
+            "text",
+            "url",
+            "votes_yes",
+            "votes_no",
+            "votes_abstain",
+            "plan_versions",
+            "positions",
+            "measures",
+            "grants",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "plan_versions": forms.CheckboxSelectMultiple,
+            "positions": forms.CheckboxSelectMultiple,
+            "measures": forms.CheckboxSelectMultiple,
+            "grants": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "votes_yes": _("Enter all three counts of the vote, or leave all three empty."),
+        }
+
+    LINKS = ("plan_versions", "positions", "measures", "grants")
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(
+            organisation=programme.organisation_id, kind__in=DECIDING_KINDS
+        ).order_by("name")
+        self.fields["body"].help_text = _(
+            "The council or the committee. Bodies of other kinds take no council decisions; "
+            "an administrator adds a council or committee as a body of the organisation."
+        )
+        self.fields["plan_versions"].queryset = PlanVersion.objects.filter(
+            programme=programme
+        ).order_by("number")
+        self.fields["positions"].queryset = Position.objects.filter(programme=programme).order_by(
+            "code"
+        )
+        self.fields["measures"].queryset = Measure.objects.filter(programme=programme).order_by(
+            "code"
+        )
+        self.fields["grants"].queryset = Grant.objects.filter(programme=programme).order_by("code")
+
+
+class AssignmentForm(ServiceForm):
+    """An assignment of a decision; of the fields that say when it is done, only those of
+    the chosen kind count (the others are emptied when it is saved)."""
+
+    reason = reason_field()
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Assignment
+        fields = [
+            "code",
+            "title",
+            "due",
+            "kind",
+            "milestone",
+            "position",
+            "step",
+            "plan_version_number",
+            "recorded_on",
+        ]
+        help_texts = {
+            "kind": _(
+                "Then fill in the field that goes with it: the milestone; the post and the "
+                "hiring step; the plan version number; or, once it is done, the date."
+            ),
+            "milestone": _("Done on its actual finish."),
+            "step": _("Done on the first day the post entered this step or a later one."),
+            "recorded_on": _("Only for “the office records it as done”: empty while not done."),
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = (
+            Milestone.objects.filter(programme=programme).select_related("measure")
+        ).order_by("code")
+        self.fields["position"].queryset = Position.objects.filter(programme=programme).order_by(
+            "code"
+        )

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from plansicht.decisions.models import Decision
 from plansicht.forecast.run import today
 from plansicht.history.models import Event
 from plansicht.plan.models import Dependency, Milestone, PlanVersion
@@ -247,7 +249,11 @@ def plan_versions(request, slug):
             except ServiceError as e:
                 show_error(form, e)
         status = 400
-    versions = PlanVersion.objects.filter(programme=programme).order_by("-number")
+    versions = (
+        PlanVersion.objects.filter(programme=programme)
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.in_order()))
+        .order_by("-number")
+    )
     return render(
         request,
         "office/plan_versions.html",

@@ -6,6 +6,7 @@ from . import (
     acceptance,
     conditions,
     dashboard,
+    decisions,
     entrance,
     finance,
     indicators,
@@ -74,6 +75,23 @@ urlpatterns = [
         "<slug:slug>/participation-settings/",
         participation.settings,
         name="participation_settings",
+    ),
+    path("<slug:slug>/decisions/", decisions.decision_list, name="decisions"),
+    path("<slug:slug>/decisions/new/", decisions.decision_new, name="decision_new"),
+    path("<slug:slug>/decisions/<int:pk>/", decisions.decision, name="decision"),
+    path(
+        "<slug:slug>/decisions/<int:pk>/remove/", decisions.decision_remove, name="decision_remove"
+    ),
+    path(
+        "<slug:slug>/decisions/<int:pk>/assignments/new/",
+        decisions.assignment_new,
+        name="assignment_new",
+    ),
+    path("<slug:slug>/assignments/<int:pk>/", decisions.assignment, name="assignment"),
+    path(
+        "<slug:slug>/assignments/<int:pk>/remove/",
+        decisions.assignment_remove,
+        name="assignment_remove",
     ),
 ]
 

@@ -192,3 +192,18 @@ class ReportForm(_Trapped):
         from plansicht.participation.models import REASON_LENGTH
 
         return self._checked_text("reason", REASON_LENGTH)
+
+
+# -- council decisions --------------------------------------------------------------------------
+
+
+class DecisionFilter(forms.Form):
+    """The register of council decisions by body and year."""
+
+    body = forms.ChoiceField(label=_("Decided by"), required=False)
+    year = forms.ChoiceField(label=_("Year"), required=False)
+
+    def __init__(self, *args, bodies=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [("", _("Every body"))] + [(b.code, b.name) for b in bodies]
+        self.fields["year"].choices = [("", _("Every year"))] + [(str(y), str(y)) for y in years]

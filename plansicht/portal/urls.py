@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, my_account, participation, views
+from . import decisions, feeds, my_account, participation, views
 
 app_name = "portal"
 urlpatterns = [
@@ -27,6 +27,8 @@ urlpatterns = [
     path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
     path("p/<slug:slug>/melden/<str:kind>/<path:ref>/", participation.report, name="report"),
     path("p/<slug:slug>/folgen/", participation.follow, name="follow"),
+    path("p/<slug:slug>/beschluesse/", decisions.register, name="decisions"),
+    path("p/<slug:slug>/beschluesse/<int:pk>/", decisions.decision, name="decision"),
     path("p/<slug:slug>/feed/", feeds.ProgrammeFeed(), name="feed"),
     path("p/<slug:slug>/feed/<path:code>/", feeds.MeasureFeed(), name="measure_feed"),
     # A participant's own pages (beside allauth's under konto/, see plansicht/urls.py).

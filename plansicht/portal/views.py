@@ -31,7 +31,7 @@ from plansicht.plan.models import (
     Programme,
 )
 
-from . import indicators, participation, timeline
+from . import decisions, indicators, participation, timeline
 from .forms import HistoryFilter
 
 HEALTHS = ("red", "amber", "green")
@@ -92,7 +92,10 @@ def _versions(programme):
         return None, None
     numbers = [n for n in (forecast.current_version, forecast.original_version) if n]
     versions = {
-        v.number: v for v in PlanVersion.objects.filter(programme=programme, number__in=numbers)
+        v.number: v
+        for v in PlanVersion.objects.filter(programme=programme, number__in=numbers).annotate(
+            decided=decisions.any_about_plan_version()
+        )
     }
     return versions.get(forecast.current_version), versions.get(forecast.original_version)
 
@@ -144,6 +147,7 @@ def overview(request, slug):
         field.tree = [m for m in tree if m.field_of_action_id == field.pk]
     fields = [f for f in fields if f.tree]
     current, original = _versions(programme)
+    plan_decisions = decisions.about_plan_versions(programme, [current, original])
     forecast = getattr(programme, "forecast", None)
     counts = forecast.health_counts if forecast is not None else {}
     _set_starts(programme, tree)
@@ -184,6 +188,8 @@ def overview(request, slug):
             "measure_count": len(measures),
             "current_version": current,
             "original_version": original,
+            "current_decisions": plan_decisions.get(getattr(current, "pk", None), []),
+            "original_decisions": plan_decisions.get(getattr(original, "pk", None), []),
             "recent": recent,
             "lanes": lanes,
             "lanes_total": lanes_total,
@@ -259,6 +265,7 @@ def measure_detail(request, slug, code):
             Measure.objects.filter(programme=programme)
             .public()
             .select_related("forecast", "lead_unit", "field_of_action")
+            .annotate(decided=decisions.any_about_measure())
         )
     )
     measure = next((m for m in public if m.code == code), None)
@@ -312,6 +319,7 @@ def measure_detail(request, slug, code):
             "history": history,
             "timeline": chart,
             "posts": posts,
+            "decisions": decisions.about_measure(programme, measure) if measure.decided else [],
             "red_child": _red_child(measure, milestones, children),
             "nav": "measures",
             **indicators.for_measure(measure, public),
@@ -693,7 +701,8 @@ def positions(request, slug):
         Position.objects.filter(programme=programme)
         .select_related("forecast", "grant", "unit")
         .prefetch_related(
-            Prefetch("required_by", queryset=public_milestones.order_by("code"), to_attr="waiting")
+            Prefetch("required_by", queryset=public_milestones.order_by("code"), to_attr="waiting"),
+            Prefetch("decisions", queryset=decisions.taken_by_today(), to_attr="decided"),
         )
         .order_by("code")
     )

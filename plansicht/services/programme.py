@@ -1,5 +1,6 @@
 """Loading a whole programme document: the plan with its indicators, the funding, the
-positions and the participation, in one transaction with one history event."""
+positions, the participation and the council decisions, in one transaction with one history
+event."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from plansicht.staffing.models import ALERT_FIELDS
 
 from . import Actor, ServiceError
 from .common import beyond_calendar_message
+from .decisions import detach_decisions, replace_decisions_state
 from .funding import replace_funding_state
 from .indicators import replace_indicator_state
 from .participation import detach_participation, replace_participation_state
@@ -67,11 +69,13 @@ def load_programme(
             )
         programme.save()
         detach_participation(programme, document)
+        detach_decisions(programme, document)
         counts = replace_plan_state(programme, organisation, document)
         replace_indicator_state(programme, document)
         replace_funding_state(programme, document)
         replace_staffing_state(programme, organisation, document)
         replace_participation_state(programme, organisation, document)
+        replace_decisions_state(programme, organisation, document)
         try:
             run.refresh(programme)
         except run.BeyondCalendar:

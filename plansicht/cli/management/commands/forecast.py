@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, no_translations
 from django.utils.formats import date_format
 
+from plansicht.decisions import reads as decisions
 from plansicht.engine.schedule import CycleError
 from plansicht.forecast import conditions, run
 from plansicht.forecast.money import money_text
@@ -144,6 +145,7 @@ class Command(BaseCommand):
         utf8_output(self)
         if json:
             data = as_json(programme, result, {pk: on for pk, _code, on in assumptions})
+            data["decisions"] = decisions.statuses(programme, result.forecast.as_of)
             data["assumptions"] = [
                 {"code": code, "filled_on": on.isoformat()} for _pk, code, on in assumptions
             ]
