@@ -336,7 +336,7 @@ class Drawdown(models.Model):
 CONDITION_FLAGS = {
     conditions.OK: _("within the rules"),
     conditions.NOT_OFFSET: _("over plan, not offset by savings elsewhere"),
-    conditions.NEEDS_CONSENT: _("more than 20 % over: the funder must consent"),
+    conditions.NEEDS_CONSENT: _("over plan by more than 20 %: the funder must consent"),
 }
 PROOF_STATUSES = {
     conditions.OPEN: _("due"),
