@@ -413,6 +413,7 @@ def indicated_document(slug="testprogramm") -> dict:
     milestones = {m["code"]: m for m in doc["milestones"]}
     milestones["A"]["accepted_on"] = "2025-03-03"
     milestones["A"]["acceptance_ref"] = "ZB-2025/17"
+    return doc
 
 
 def decisions_document(slug="testprogramm") -> dict:

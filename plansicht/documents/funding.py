@@ -136,7 +136,8 @@ def _reports_submitted(c, item, path, g) -> list:
             if year is None:
                 c.problem(f"{p}.year", "an interim proof needs the year it covers")
                 continue
-            if first and last and not first.year <= year < last.year:
+            # (a period that ends before it starts is reported at eligible_until)
+            if first and last and first <= last and not first.year <= year < last.year:
                 c.problem(
                     f"{p}.year",
                     f"no interim proof is due for {year}: the grant's interim years are "
