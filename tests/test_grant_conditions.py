@@ -24,6 +24,12 @@ from .factories import SYSTEM, funded_document, load
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def persona_document():
+    """The personas work on the funded document: 2520,00 € of grant at risk on 01.06.2025."""
+    return funded_document()
+
+
 def forecast_json(as_of):
     out = StringIO()
     call_command("forecast", "testprogramm", "--json", "--as-of", as_of, stdout=out)
@@ -380,3 +386,42 @@ def test_spending_outside_the_grant_period_uses_no_drawn_money(today):
         "unused": "320.00",
         "interest": "4.51",
     }
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+def test_the_office_is_asked_to_notify_and_records_it(client, personas):
+    from django.urls import reverse
+
+    client.force_login(personas.finance)
+    overview = client.get(reverse("office:finance", args=["testprogramm"])).content.decode()
+    assert "Fördermittelgeber der Förderung G1 informieren" in overview
+    page = client.get(reverse("office:conditions", args=["testprogramm"])).content.decode()
+    assert "Die Prognose gefährdet 2.520,00 € an Fördermitteln." in page
+    notify = reverse("office:conditions_notify", args=["testprogramm", "G1"])
+    assert notify in page
+    response = client.post(notify, {"on": "30.05.2025", "reference": "Schreiben 12/2025"})
+    assert response.status_code == 302
+    page = client.get(reverse("office:conditions", args=["testprogramm"])).content.decode()
+    assert "Fördermittelgeber informieren" not in page
+    assert (
+        "Der Fördermittelgeber wurde am 30.05.2025 informiert (Aktenzeichen Schreiben 12/2025)"
+        in page
+    )
+    # A reader sees the conditions, without the form.
+    client.force_login(personas.viewer)
+    page = client.get(reverse("office:conditions", args=["testprogramm"])).content.decode()
+    assert notify not in page
+
+
+def test_the_public_money_page_shows_each_grants_conditions(client, today):
+    from django.urls import reverse
+
+    load(conditions_document())
+    page = client.get(reverse("portal:finance", args=["testprogramm"])).content.decode()
+    # As of the test clock, 01.06.2025: drawdown 2 (10.05.) still within its window.
+    assert "Zinsrisiko: keines." in page
+    assert "Zwischennachweis 2023" in page and "überfällig" in page
+    assert "verspätet eingereicht" in page  # the interim proof of 2022
+    assert "Finanzierungsplan nach Kostenart" in page
