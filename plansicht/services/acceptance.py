@@ -19,7 +19,7 @@ from plansicht.plan.history import DOCUMENT_REPLACED as REPLACED
 from plansicht.plan.models import Milestone
 
 from . import Actor, ServiceError
-from .common import check_date_range, check_pdf, commit
+from .common import check_date, check_pdf, commit
 from .permissions import can_record_acceptance, check
 
 REF_LENGTH = Milestone._meta.get_field("acceptance_ref").max_length
@@ -117,9 +117,7 @@ def record_acceptance(
 
 
 def _check_accepted_on(milestone, accepted_on):
-    if not isinstance(accepted_on, date):
-        raise ServiceError(_("Enter a date."), field="accepted_on")
-    check_date_range(accepted_on, "accepted_on")
+    check_date(accepted_on, "accepted_on")
     finish = milestone.actual_finish
     if finish is None:
         raise ServiceError(

@@ -27,7 +27,7 @@ from plansicht.plan.models import (
 )
 
 from . import UNSET, Actor, ServiceError
-from .common import check_date_range, commit, set_fields
+from .common import check_date, commit, set_fields
 from .permissions import can_edit_milestone, can_edit_plan, check
 
 
@@ -38,14 +38,6 @@ def _may_edit(actor: Actor, milestone: Milestone):
 
 def _may_edit_plan(actor: Actor, programme: Programme):
     check(actor, lambda user: can_edit_plan(user, programme))
-
-
-def _check_date(value, field, *, allow_none=True):
-    if value is None and allow_none:
-        return
-    if not isinstance(value, date):
-        raise ServiceError(_("Enter a date."), field=field)
-    check_date_range(value, field)
 
 
 def _milestone_event(milestone, changes, **extra):
@@ -74,7 +66,7 @@ def reschedule(
     _may_edit(actor, milestone)
     new = {}
     if planned_start is not UNSET:
-        _check_date(planned_start, "planned_start", allow_none=False)
+        check_date(planned_start, "planned_start")
         new["planned_start"] = planned_start
     if duration_days is not UNSET:
         if (
@@ -87,7 +79,7 @@ def reschedule(
             )
         new["duration_days"] = duration_days
     if expected_finish is not UNSET:
-        _check_date(expected_finish, "expected_finish")
+        check_date(expected_finish, "expected_finish", required=False)
         new["expected_finish"] = expected_finish
     changes = {k: [getattr(milestone, k), v] for k, v in new.items() if getattr(milestone, k) != v}
     if not changes:
@@ -138,7 +130,7 @@ def record_actual(
     start = milestone.actual_start if actual_start is UNSET else actual_start
     finish = milestone.actual_finish if actual_finish is UNSET else actual_finish
     for field, value in (("actual_start", start), ("actual_finish", finish)):
-        _check_date(value, field)
+        check_date(value, field, required=False)
         if value is not None and value > today:
             raise ServiceError(
                 _(
@@ -346,7 +338,7 @@ def freeze_plan_version(
             ),
             field="decision_ref",
         )
-    _check_date(approved_on, "approved_on", allow_none=False)
+    check_date(approved_on, "approved_on")
     number = (
         PlanVersion.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
     ) + 1
