@@ -52,6 +52,38 @@ def _milestone_event(milestone, changes, **extra):
     }
 
 
+def commit_milestone(
+    milestone: Milestone,
+    changes: dict,
+    *,
+    actor: Actor,
+    reason: str,
+    action: str,
+    expected_version: int | None,
+    apply=None,
+    undo=None,
+    **options,
+) -> Event:
+    """A change of ``milestone``'s own fields (``changes``: {field: [old, new]}) through
+    ``common.commit``, as one event about the milestone, public when it is. ``apply`` and
+    ``undo`` default to setting the changed fields; ``options`` are more of ``commit``'s
+    (``planned_later``, ``forecast``)."""
+    if apply is None:
+        apply, undo = set_fields(milestone, changes)
+    return commit(
+        milestone.programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=apply,
+        event=_milestone_event(milestone, changes),
+        undo=undo,
+        versioned=milestone,
+        expected_version=expected_version,
+        **options,
+    )
+
+
 def reschedule(
     milestone: Milestone,
     *,
@@ -92,19 +124,14 @@ def reschedule(
         new.get("duration_days", milestone.duration_days),
         new.get("expected_finish", milestone.expected_finish),
     )
-
-    apply, undo = set_fields(milestone, changes)
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action="milestone.rescheduled",
-        apply=apply,
-        event=_milestone_event(milestone, changes),
-        planned_later=new_target > old_target,
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
+        planned_later=new_target > old_target,
     )
 
 
@@ -167,8 +194,6 @@ def record_actual(
     changes = {k: [getattr(milestone, k), v] for k, v in new.items() if getattr(milestone, k) != v}
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-
-    apply, undo = set_fields(milestone, changes)
     action = (
         "milestone.finished"
         if "actual_finish" in changes and finish
@@ -178,15 +203,12 @@ def record_actual(
             else "milestone.actuals_corrected"
         )
     )
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action=action,
-        apply=apply,
-        event=_milestone_event(milestone, changes),
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
     )
 
@@ -205,17 +227,12 @@ def set_progress(
     if progress == milestone.progress:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
     changes = {"progress": [milestone.progress, progress]}
-
-    apply, undo = set_fields(milestone, changes)
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action="milestone.progress",
-        apply=apply,
-        event=_milestone_event(milestone, changes),
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
     )
 
