@@ -16,9 +16,11 @@ from plansicht import clock
 from plansicht.engine import indicators as rules
 from plansicht.history.models import Event
 from plansicht.indicators.models import (
+    INDICATOR_FIELDS,
     NOTE_LENGTH,
     TITLE_LENGTH,
     UNIT_LENGTH,
+    VALUE_FIELDS,
     Indicator,
     IndicatorValue,
 )
@@ -27,17 +29,6 @@ from plansicht.plan.models import CODE_LENGTH, Measure
 from . import Actor, ReasonRequired, ServiceError
 from .common import check_date, check_line, commit, create_or_update
 from .permissions import can_edit_measure, check
-
-INDICATOR_FIELDS = (
-    "code",
-    "title",
-    "unit",
-    "baseline_value",
-    "baseline_on",
-    "target_value",
-    "target_on",
-)
-VALUE_FIELDS = ("on", "value", "note")
 
 
 def _may_edit(actor: Actor, measure: Measure):
