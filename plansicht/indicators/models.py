@@ -16,6 +16,18 @@ from plansicht.plan.models import CODE_LENGTH, Measure, hidden_measure_ids
 TITLE_LENGTH = 300
 UNIT_LENGTH = 50
 NOTE_LENGTH = 300
+# An indicator's and a value's own fields, in the office form's order: what the programme
+# document carries, a load stores, the office edits and ``services.indicators`` may change.
+INDICATOR_FIELDS = (
+    "code",
+    "title",
+    "unit",
+    "baseline_value",
+    "baseline_on",
+    "target_value",
+    "target_on",
+)
+VALUE_FIELDS = ("on", "value", "note")
 
 
 def check_value(text):

@@ -1,16 +1,17 @@
 """What every office page shares: who may open it, who acts, what every page's context holds,
-and how a service's refusal reaches the form.
+how a posted form reaches its service, and how a service's refusal reaches the form.
 
 Every view checks the user's role with the same rules the services enforce
 (``plansicht.services.permissions``): anonymous users go to the login page
 (``login_required``), a user without the right role gets 403.
 """
 
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from plansicht.plan.models import Milestone, Programme
-from plansicht.services import Actor, ChangedMeanwhile
+from plansicht.services import Actor, ChangedMeanwhile, ServiceError
 from plansicht.services.permissions import can_edit_plan, can_view_office, role_for
 
 from .conflicts import show_changed_meanwhile
@@ -85,3 +86,24 @@ def show_error(form, error, *, stored=None, fields=None) -> None:
         if name.startswith(service_name):
             name = form_name + name[len(service_name) :]
     form.add_error(name if name in form.fields else None, error.message)
+
+
+def submit(request, form, call, done=None, **show):
+    """Hand the bound ``form`` to its service: if it is valid, ``call(**data)`` with its
+    cleaned data (the hidden ``version`` as ``expected_version``). What the service returned
+    (True where it returns nothing), with ``done`` shown as the success message; None if the
+    form is invalid or the service refused, the refusal put on the form (``show_error``,
+    with ``show``)."""
+    if not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    if "version" in data:
+        data["expected_version"] = data.pop("version")
+    try:
+        result = call(**data)
+    except ServiceError as e:
+        show_error(form, e, **show)
+        return None
+    if done is not None:
+        messages.success(request, done)
+    return True if result is None else result

@@ -5,7 +5,6 @@ conditions and for recording that the funder was told. The figures come from the
 forecast (``forecast.conditions``); every change goes through ``services.funding``.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +13,10 @@ from django.utils.translation import gettext as _
 from plansicht.forecast import conditions as stored_conditions
 from plansicht.forecast import run
 from plansicht.funding.models import CostLine, Grant
-from plansicht.services import ServiceError
 from plansicht.services import funding as funding_service
 from plansicht.services.permissions import can_edit_money
 
-from .common import actor, get_programme_for_user, initial_from, page_context, show_error
+from .common import actor, get_programme_for_user, initial_from, page_context, submit
 from .forms import GrantConditionsForm, NotificationForm
 
 
@@ -56,34 +54,20 @@ def _grant(programme, code) -> Grant:
     )
 
 
-@login_required
-def edit(request, slug, code):
-    """The grant notice's conditions: drawdown window, when the proofs are due."""
+def _grant_form(request, slug, code, form_class, *, initial, save, done, title, intro):
+    """A form about one grant, saved through ``save(grant, actor=…, **data)`` (a service);
+    back to the conditions once saved."""
     programme = get_programme_for_user(request, slug, may=can_edit_money)
     grant = _grant(programme, code)
-    form = GrantConditionsForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial_from(grant, GrantConditionsForm),
-    )
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial(grant))
     back = reverse("office:conditions", args=[programme.slug])
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["expected_version"] = data.pop("version")
-            try:
-                funding_service.save_grant_conditions(
-                    grant, actor=actor(request, programme), **data
-                )
-            except ServiceError as e:
-                show_error(form, e)
-            else:
-                messages.success(
-                    request,
-                    _("The conditions of grant %(code)s were saved and the forecast updated.")
-                    % {"code": grant.code},
-                )
-                return redirect(back)
+        by = actor(request, programme)
+        if submit(
+            request, form, lambda **data: save(grant, actor=by, **data), done % {"code": grant.code}
+        ):
+            return redirect(back)
         status = 400
     return render(
         request,
@@ -92,62 +76,52 @@ def edit(request, slug, code):
             request,
             programme,
             form=form,
-            title=_("Conditions of grant %(code)s") % {"code": grant.code},
-            intro=_(
-                "Leave the fields empty for the usual rules: drawn money used within 2 months, "
-                "interim proofs due 30 April, the proof of use six months after the period."
-            ),
+            title=title % {"code": grant.code},
+            intro=intro,
             back=back,
             back_label=_("Back to the conditions without saving"),
         ),
         status=status,
+    )
+
+
+@login_required
+def edit(request, slug, code):
+    """The grant notice's conditions: drawdown window, when the proofs are due."""
+    return _grant_form(
+        request,
+        slug,
+        code,
+        GrantConditionsForm,
+        initial=lambda grant: initial_from(grant, GrantConditionsForm),
+        save=funding_service.save_grant_conditions,
+        done=_("The conditions of grant %(code)s were saved and the forecast updated."),
+        title=_("Conditions of grant %(code)s"),
+        intro=_(
+            "Leave the fields empty for the usual rules: drawn money used within 2 months, "
+            "interim proofs due 30 April, the proof of use six months after the period."
+        ),
     )
 
 
 @login_required
 def notify(request, slug, code):
     """Record that the funder was told: the figures of now are kept with it."""
-    programme = get_programme_for_user(request, slug, may=can_edit_money)
-    grant = _grant(programme, code)
-    form = NotificationForm(
-        request.POST if request.method == "POST" else None, initial={"on": run.today()}
-    )
-    back = reverse("office:conditions", args=[programme.slug])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                funding_service.record_notification(
-                    grant, actor=actor(request, programme), **form.cleaned_data
-                )
-            except ServiceError as e:
-                show_error(form, e)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Recorded: the funder of grant %(code)s was told. You will be asked "
-                        "again only when the figures get worse."
-                    )
-                    % {"code": grant.code},
-                )
-                return redirect(back)
-        status = 400
-    return render(
+    return _grant_form(
         request,
-        "office/finance_form.html",
-        _context(
-            request,
-            programme,
-            form=form,
-            title=_("The funder of grant %(code)s was told") % {"code": grant.code},
-            intro=_(
-                "Record the letter or e-mail with which you told the funder of the money at "
-                "risk, a line of the financing plan exceeded or drawn money unused past its "
-                "window (ANBest Nr. 5). Plansicht keeps today's figures with it."
-            ),
-            back=back,
-            back_label=_("Back to the conditions without saving"),
+        slug,
+        code,
+        NotificationForm,
+        initial=lambda grant: {"on": run.today()},
+        save=funding_service.record_notification,
+        done=_(
+            "Recorded: the funder of grant %(code)s was told. You will be asked "
+            "again only when the figures get worse."
         ),
-        status=status,
+        title=_("The funder of grant %(code)s was told"),
+        intro=_(
+            "Record the letter or e-mail with which you told the funder of the money at "
+            "risk, a line of the financing plan exceeded or drawn money unused past its "
+            "window (ANBest Nr. 5). Plansicht keeps today's figures with it."
+        ),
     )

@@ -21,12 +21,11 @@ from plansicht.decisions.models import Assignment, Decision
 from plansicht.engine import assignments as rules
 from plansicht.history.models import Event
 from plansicht.plan.models import Milestone
-from plansicht.services import ServiceError
 from plansicht.services import decisions as service
 from plansicht.services.permissions import can_edit_plan
 from plansicht.staffing.models import STEP_CHOICES
 
-from .common import actor, get_programme_for_user, initial_from, page_context, show_error
+from .common import actor, get_programme_for_user, initial_from, page_context, submit
 from .forms import AssignmentForm, DecisionForm, RemoveForm
 
 # The decision's own fields as a form shows them (the links are compared apart).
@@ -131,21 +130,13 @@ def _links_of(decision) -> dict:
 def _save_decision(request, programme, form, decision=None):
     """Save the bound ``form`` through the service; the saved decision, or None (the
     refusal is on the form)."""
-    if not form.is_valid():
-        return None
-    data = dict(form.cleaned_data)
-    try:
-        return service.save_decision(
-            programme,
-            actor=actor(request, programme),
-            decision=decision,
-            expected_version=data.pop("version"),
-            reason=data.pop("reason"),
-            **data,
-        )
-    except ServiceError as e:
-        show_error(form, e, stored=_stored)
-        return None
+    by = actor(request, programme)
+    return submit(
+        request,
+        form,
+        lambda **data: service.save_decision(programme, actor=by, decision=decision, **data),
+        stored=_stored,
+    )
 
 
 @login_required
@@ -223,18 +214,9 @@ def _remove_page(request, programme, *, title, facts, back, remove, version, don
     form = RemoveForm(request.POST or None, initial={"version": version})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                remove(
-                    actor=actor(request, programme),
-                    reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ServiceError as e:
-                show_error(form, e)
-            else:
-                messages.success(request, done)
-                return None
+        by = actor(request, programme)
+        if submit(request, form, lambda **data: remove(actor=by, **data), done):
+            return None
         status = 400
     return render(
         request,
@@ -270,21 +252,12 @@ def decision_remove(request, slug, pk):
 
 
 def _save_assignment(request, programme, form, decision, assignment=None):
-    if not form.is_valid():
-        return None
-    data = dict(form.cleaned_data)
-    try:
-        return service.save_assignment(
-            decision,
-            actor=actor(request, programme),
-            assignment=assignment,
-            expected_version=data.pop("version"),
-            reason=data.pop("reason"),
-            **data,
-        )
-    except ServiceError as e:
-        show_error(form, e)
-        return None
+    by = actor(request, programme)
+    return submit(
+        request,
+        form,
+        lambda **data: service.save_assignment(decision, actor=by, assignment=assignment, **data),
+    )
 
 
 def _assignment_page(request, programme, form, decision, title, status, assignment=None):

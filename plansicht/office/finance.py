@@ -31,11 +31,10 @@ from plansicht.funding.models import (
 )
 from plansicht.funding.templatetags.funding import euro
 from plansicht.plan.models import Milestone
-from plansicht.services import ServiceError
 from plansicht.services import funding as funding_service
 from plansicht.services.permissions import can_edit_milestone, can_edit_money
 
-from .common import actor, get_programme_for_user, initial_from, page_context, show_error
+from .common import actor, get_programme_for_user, initial_from, page_context, submit
 from .forms import (
     BudgetLineForm,
     CostLineForm,
@@ -236,22 +235,18 @@ def entry_edit(request, slug, entries, **key):
     back = _url(entries, entries.section, programme)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            if "version" in data:
-                data["expected_version"] = data.pop("version")
+        by = actor(request, programme)
+
+        def save(**data):
             parent = programme if entries.parent is None else data.pop(entries.parent)
-            try:
-                saved = entries.save(
-                    parent, actor=actor(request, programme), **{entries.keyword: entry}, **data
-                )
-            except ServiceError as e:
-                show_error(form, e)
-            else:
-                if entries.after_save is not None:
-                    entries.after_save(request, saved)
-                messages.success(request, _words(entries.saved, saved))
-                return redirect(back)
+            return entries.save(parent, actor=by, **{entries.keyword: entry}, **data)
+
+        saved = submit(request, form, save)
+        if saved is not None:
+            if entries.after_save is not None:
+                entries.after_save(request, saved)
+            messages.success(request, _words(entries.saved, saved))
+            return redirect(back)
         status = 400
     return render(
         request,
@@ -280,19 +275,10 @@ def entry_remove(request, slug, entries, **key):
     back = _url(entries, entries.one, programme, entry)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                entries.remove(
-                    entry,
-                    actor=actor(request, programme),
-                    reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ServiceError as e:
-                show_error(form, e)
-            else:
-                messages.success(request, _words(entries.removed, entry))
-                return redirect(back)
+        by = actor(request, programme)
+        done = _words(entries.removed, entry)
+        if submit(request, form, lambda **data: entries.remove(entry, actor=by, **data), done):
+            return redirect(back)
         status = 400
     return render(
         request,

@@ -17,7 +17,7 @@ from plansicht.engine import indicators as indicator_rules
 from plansicht.funding import amounts
 from plansicht.funding import models as funding
 from plansicht.funding.models import CostLine, Grant
-from plansicht.indicators.models import Indicator, IndicatorValue
+from plansicht.indicators.models import INDICATOR_FIELDS, VALUE_FIELDS, Indicator, IndicatorValue
 from plansicht.participation.models import PERIOD_KINDS, Body, Submission
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
 from plansicht.services.common import range_message
@@ -873,15 +873,7 @@ class IndicatorForm(WrittenValuesForm):
 
     class Meta(ServiceForm.Meta):
         model = Indicator
-        fields = [
-            "code",
-            "title",
-            "unit",
-            "baseline_value",
-            "baseline_on",
-            "target_value",
-            "target_on",
-        ]
+        fields = INDICATOR_FIELDS
         field_classes = {"baseline_value": IndicatorValueField, "target_value": IndicatorValueField}
         help_texts = {
             "code": _("Unique among the indicators of this measure, e.g. I1."),
@@ -898,7 +890,7 @@ class IndicatorValueForm(WrittenValuesForm):
 
     class Meta(ServiceForm.Meta):
         model = IndicatorValue
-        fields = ["on", "value", "note"]
+        fields = VALUE_FIELDS
         field_classes = {"value": IndicatorValueField}
         labels = {"on": _("Measured on")}
         help_texts = {"note": _("Public, e.g. how the value was counted.")}

@@ -22,7 +22,7 @@ from plansicht.services import ServiceError
 from plansicht.services import indicators as indicator_service
 from plansicht.services.permissions import can_edit_measure
 
-from .common import actor, get_programme_for_user, initial_from, page_context, show_error
+from .common import actor, get_programme_for_user, initial_from, page_context, show_error, submit
 from .forms import IndicatorForm, IndicatorValueForm, RemoveForm
 
 
@@ -117,6 +117,60 @@ def _record_value(request, programme, indicator, form):
     return _("The value of indicator %(code)s was recorded.") % {"code": indicator.code}
 
 
+def _edit_page(
+    request,
+    programme,
+    item,
+    measure,
+    *,
+    form_class,
+    prefix,
+    save,
+    remove,
+    done,
+    template,
+    **context,
+):
+    """The page of one ``item`` (an indicator or a value) of ``measure``: change it (``op``
+    "save", through ``save(actor=…, **data)``) or remove it ("remove", through
+    ``remove(actor=…, reason=…, expected_version=…)``); ``done`` holds the message of each.
+    Back to the measure once done."""
+    if not can_edit_measure(request.user, measure):
+        raise PermissionDenied
+    form = form_class(initial=initial_from(item, form_class), prefix=prefix)
+    removal = RemoveForm(initial={"version": item.version}, prefix="remove")
+    status = 200
+    if request.method == "POST":
+        op = request.POST.get("op")
+        by = actor(request, programme)
+        if op == "save":
+            form = form_class(request.POST, prefix=prefix)
+            ok = submit(request, form, lambda **data: save(actor=by, **data), done["save"])
+        elif op == "remove":
+            removal = RemoveForm(request.POST, prefix="remove")
+            ok = submit(request, removal, lambda **data: remove(actor=by, **data), done["remove"])
+        else:
+            raise PermissionDenied
+        if ok:
+            return redirect("office:measure", programme.slug, measure.code)
+        status = 400
+    return render(
+        request,
+        template,
+        page_context(
+            request,
+            programme,
+            measure=measure,
+            form=form,
+            remove=removal,
+            history=Event.objects.about(item).select_related("unit")[:30],
+            nav="milestones",
+            **context,
+        ),
+        status=status,
+    )
+
+
 @login_required
 def indicator(request, slug, pk):
     """One indicator: change it (``op`` "save") or remove it with its values ("remove")."""
@@ -126,68 +180,22 @@ def indicator(request, slug, pk):
         measure__programme=programme,
         pk=pk,
     )
-    if not can_edit_measure(request.user, item.measure):
-        raise PermissionDenied
-    form = IndicatorForm(initial=initial_from(item, IndicatorForm), prefix="indicator")
-    remove = RemoveForm(initial={"version": item.version}, prefix="remove")
-    status = 200
-    if request.method == "POST":
-        op = request.POST.get("op")
-        by = actor(request, programme)
-        if op == "save":
-            form = IndicatorForm(request.POST, prefix="indicator")
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                try:
-                    indicator_service.save_indicator(
-                        item.measure,
-                        actor=by,
-                        indicator=item,
-                        expected_version=data.pop("version"),
-                        **data,
-                    )
-                except ServiceError as e:
-                    show_error(form, e)
-                else:
-                    messages.success(
-                        request, _("Indicator %(code)s was saved.") % {"code": item.code}
-                    )
-                    return redirect("office:measure", programme.slug, item.measure.code)
-        elif op == "remove":
-            remove = RemoveForm(request.POST, prefix="remove")
-            if remove.is_valid():
-                try:
-                    indicator_service.delete_indicator(
-                        item,
-                        actor=by,
-                        reason=remove.cleaned_data["reason"],
-                        expected_version=remove.cleaned_data["version"],
-                    )
-                except ServiceError as e:
-                    show_error(remove, e)
-                else:
-                    messages.success(
-                        request, _("Indicator %(code)s was removed.") % {"code": item.code}
-                    )
-                    return redirect("office:measure", programme.slug, item.measure.code)
-        else:
-            raise PermissionDenied
-        status = 400
     item.actuals = list(item.values.order_by("on", "pk"))
-    return render(
+    return _edit_page(
         request,
-        "office/indicator.html",
-        page_context(
-            request,
-            programme,
-            indicator=item,
-            measure=item.measure,
-            form=form,
-            remove=remove,
-            history=Event.objects.about(item).select_related("unit")[:30],
-            nav="milestones",
-        ),
-        status=status,
+        programme,
+        item,
+        item.measure,
+        form_class=IndicatorForm,
+        prefix="indicator",
+        save=lambda **data: indicator_service.save_indicator(item.measure, indicator=item, **data),
+        remove=lambda **data: indicator_service.delete_indicator(item, **data),
+        done={
+            "save": _("Indicator %(code)s was saved.") % {"code": item.code},
+            "remove": _("Indicator %(code)s was removed.") % {"code": item.code},
+        },
+        template="office/indicator.html",
+        indicator=item,
     )
 
 
@@ -201,62 +209,19 @@ def indicator_value(request, slug, pk):
         pk=pk,
     )
     indicator = value.indicator
-    if not can_edit_measure(request.user, indicator.measure):
-        raise PermissionDenied
-    form = IndicatorValueForm(initial=initial_from(value, IndicatorValueForm), prefix="value")
-    remove = RemoveForm(initial={"version": value.version}, prefix="remove")
-    status = 200
-    if request.method == "POST":
-        op = request.POST.get("op")
-        by = actor(request, programme)
-        if op == "save":
-            form = IndicatorValueForm(request.POST, prefix="value")
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                try:
-                    indicator_service.save_indicator_value(
-                        indicator,
-                        actor=by,
-                        indicator_value=value,
-                        expected_version=data.pop("version"),
-                        **data,
-                    )
-                except ServiceError as e:
-                    show_error(form, e)
-                else:
-                    messages.success(request, _("The value was corrected."))
-                    return redirect("office:measure", programme.slug, indicator.measure.code)
-        elif op == "remove":
-            remove = RemoveForm(request.POST, prefix="remove")
-            if remove.is_valid():
-                try:
-                    indicator_service.delete_indicator_value(
-                        value,
-                        actor=by,
-                        reason=remove.cleaned_data["reason"],
-                        expected_version=remove.cleaned_data["version"],
-                    )
-                except ServiceError as e:
-                    show_error(remove, e)
-                else:
-                    messages.success(request, _("The value was removed."))
-                    return redirect("office:measure", programme.slug, indicator.measure.code)
-        else:
-            raise PermissionDenied
-        status = 400
-    return render(
+    return _edit_page(
         request,
-        "office/indicator_value.html",
-        page_context(
-            request,
-            programme,
-            value=value,
-            indicator=indicator,
-            measure=indicator.measure,
-            form=form,
-            remove=remove,
-            history=Event.objects.about(value).select_related("unit")[:30],
-            nav="milestones",
+        programme,
+        value,
+        indicator.measure,
+        form_class=IndicatorValueForm,
+        prefix="value",
+        save=lambda **data: indicator_service.save_indicator_value(
+            indicator, indicator_value=value, **data
         ),
-        status=status,
+        remove=lambda **data: indicator_service.delete_indicator_value(value, **data),
+        done={"save": _("The value was corrected."), "remove": _("The value was removed.")},
+        template="office/indicator_value.html",
+        value=value,
+        indicator=indicator,
     )

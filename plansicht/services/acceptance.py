@@ -19,8 +19,9 @@ from plansicht.plan.history import DOCUMENT_REPLACED as REPLACED
 from plansicht.plan.models import Milestone
 
 from . import Actor, ServiceError
-from .common import check_date_range, check_pdf, commit
+from .common import check_date, check_pdf
 from .permissions import can_record_acceptance, check
+from .plan import commit_milestone
 
 REF_LENGTH = Milestone._meta.get_field("acceptance_ref").max_length
 
@@ -96,30 +97,21 @@ def record_acceptance(
         milestone.accepted_on, milestone.acceptance_ref = old[0], old[1]
         milestone.acceptance_document.name = old[2]
 
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action=action,
-        apply=apply,
-        event={
-            "subject": milestone,
-            "measure": milestone.measure,
-            "milestone": milestone,
-            "public": milestone.is_public(),
-            "changes": changes,
-        },
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
+        apply=apply,
+        undo=undo,
         forecast=False,
     )
 
 
 def _check_accepted_on(milestone, accepted_on):
-    if not isinstance(accepted_on, date):
-        raise ServiceError(_("Enter a date."), field="accepted_on")
-    check_date_range(accepted_on, "accepted_on")
+    check_date(accepted_on, "accepted_on")
     finish = milestone.actual_finish
     if finish is None:
         raise ServiceError(

@@ -220,6 +220,30 @@ def check_date_range(value: date, field: str) -> None:
         raise ServiceError(range_message(), field=field)
 
 
+def check_date(value, field: str, *, required: bool = True) -> date | None:
+    """A date a person entered in ``field``, in the calendar Plansicht accepts; None passes
+    where the date is not ``required``."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, date):
+        raise ServiceError(_("Enter a date."), field=field)
+    check_date_range(value, field)
+    return value
+
+
+def check_line(value, field: str, *, max_length: int = 300, required: bool = True) -> str:
+    """A line of text a person entered in ``field``, stripped, at most ``max_length``
+    characters; an empty one only where it is not ``required``."""
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    if not isinstance(value, str):
+        raise ServiceError(_("Enter a text."), field=field)
+    if required and not value:
+        raise ServiceError(_("This field is required."), field=field)
+    if len(value) > max_length:
+        raise ServiceError(_("At most %(n)d characters.") % {"n": max_length}, field=field)
+    return value
+
+
 PDF_LIMIT = 10 * 1024 * 1024  # bytes of an uploaded PDF (a statement, a funder's acceptance)
 
 
@@ -252,6 +276,30 @@ def beyond_calendar_message() -> str:
         "The forecast cannot be computed: the durations and lags add up to a date after the "
         "year 9999. Shorten a duration or a lag."
     )
+
+
+def create_or_update(model, obj, values: dict, *, extra=None, then=None):
+    """apply(), undo() and saved() for a change that creates a ``model`` (with ``extra``,
+    such as its parent) from ``values``, or updates the stored ``obj`` with them. ``then``
+    runs on the saved object inside apply() (many-to-many links, say); saved() is the object
+    once applied. undo() is None for a new object: there is nothing to give back."""
+    holder = {"obj": obj}
+    old = {key: getattr(obj, key) for key in values} if obj is not None else {}
+
+    def apply():
+        target = obj if obj is not None else model(**(extra or {}))
+        for key, value in values.items():
+            setattr(target, key, value)
+        target.save()
+        if then is not None:
+            then(target)
+        holder["obj"] = target
+
+    def undo():  # the transaction rolled back: the caller's object keeps its old values
+        for key, value in old.items():
+            setattr(obj, key, value)
+
+    return apply, (undo if obj is not None else None), lambda: holder["obj"]
 
 
 def set_fields(obj, changes: dict):

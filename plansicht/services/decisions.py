@@ -33,7 +33,7 @@ from plansicht.plan.models import CODE_LENGTH, Measure, Milestone, PlanVersion
 from plansicht.staffing.models import STEP_CHOICES, Position
 
 from . import Actor, ServiceError
-from .common import check_date_range, commit
+from .common import check_date, check_line, commit, create_or_update
 from .permissions import can_edit_plan, check
 
 WITHHELD = "…"  # a draft's code in a public event (as the history shows a private holder)
@@ -48,26 +48,6 @@ def _may_edit(actor: Actor, programme):
 
 def _short(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
-
-
-def _line(value, field, *, required=True, max_length=300) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else value
-    if not isinstance(value, str):
-        raise ServiceError(_("Enter a text."), field=field)
-    if required and not value:
-        raise ServiceError(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ServiceError(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
-
-
-def _date(value, field, *, required=True):
-    if value is None and not required:
-        return None
-    if not isinstance(value, date):
-        raise ServiceError(_("Enter a date."), field=field)
-    check_date_range(value, field)
-    return value
 
 
 def _not_in_future(value, field, message):
@@ -113,7 +93,7 @@ def _votes(values: dict) -> dict:
 
 
 def _url(value) -> str:
-    value = _line(value, "url", required=False, max_length=URL_LENGTH)
+    value = check_line(value, "url", required=False, max_length=URL_LENGTH)
     if value:
         try:
             URLValidator(schemes=["http", "https"])(value)
@@ -196,7 +176,7 @@ def save_decision(
     _may_edit(actor, programme)
     if decision is not None and decision.programme_id != programme.pk:
         raise ServiceError(_("This decision belongs to another programme."))
-    number = _line(number, "number", max_length=CODE_LENGTH)
+    number = check_line(number, "number", max_length=CODE_LENGTH)
     others = Decision.objects.filter(programme=programme, number=number)
     if decision is not None:
         others = others.exclude(pk=decision.pk)
@@ -208,8 +188,8 @@ def save_decision(
     values = {
         "number": number,
         "body": _body(programme, body),
-        "date": _date(date, "date"),
-        "title": _line(title, "title"),
+        "date": check_date(date, "date"),
+        "title": check_line(title, "title"),
         "result": result,
         "text": _text(text),
         "url": _url(url),
@@ -250,40 +230,32 @@ def save_decision(
             changes[key] = [old, new_links[key]]
     if decision is not None and not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    holder = {"decision": decision}
-    old_values = {key: getattr(decision, key) for key in values} if decision is not None else {}
 
-    def apply():
-        target = holder["decision"] or Decision(programme=programme)
-        for key, value in values.items():
-            setattr(target, key, value)
-        target.save()
+    def set_links(target):
         for key, items in links.items():
             getattr(target, key).set(items)
-        holder["decision"] = target
 
-    def undo():  # the transaction rolled back: the caller's object keeps its old values
-        for key, value in old_values.items():
-            setattr(decision, key, value)
-
+    apply, undo, saved = create_or_update(
+        Decision, decision, values, extra={"programme": programme}, then=set_links
+    )
     commit(
         programme,
         actor=actor,
         reason=reason,
         action="decision.changed" if decision is not None else "decision.added",
         apply=apply,
-        undo=undo if decision is not None else None,
+        undo=undo,
         event=lambda: {
-            "subject": holder["decision"],
+            "subject": saved(),
             "public": True,
-            "label": holder["decision"].number,
+            "label": saved().number,
             "changes": changes,
         },
         versioned=decision,
         expected_version=expected_version,
         forecast=False,
     )
-    return holder["decision"]
+    return saved()
 
 
 def delete_decision(
@@ -342,7 +314,7 @@ def _condition(programme, kind, milestone, position, step, plan_version_number, 
             )
         values["plan_version_number"] = number
     elif kind == rules.RECORDED:
-        values["recorded_on"] = _date(recorded_on, "recorded_on", required=False)
+        values["recorded_on"] = check_date(recorded_on, "recorded_on", required=False)
         _not_in_future(
             values["recorded_on"],
             "recorded_on",
@@ -389,7 +361,7 @@ def save_assignment(
     _may_edit(actor, programme)
     if assignment is not None and assignment.decision_id != decision.pk:
         raise ServiceError(_("This assignment belongs to another decision."))
-    code = _line(code, "code", max_length=CODE_LENGTH)
+    code = check_line(code, "code", max_length=CODE_LENGTH)
     others = Assignment.objects.filter(decision=decision, code=code)
     if assignment is not None:
         others = others.exclude(pk=assignment.pk)
@@ -397,7 +369,7 @@ def save_assignment(
         raise ServiceError(
             _("This decision has an assignment %(code)s already.") % {"code": code}, field="code"
         )
-    values = {"code": code, "title": _line(title, "title"), "due": _date(due, "due")}
+    values = {"code": code, "title": check_line(title, "title"), "due": check_date(due, "due")}
     if values["due"] < decision.date:
         raise ServiceError(
             _("The due date lies before the date of the decision (%(date)s).")
@@ -414,38 +386,27 @@ def save_assignment(
             changes[key] = [_plain(old), _plain(value)]
     if assignment is not None and not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    holder = {"assignment": assignment}
-    old_values = {key: getattr(assignment, key) for key in values} if assignment else {}
-
-    def apply():
-        target = holder["assignment"] or Assignment(decision=decision)
-        for key, value in values.items():
-            setattr(target, key, value)
-        target.save()
-        holder["assignment"] = target
-
-    def undo():
-        for key, value in old_values.items():
-            setattr(assignment, key, value)
-
+    apply, undo, saved = create_or_update(
+        Assignment, assignment, values, extra={"decision": decision}
+    )
     commit(
         programme,
         actor=actor,
         reason=reason,
         action="assignment.changed" if assignment is not None else "assignment.added",
         apply=apply,
-        undo=undo if assignment is not None else None,
+        undo=undo,
         event=lambda: {
-            "subject": holder["assignment"],
+            "subject": saved(),
             "public": True,
-            "label": f"{decision.number} {holder['assignment'].code}",
+            "label": f"{decision.number} {saved().code}",
             "changes": changes,
         },
         versioned=assignment,
         expected_version=expected_version,
         forecast=False,
     )
-    return holder["assignment"]
+    return saved()
 
 
 def _key(value):

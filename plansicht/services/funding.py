@@ -5,7 +5,6 @@ event, forecast and money at risk recomputed and stored). Finance officers and a
 may change money; editors of the plan may not. A change to a planned amount needs a reason.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from django.utils.formats import date_format
@@ -30,7 +29,7 @@ from plansicht.funding.models import (
 from plansicht.plan.models import Milestone
 
 from . import Actor, ReasonRequired, ServiceError
-from .common import check_date_range, commit
+from .common import check_date, check_line, commit, create_or_update
 from .permissions import can_edit_money, check
 
 KEEP = object()  # a keyword left out: the stored value stays
@@ -52,24 +51,6 @@ def _amount(value, field, *, required=True) -> Decimal | None:
     except amounts.AmountError as e:
         raise ServiceError(e.message, field=field) from None
     return amount.quantize(amounts.CENT)
-
-
-def _date(value, field, *, required=True):
-    if value is None and not required:
-        return None
-    if not isinstance(value, date):
-        raise ServiceError(_("Enter a date."), field=field)
-    check_date_range(value, field)
-    return value
-
-
-def _text(value, field, *, required=True, max_length=300):
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ServiceError(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
 
 
 def _changes(obj, new: dict) -> dict:
@@ -117,28 +98,16 @@ def _save(
         raise ReasonRequired(
             _("A change to a planned amount needs a reason. Please give one."), field="reason"
         )
-    holder = {"obj": obj}
-    old = {key: getattr(obj, key) for key in new} if obj is not None else {}
     before = milestone_of(obj) if milestone_of is not None and obj is not None else None
-
-    def apply():
-        target = holder["obj"] or model(**(extra or {}))
-        for key, value in new.items():
-            setattr(target, key, value)
-        target.save()
-        holder["obj"] = target
-
-    def undo():  # the transaction rolled back: the caller's object keeps its old values
-        for key, value in old.items():
-            setattr(obj, key, value)
+    apply, undo, saved = create_or_update(model, obj, new, extra=extra)
 
     def event():
         return {
-            "subject": holder["obj"],
+            "subject": saved(),
             "public": public,
-            "label": label(holder["obj"]),
+            "label": label(saved()),
             "changes": _public_changes(model, changes),
-            **_about_milestone(milestone_of and milestone_of(holder["obj"]), before),
+            **_about_milestone(milestone_of and milestone_of(saved()), before),
         }
 
     commit(
@@ -148,12 +117,12 @@ def _save(
         action=action,
         apply=apply,
         event=event,
-        undo=undo if obj is not None else None,
+        undo=undo,
         versioned=obj,
         expected_version=expected_version,
         forecast=obj is None or run.moves_forecast(model, changes),
     )
-    return holder["obj"]
+    return saved()
 
 
 def _remove(
@@ -236,7 +205,7 @@ def save_cost_line(
     ``closed_on``: the day the final invoice was in (the rest of the amount is saved), None to
     open it again; left out, it stays as it is."""
     _may_edit_money(actor, programme)
-    code = _text(code, "code", max_length=40)
+    code = check_line(code, "code", max_length=40)
     if grant.programme_id != programme.pk or milestone.programme_id != programme.pk:
         raise ServiceError(_("Grant and milestone must belong to this programme."))
     if category not in dict(CostLine.CATEGORIES):
@@ -256,7 +225,7 @@ def save_cost_line(
         "amount": _amount(amount, "amount"),
     }
     if closed_on is not KEEP:
-        new["closed_on"] = _date(closed_on, "closed_on", required=False)
+        new["closed_on"] = check_date(closed_on, "closed_on", required=False)
     amount_changes = line is None or line.amount != new["amount"]
     return _save(
         CostLine,
@@ -313,11 +282,11 @@ def save_expenditure(
     _may_edit_money(actor, programme)
     new = {
         "cost_line": line,
-        "on": _date(on, "on"),
+        "on": check_date(on, "on"),
         "amount": _amount(amount, "amount"),
         "eligible": bool(eligible),
-        "note": _text(note, "note", required=False),
-        "document_ref": _text(document_ref, "document_ref", required=False, max_length=100),
+        "note": check_line(note, "note", required=False),
+        "document_ref": check_line(document_ref, "document_ref", required=False, max_length=100),
     }
     return _save(
         Expenditure,
@@ -378,8 +347,8 @@ def save_budget_line(
     new = {
         "grant": grant,
         "year": year,
-        "product": _text(product, "product", max_length=100),
-        "title": _text(title, "title"),
+        "product": check_line(product, "product", max_length=100),
+        "title": check_line(title, "title"),
         "own_share": _amount(own_share, "own_share"),
         "commitment_authorisation": _amount(
             commitment_authorisation, "commitment_authorisation", required=False
@@ -421,7 +390,7 @@ def save_drawdown_plan_entry(
 ):
     """The drawdown plan is binding: changing a planned date or amount needs a reason."""
     _may_edit_money(actor, grant.programme)
-    new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
+    new = {"grant": grant, "on": check_date(on, "on"), "amount": _amount(amount, "amount")}
     return _save(
         DrawdownPlanEntry,
         entry,
@@ -451,9 +420,9 @@ def save_drawdown(
     _may_edit_money(actor, grant.programme)
     new = {
         "grant": grant,
-        "requested_on": _date(requested_on, "requested_on"),
+        "requested_on": check_date(requested_on, "requested_on"),
         "amount_requested": _amount(amount_requested, "amount_requested"),
-        "received_on": _date(received_on, "received_on", required=False),
+        "received_on": check_date(received_on, "received_on", required=False),
         "amount_received": _amount(amount_received, "amount_received", required=False),
     }
     if (new["received_on"] is None) != (new["amount_received"] is None):
@@ -538,7 +507,7 @@ def save_grant_conditions(
         raise ServiceError(_("Enter a length from 1 to 366."), field="drawdown_window_count")
     if interim_report_months is not None and not 1 <= interim_report_months <= 24:
         raise ServiceError(_("Enter 1 to 24 months."), field="interim_report_months")
-    due = _date(final_report_due, "final_report_due", required=False)
+    due = check_date(final_report_due, "final_report_due", required=False)
     if due is not None and due < grant.eligible_until:
         raise ServiceError(
             _("The proof of use can only be due after the eligibility period, which ends %(d)s.")
@@ -569,7 +538,7 @@ def save_repayment(
 ) -> Repayment:
     """Money paid back to the funder."""
     _may_edit_money(actor, grant.programme)
-    new = {"grant": grant, "on": _date(on, "on"), "amount": _amount(amount, "amount")}
+    new = {"grant": grant, "on": check_date(on, "on"), "amount": _amount(amount, "amount")}
     if new["amount"] <= 0:
         raise ServiceError(_("Enter the amount paid back, more than 0 €."), field="amount")
     return _save(
@@ -626,7 +595,7 @@ def record_proof(
         raise ServiceError(
             _("This proof is recorded already; correct that entry instead."), field="kind"
         )
-    new = {"grant": grant, "kind": kind, "year": year, "on": _date(on, "on")}
+    new = {"grant": grant, "kind": kind, "year": year, "on": check_date(on, "on")}
     return _save(
         ProofSubmission,
         proof,
@@ -670,9 +639,9 @@ def record_notification(
         }
     new = {
         "grant": grant,
-        "on": _date(on, "on"),
-        "reference": _text(reference, "reference", required=False, max_length=100),
-        "text": _text(text, "text", required=False, max_length=5000),
+        "on": check_date(on, "on"),
+        "reference": check_line(reference, "reference", required=False, max_length=100),
+        "text": check_line(text, "text", required=False, max_length=5000),
     }
     return _save(
         FunderNotification,

@@ -16,28 +16,19 @@ from plansicht import clock
 from plansicht.engine import indicators as rules
 from plansicht.history.models import Event
 from plansicht.indicators.models import (
+    INDICATOR_FIELDS,
     NOTE_LENGTH,
     TITLE_LENGTH,
     UNIT_LENGTH,
+    VALUE_FIELDS,
     Indicator,
     IndicatorValue,
 )
 from plansicht.plan.models import CODE_LENGTH, Measure
 
 from . import Actor, ReasonRequired, ServiceError
-from .common import check_date_range, commit
+from .common import check_date, check_line, commit, create_or_update
 from .permissions import can_edit_measure, check
-
-INDICATOR_FIELDS = (
-    "code",
-    "title",
-    "unit",
-    "baseline_value",
-    "baseline_on",
-    "target_value",
-    "target_on",
-)
-VALUE_FIELDS = ("on", "value", "note")
 
 
 def _may_edit(actor: Actor, measure: Measure):
@@ -63,22 +54,6 @@ def _value(value, field) -> str:
     return text
 
 
-def _text(value, field, limit, *, required=True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ServiceError(_("This field is required."), field=field)
-    if len(text) > limit:
-        raise ServiceError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return text
-
-
-def _date(value, field) -> date:
-    if not isinstance(value, date):
-        raise ServiceError(_("Enter a date."), field=field)
-    check_date_range(value, field)
-    return value
-
-
 def _event(measure, subject, label, changes) -> dict:
     return {
         "subject": subject,
@@ -99,24 +74,6 @@ def _changes(obj, new: dict) -> dict:
     return {
         key: [getattr(obj, key), value] for key, value in new.items() if getattr(obj, key) != value
     }
-
-
-def _apply(model, obj, new, extra, holder):
-    """apply() and undo() that create ``model`` from ``new`` or update ``obj`` with it."""
-    old = {key: getattr(obj, key) for key in new} if obj is not None else {}
-
-    def apply():
-        target = obj if obj is not None else model(**extra)
-        for key, value in new.items():
-            setattr(target, key, value)
-        target.save()
-        holder["obj"] = target
-
-    def undo():  # the transaction rolled back: the caller's object keeps its old values
-        for key, value in old.items():
-            setattr(obj, key, value)
-
-    return apply, undo
 
 
 # -- indicators -------------------------------------------------------------------------------
@@ -142,13 +99,13 @@ def save_indicator(
     if indicator is not None and indicator.measure_id != measure.pk:
         raise ServiceError(_("This indicator belongs to another measure."))
     new = {
-        "code": _text(code, "code", CODE_LENGTH),
-        "title": _text(title, "title", TITLE_LENGTH),
-        "unit": _text(unit, "unit", UNIT_LENGTH),
+        "code": check_line(code, "code", max_length=CODE_LENGTH),
+        "title": check_line(title, "title", max_length=TITLE_LENGTH),
+        "unit": check_line(unit, "unit", max_length=UNIT_LENGTH),
         "baseline_value": _value(baseline_value, "baseline_value"),
-        "baseline_on": _date(baseline_on, "baseline_on"),
+        "baseline_on": check_date(baseline_on, "baseline_on"),
         "target_value": _value(target_value, "target_value"),
-        "target_on": _date(target_on, "target_on"),
+        "target_on": check_date(target_on, "target_on"),
     }
     if new["target_on"] < new["baseline_on"]:
         raise ServiceError(
@@ -170,21 +127,20 @@ def save_indicator(
     changes = _changes(indicator, new)
     if indicator is not None and not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    holder = {}
-    apply, undo = _apply(Indicator, indicator, new, {"measure": measure}, holder)
+    apply, undo, saved = create_or_update(Indicator, indicator, new, extra={"measure": measure})
     commit(
         measure.programme,
         actor=actor,
         reason=reason,
         action="indicator.added" if indicator is None else "indicator.changed",
         apply=apply,
-        event=lambda: _event(measure, holder["obj"], _label(holder["obj"]), changes),
-        undo=undo if indicator is not None else None,
+        event=lambda: _event(measure, saved(), _label(saved()), changes),
+        undo=undo,
         versioned=indicator,
         expected_version=expected_version,
         forecast=False,
     )
-    return holder["obj"]
+    return saved()
 
 
 def delete_indicator(
@@ -238,9 +194,9 @@ def save_indicator_value(
     if indicator_value is not None and indicator_value.indicator_id != indicator.pk:
         raise ServiceError(_("This value belongs to another indicator."))
     new = {
-        "on": _date(on, "on"),
+        "on": check_date(on, "on"),
         "value": _value(value, "value"),
-        "note": _text(note, "note", NOTE_LENGTH, required=False),
+        "note": check_line(note, "note", max_length=NOTE_LENGTH, required=False),
     }
     if new["on"] > clock.today():
         raise ServiceError(
@@ -252,8 +208,9 @@ def save_indicator_value(
     changes = _changes(indicator_value, new)
     if indicator_value is not None and not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    holder = {}
-    apply, undo = _apply(IndicatorValue, indicator_value, new, {"indicator": indicator}, holder)
+    apply, undo, saved = create_or_update(
+        IndicatorValue, indicator_value, new, extra={"indicator": indicator}
+    )
     commit(
         measure.programme,
         actor=actor,
@@ -262,13 +219,13 @@ def save_indicator_value(
             "indicator_value.recorded" if indicator_value is None else "indicator_value.corrected"
         ),
         apply=apply,
-        event=lambda: _event(measure, holder["obj"], _label(indicator), changes),
-        undo=undo if indicator_value is not None else None,
+        event=lambda: _event(measure, saved(), _label(indicator), changes),
+        undo=undo,
         versioned=indicator_value,
         expected_version=expected_version,
         forecast=False,
     )
-    return holder["obj"]
+    return saved()
 
 
 def delete_indicator_value(

@@ -27,7 +27,7 @@ from plansicht.plan.models import (
 )
 
 from . import UNSET, Actor, ServiceError
-from .common import check_date_range, commit, set_fields
+from .common import check_date, commit, set_fields
 from .permissions import can_edit_milestone, can_edit_plan, check
 
 
@@ -40,14 +40,6 @@ def _may_edit_plan(actor: Actor, programme: Programme):
     check(actor, lambda user: can_edit_plan(user, programme))
 
 
-def _check_date(value, field, *, allow_none=True):
-    if value is None and allow_none:
-        return
-    if not isinstance(value, date):
-        raise ServiceError(_("Enter a date."), field=field)
-    check_date_range(value, field)
-
-
 def _milestone_event(milestone, changes, **extra):
     return {
         "subject": milestone,
@@ -58,6 +50,38 @@ def _milestone_event(milestone, changes, **extra):
         "forecast_of": milestone.pk,
         **extra,
     }
+
+
+def commit_milestone(
+    milestone: Milestone,
+    changes: dict,
+    *,
+    actor: Actor,
+    reason: str,
+    action: str,
+    expected_version: int | None,
+    apply=None,
+    undo=None,
+    **options,
+) -> Event:
+    """A change of ``milestone``'s own fields (``changes``: {field: [old, new]}) through
+    ``common.commit``, as one event about the milestone, public when it is. ``apply`` and
+    ``undo`` default to setting the changed fields; ``options`` are more of ``commit``'s
+    (``planned_later``, ``forecast``)."""
+    if apply is None:
+        apply, undo = set_fields(milestone, changes)
+    return commit(
+        milestone.programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=apply,
+        event=_milestone_event(milestone, changes),
+        undo=undo,
+        versioned=milestone,
+        expected_version=expected_version,
+        **options,
+    )
 
 
 def reschedule(
@@ -74,7 +98,7 @@ def reschedule(
     _may_edit(actor, milestone)
     new = {}
     if planned_start is not UNSET:
-        _check_date(planned_start, "planned_start", allow_none=False)
+        check_date(planned_start, "planned_start")
         new["planned_start"] = planned_start
     if duration_days is not UNSET:
         if (
@@ -87,7 +111,7 @@ def reschedule(
             )
         new["duration_days"] = duration_days
     if expected_finish is not UNSET:
-        _check_date(expected_finish, "expected_finish")
+        check_date(expected_finish, "expected_finish", required=False)
         new["expected_finish"] = expected_finish
     changes = {k: [getattr(milestone, k), v] for k, v in new.items() if getattr(milestone, k) != v}
     if not changes:
@@ -100,19 +124,14 @@ def reschedule(
         new.get("duration_days", milestone.duration_days),
         new.get("expected_finish", milestone.expected_finish),
     )
-
-    apply, undo = set_fields(milestone, changes)
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action="milestone.rescheduled",
-        apply=apply,
-        event=_milestone_event(milestone, changes),
-        planned_later=new_target > old_target,
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
+        planned_later=new_target > old_target,
     )
 
 
@@ -138,7 +157,7 @@ def record_actual(
     start = milestone.actual_start if actual_start is UNSET else actual_start
     finish = milestone.actual_finish if actual_finish is UNSET else actual_finish
     for field, value in (("actual_start", start), ("actual_finish", finish)):
-        _check_date(value, field)
+        check_date(value, field, required=False)
         if value is not None and value > today:
             raise ServiceError(
                 _(
@@ -175,8 +194,6 @@ def record_actual(
     changes = {k: [getattr(milestone, k), v] for k, v in new.items() if getattr(milestone, k) != v}
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-
-    apply, undo = set_fields(milestone, changes)
     action = (
         "milestone.finished"
         if "actual_finish" in changes and finish
@@ -186,15 +203,12 @@ def record_actual(
             else "milestone.actuals_corrected"
         )
     )
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action=action,
-        apply=apply,
-        event=_milestone_event(milestone, changes),
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
     )
 
@@ -213,17 +227,12 @@ def set_progress(
     if progress == milestone.progress:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
     changes = {"progress": [milestone.progress, progress]}
-
-    apply, undo = set_fields(milestone, changes)
-    return commit(
-        milestone.programme,
+    return commit_milestone(
+        milestone,
+        changes,
         actor=actor,
         reason=reason,
         action="milestone.progress",
-        apply=apply,
-        event=_milestone_event(milestone, changes),
-        undo=undo,
-        versioned=milestone,
         expected_version=expected_version,
     )
 
@@ -346,7 +355,7 @@ def freeze_plan_version(
             ),
             field="decision_ref",
         )
-    _check_date(approved_on, "approved_on", allow_none=False)
+    check_date(approved_on, "approved_on")
     number = (
         PlanVersion.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
     ) + 1

@@ -16,7 +16,7 @@ from plansicht.plan.models import Milestone
 from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, HiringStep, Position
 
 from . import Actor, ServiceError
-from .common import check_date_range, commit
+from .common import check_date, commit
 from .permissions import can_edit_positions, check
 
 
@@ -41,9 +41,7 @@ def record_step(position: Position, step: str, on: date, *, actor: Actor, reason
     _may_edit_positions(actor, programme)
     if step not in STEPS:
         raise ServiceError(_("Choose a hiring step."), field="step")
-    if not isinstance(on, date):
-        raise ServiceError(_("Enter a date."), field="on")
-    check_date_range(on, "on")
+    check_date(on, "on")
     from plansicht.forecast.run import today
 
     if on > today():
@@ -107,10 +105,7 @@ def save_position(
             raise ServiceError(_("Enter the full-time equivalent, e.g. 1 or 0.5."), field="fte")
         fields["fte"] = fte
     for key in ("expected_fill", "contract_end"):
-        if fields.get(key) is not None:
-            if not isinstance(fields[key], date):
-                raise ServiceError(_("Enter a date."), field=key)
-            check_date_range(fields[key], key)
+        check_date(fields.get(key), key, required=False)
     if fields.get("unit") is not None and fields["unit"].organisation_id != (
         programme.organisation_id
     ):
