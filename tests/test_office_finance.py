@@ -499,3 +499,12 @@ def test_the_dashboard_names_cost_at_risk_and_grant_at_risk_as_the_portal_does(c
     finance = client.get(url("finance")).content.decode()
     assert "Gefährdete Kosten: 2.800,00 €, gefährdete Fördermittel: 2.520,00 €" in finance
     assert "Mittel gefährden" not in finance and "Gefährdete Mittel" not in finance
+
+
+def test_the_column_headers_of_a_money_list_stand_in_its_table_not_in_the_head(client, people):
+    client.force_login(people.finance)
+    for name in ("cost_lines", "expenditures", "budget_lines", "drawdown_plan", "drawdowns"):
+        page = client.get(url(name)).content.decode()
+        head = page.split("</head>")[0]
+        assert "<th" not in head, name
+        assert page.count('scope="col"') >= 3, name
