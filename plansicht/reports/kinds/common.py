@@ -151,7 +151,10 @@ def posts_table(facts: Facts) -> Table:
             (
                 f"{p.code} {p.title}",
                 p.grant.code if p.grant_id else "–",
-                f"{step} ({_('since %(date)s') % {'date': day(since)}})" if since else step,
+                pgettext("hiring step", "%(step)s (since %(date)s)")
+                % {"step": step, "date": day(since)}
+                if since
+                else step,
                 day(getattr(f, "fill", None)),
                 pgettext("post", "vacant") if getattr(f, "vacant", False) else _("filled"),
             )

@@ -1,7 +1,7 @@
 """The funder's status report (Sachstandsbericht): internal until the office issues it."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from plansicht.funding.models import PROOF_STATUSES
 from plansicht.indicators.models import Indicator
@@ -120,6 +120,12 @@ def _proof_name(report) -> str:
     return _("Interim proof of use %(year)s") % {"year": report["year"]}
 
 
+def _proof_status(status) -> str:
+    if status == "open":
+        return pgettext("proof status", "open")
+    return str(PROOF_STATUSES.get(status, status))
+
+
 def grant_conditions(facts: Facts) -> Section:
     subs = []
     for g in facts.grants:
@@ -208,7 +214,7 @@ def grant_conditions(facts: Facts) -> Section:
                     _proof_name(r),
                     day(r["due"]),
                     day(r["submitted_on"]),
-                    str(PROOF_STATUSES.get(r["status"], r["status"])),
+                    _proof_status(r["status"]),
                 )
                 for r in c["reports"]
             ),
@@ -268,9 +274,12 @@ def acceptance(facts: Facts) -> Section:
     )
     blocks = [
         Paragraph(
-            _(
+            ngettext(
+                "By %(date)s, %(finished)d milestone was finished; the funder accepted "
+                "%(accepted)d of them.",
                 "By %(date)s, %(finished)d milestones were finished; the funder accepted "
-                "%(accepted)d of them."
+                "%(accepted)d of them.",
+                counts["finished"],
             )
             % {
                 "date": day(facts.as_of),

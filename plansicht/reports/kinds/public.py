@@ -48,12 +48,14 @@ def title(facts: Facts) -> str:
 
 def subtitle(facts: Facts, issue_date) -> str:
     start, end = half_year(facts.as_of)
+    period = (_("First half of %(year)d") if start.month == 1 else _("Second half of %(year)d")) % {
+        "year": start.year
+    }
     text = _("%(period)s (%(start)s to %(end)s)") % {
-        "period": _period_name(start, end),
+        "period": period,
         "start": day(start),
         "end": day(end),
     }
-    text = text[:1].upper() + text[1:]
     if issue_date is not None:
         text += " · " + _("issued on %(date)s") % {"date": day(issue_date)}
     return text
