@@ -405,7 +405,7 @@ def store(
             },
             "cost_at_risk": cents(sum(risk.values(), zero)),
             "grant_at_risk": cents(sum(grant_risk.values(), zero)),
-            "money_by_year": _years(by_year.get(None, {})),
+            "money_by_year": year_rows(by_year.get(None, {})),
             "kfp": {
                 result.measure_codes[m]: {
                     str(y): {c: money.money_text(v) for c, v in cats.items()}
@@ -433,7 +433,7 @@ def store(
                 *_figures(s).values(),
                 cents(m_risk.get(key, zero)),
                 cents(m_grant.get(key, zero)),
-                _years(by_year.get(key, {})),
+                year_rows(by_year.get(key, {})),
                 _late_since(
                     s.slip_days,
                     s.baseline_finish,
@@ -562,7 +562,10 @@ def _grant_at_risk(result: Result) -> Fraction:
     return sum((g.grant_at_risk for g in result.funds.funding.grants.values()), Fraction(0))
 
 
-def _years(years: dict) -> list:
+def year_rows(years: dict) -> list:
+    """Money by year ({year: {"planned", "forecast", "actual"}} of ``MoneyResult.by_year``)
+    as the stored forecast keeps it: [{"year", "planned", "forecast", "actual"}] by year,
+    amounts as decimal strings."""
     return [
         {"year": y, **{k: money.money_text(v) for k, v in figures.items()}}
         for y, figures in sorted(years.items())

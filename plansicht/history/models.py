@@ -44,6 +44,20 @@ class EventQuerySet(models.QuerySet):
     def for_measure(self, measure):
         return self.filter(measure=measure)
 
+    def latest_reasons(self, model, ids, until=None) -> dict:
+        """{subject id: the reason of the latest of these events that gives one} about the
+        ``model`` rows ``ids``; with ``until`` (a date) only events written by the end of
+        that day count. Why a milestone deviates, as the portal and the reports say it."""
+        events = self.exclude(reason="").filter(
+            subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(ids)
+        )
+        if until is not None:
+            events = events.filter(at__date__lte=until)
+        reasons = {}
+        for subject_id, reason in events.order_by("-at", "-id").values_list("subject_id", "reason"):
+            reasons.setdefault(subject_id, reason)
+        return reasons
+
 
 class Event(models.Model):
     at = models.DateTimeField(_("when"), default=clock.now, db_index=True)

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from plansicht.content.models import Page
+from plansicht.forecast.charts import money_chart
 from plansicht.history.models import Event
 from plansicht.history.registry import PLAN
 from plansicht.plan.models import (
@@ -569,28 +570,6 @@ def site_page(request, key):
     return render(request, "portal/site_page.html", {"page": page})
 
 
-def _money_chart(rows, title, key):
-    from decimal import Decimal
-
-    from plansicht.charts.money import MoneyLabels, YearRow, money_by_year_svg
-    from plansicht.funding.templatetags.funding import euro
-
-    years = [
-        YearRow(r["year"], Decimal(r["planned"]), Decimal(r["forecast"]), Decimal(r["actual"]))
-        for r in rows
-    ]
-    labels = MoneyLabels(
-        title=title,
-        planned=_("Planned (approved plan)"),
-        forecast=_("Forecast"),
-        actual=_("Actual"),
-        summary=_("Spending by year; the table below gives every figure.")
-        if years
-        else _("No money planned yet."),
-    )
-    return money_by_year_svg(years, labels=labels, format_amount=euro, id_prefix=key)
-
-
 def _at_risk_with_reasons(programme, measure_ids=None):
     """Published milestones with money at risk, each with its latest public reason."""
     milestones = (
@@ -605,18 +584,7 @@ def _at_risk_with_reasons(programme, measure_ids=None):
     if measure_ids is not None:
         milestones = milestones.filter(measure_id__in=measure_ids)
     milestones = list(milestones)
-    reasons = {}
-    for subject_id, reason in (
-        Event.objects.public()
-        .exclude(reason="")
-        .filter(
-            subject_type=ContentType.objects.get_for_model(Milestone),
-            subject_id__in=[m.pk for m in milestones],
-        )
-        .order_by("-at")
-        .values_list("subject_id", "reason")
-    ):
-        reasons.setdefault(subject_id, reason)
+    reasons = Event.objects.public().latest_reasons(Milestone, [m.pk for m in milestones])
     for m in milestones:
         m.reason = reasons.get(m.pk, "")
     _explain(programme, milestones)
@@ -645,7 +613,7 @@ def finance(request, slug):
             "programme": programme,
             "grants": grants,
             "years": rows,
-            "chart": _money_chart(rows, _("Spending of the programme by year"), "money-programme"),
+            "chart": money_chart(rows, _("Spending of the programme by year"), "money-programme"),
             "chart_id": "money-programme",
             "at_risk": _at_risk_with_reasons(programme),
             "nav": "finance",
@@ -677,7 +645,7 @@ def measure_finance(request, slug, code):
             "programme": programme,
             "measure": measure,
             "years": rows,
-            "chart": _money_chart(
+            "chart": money_chart(
                 rows,
                 _("Spending of measure %(code)s by year") % {"code": measure.code},
                 f"money-{measure.pk}",
