@@ -26,6 +26,7 @@ from ..content import Paragraph as TextParagraph
 from .common import outline, png_of, png_size, stable_zip, stamp, stamp_datetime, words
 
 LANGUAGE_TAGS = {"de": "de-DE", "en": "en-GB"}
+END = {"fo:text-align": "end"}  # odfdo drops align= on paragraph styles
 FIGURE_WIDTH_CM = 15.0
 
 STYLES = (
@@ -46,7 +47,7 @@ STYLES = (
         area="text",
         size="12pt",
     ),
-    Style("paragraph", "Footer", parent_style="Standard", align="end"),
+    Style("paragraph", "Footer", parent_style="Standard", **END),
     Style(
         "paragraph",
         "Table_20_Heading",
@@ -65,8 +66,8 @@ def _styles(document) -> None:
     for style in STYLES:
         document.insert_style(style.clone)
     automatic = (
-        Style("paragraph", "PNum", parent_style="Table_20_Contents", align="end"),
-        Style("paragraph", "PNumBold", parent_style="Table_20_Heading", align="end"),
+        Style("paragraph", "PNum", parent_style="Table_20_Contents", **END),
+        Style("paragraph", "PNumBold", parent_style="Table_20_Heading", **END),
         Style("paragraph", "PBold", parent_style="Table_20_Heading"),
     )
     for style in automatic:
