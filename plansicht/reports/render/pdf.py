@@ -58,6 +58,7 @@ tbody th {{ font-weight: normal; }}
 tfoot {{ display: table-row-group; }}
 tfoot th, tfoot td {{ font-weight: bold; border-top: 1pt solid #1b1b1b; }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+thead .num {{ white-space: normal; }}  /* a header may wrap, a figure never */
 tr {{ break-inside: avoid; }}
 figure {{ margin: 4mm 0 6mm; break-inside: avoid; }}
 figure svg {{ width: 100%; height: auto; }}
