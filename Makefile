@@ -32,18 +32,21 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
-# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-# As root it is installed; anyone else is told the one command to run first.
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here); the
+# report tests read PDFs back with Debian's poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm).
+# As root they are installed; anyone else is told the one command to run first.
 CHROMIUM := /usr/bin/chromium
+PDFTOTEXT := /usr/bin/pdftotext
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(PDFTOTEXT) ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "== installing Chromium from Debian's packages (apt-get install chromium)"; \
+			echo "== installing Chromium and poppler-utils from Debian's packages"; \
 			export DEBIAN_FRONTEND=noninteractive; \
-			apt-get update -qq && apt-get install -y -qq chromium >/dev/null || exit 1; \
+			apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null || exit 1; \
 		else \
-			echo "The browser tests need Chromium at $(CHROMIUM). Install it first:" >&2; \
-			echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+			echo "The tests need Chromium at $(CHROMIUM) and poppler-utils at $(PDFTOTEXT)." >&2; \
+			echo "Install them first:" >&2; \
+			echo "    sudo apt-get update && sudo apt-get install -y chromium poppler-utils" >&2; \
 			exit 1; \
 		fi; \
 	fi

@@ -11,6 +11,9 @@
 5. The money engine on N milestones with 2N cost lines, against the schedule engine on the
    same plan in the same run (target: at most 4 times the schedule engine), so the verdict
    does not depend on how busy the machine is.
+6. The report renderers on a synthetic funder report of 50 measures x 10 milestones (a section
+   per measure with a paragraph and a 10-row table, one chart): the median of 3 renders in each
+   format (targets: PDF under 5 s, DOCX and ODT under 2 s each).
 
 The database is var/bench/bench.sqlite3 unless DATABASE_URL is set; the synthetic programme is
 created once and reused.
@@ -328,6 +331,92 @@ def bench_pages(repeat):
     return ok and good
 
 
+def synthetic_report(measures=50, milestones=10):
+    """A funder report as the builders would make it, built directly as the content model."""
+    from decimal import Decimal
+
+    from plansicht.charts.money import MoneyLabels, YearRow, money_by_year_svg
+    from plansicht.reports.content import Column, Figure, Paragraph, Report, Section, Table
+
+    def euro(cents):
+        whole, rest = divmod(cents, 100)
+        return f"{whole:,}".replace(",", ".") + f",{rest:02d} €"
+
+    columns = (
+        Column("Meilenstein"),
+        Column("Plan"),
+        Column("Prognose"),
+        Column("Abweichung (Tage)", numeric=True),
+        Column("Kosten Plan", numeric=True),
+        Column("Kosten Ist", numeric=True),
+    )
+    sections = []
+    for m in range(1, measures + 1):
+        rows = tuple(
+            (
+                f"M{m}.{k} Leistungsphase {k}",
+                f"{(k % 28) + 1:02d}.{(k % 12) + 1:02d}.2026",
+                f"{(k % 28) + 1:02d}.{(m % 12) + 1:02d}.2026",
+                str((m * k) % 45),
+                euro(m * 1_234_567 + k * 98_765),
+                euro(m * 987_654 + k * 12_345),
+            )
+            for k in range(1, milestones + 1)
+        )
+        sections.append(
+            Section(
+                f"M{m} Maßnahme {m}: Digitalisierung der Verwaltungsleistung {m}",
+                (
+                    Paragraph(
+                        f"Die Maßnahme M{m} ist zu {m % 100} % umgesetzt. Die Verzögerung "
+                        "beruht auf einer wiederholten Ausschreibung; die Stadt hat die "
+                        "Bauzeit verkürzt und die Abnahme vorgezogen."
+                    ),
+                    Table(
+                        f"Meilensteine von M{m}", columns, rows, (("Summe", "", "", "", "", ""),)
+                    ),
+                ),
+            )
+        )
+    chart = money_by_year_svg(
+        [
+            YearRow(y, Decimal(y * 1000), Decimal(y * 1100), Decimal(y * 900))
+            for y in range(2024, 2031)
+        ],
+        labels=MoneyLabels("Mittel je Jahr", "Plan", "Prognose", "Ist", "Ausgaben je Jahr."),
+        format_amount=lambda amount: f"{amount} €",
+    )
+    overview = Section("Finanzen", (Figure("Mittel je Jahr", chart, "Ausgaben je Jahr."),))
+    return Report(
+        kind="funder",
+        language="de",
+        title="Sachstandsbericht synthetic-500",
+        subtitle="Stand 31.12.2026",
+        programme="synthetic-500",
+        cut_off=date(2026, 12, 31),
+        issue_date=None,
+        internal=True,
+        sections=(Section("Maßnahmen", sections=tuple(sections)), overview),
+    )
+
+
+def bench_reports(repeat=3):
+    from plansicht.reports.render import render
+
+    report = synthetic_report()
+    ok = True
+    print(f"report renderers, 50 measures x 10 milestones (median of {repeat} runs):")
+    for fmt, target in (("pdf", 5.0), ("docx", 2.0), ("odt", 2.0)):
+        median, best = timed(lambda fmt=fmt: render(report, fmt), repeat)
+        good = median < target
+        ok &= good
+        print(
+            f"  {fmt:4s} median {median:5.2f} s (min {best:.2f})"
+            f"  target < {target:.0f} s  {'OK' if good else 'MISSED'}"
+        )
+    return ok
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
@@ -339,6 +428,7 @@ def main():
     )
     engine_ok, schedule_time = bench_engine(args.size, args.repeat)
     results = [engine_ok, bench_funding(args.size, args.repeat, schedule_time)]
+    results.append(bench_reports())
     setup_django()
     results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
     results.append(bench_memory(args.size))
