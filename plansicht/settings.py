@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "plansicht.decisions",
     "plansicht.forecast",
     "plansicht.notify",
+    "plansicht.reports",
     # faces
     "plansicht.cli",
     "plansicht.portal",

@@ -9,6 +9,7 @@ without them fails ``test_every_office_page_has_a_row_in_the_matrix``, so none i
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
@@ -29,6 +30,7 @@ from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
+from plansicht.reports.models import IssuedFile, IssuedReport
 from plansicht.staffing.models import HiringStep, Position
 
 from .factories import decisions_document, hiring_settings_form
@@ -105,6 +107,9 @@ ACCESS = {
     "conditions": (OFFICE, None),
     "conditions_edit": (MONEY, MONEY),
     "conditions_notify": (MONEY, MONEY),
+    # Reports: every office role reads the issued ones; editors and finance issue them.
+    "reports": (OFFICE, PLAN | MONEY),
+    "report_file": (OFFICE, None),
     "participation": (OFFICE, None),
     "participation_new": (ENTER, ENTER),
     "participation_item": (OFFICE, ANSWER_F1),
@@ -152,6 +157,7 @@ ROWS = {
     "drawdown_plan_entry_remove": DrawdownPlanEntry,
     "drawdown": Drawdown,
     "drawdown_remove": Drawdown,
+    "report_file": IssuedReport,
     "repayment": Repayment,
     "repayment_remove": Repayment,
     "proof": ProofSubmission,
@@ -247,6 +253,12 @@ CHANGES = {
         "amount_received": "1350",
     },
     "drawdown_remove": lambda: {"reason": "Fehlbuchung"},
+    "reports": lambda: {
+        "kind": "council",
+        "as_of": "01.06.2025",
+        "issue_date": "01.06.2025",
+        "language": "de",
+    },
     "repayment_new": lambda: {"grant": grant(), "on": "2025-05-25", "amount": "100,00"},
     "repayment": lambda: {"grant": grant(), "on": "2025-05-21", "amount": "50,00"},
     "repayment_remove": lambda: {"reason": "Fehlbuchung"},
@@ -356,6 +368,7 @@ STORED = [
     ProofSubmission,
     FunderNotification,
     Grant,
+    IssuedReport,
     Submission,
     Extension,
     Indicator,
@@ -407,6 +420,23 @@ def personas(personas, settings, tmp_path):
         accepted_on=date(2025, 3, 3),
         document=SimpleUploadedFile("a.pdf", b"%PDF-1.7 ...", "application/pdf"),
     )
+    # An issued (internal) report with its PDF, for the office's download of it.
+    report = IssuedReport.objects.create(
+        programme=personas.programme,
+        kind="funder",
+        language="de",
+        cut_off=date(2025, 5, 31),
+        issue_date=date(2025, 6, 1),
+        number=1,
+        title="Sachstandsbericht",
+        data={},
+        data_sha256="0" * 64,
+        plansicht_version="0.1.0",
+        issued_by="tests",
+    )
+    stored = IssuedFile(report=report, format="pdf", size=12, sha256="0" * 64)
+    stored.file.save("sachstand.pdf", ContentFile(b"%PDF-1.7 ..."), save=False)
+    stored.save()
     return personas
 
 
@@ -427,6 +457,8 @@ def address(name):
             kwargs[key] = ROWS[name].objects.order_by("pk").first().pk
         elif key == "kind":
             kwargs[key] = KINDS[name]
+        elif key == "fmt":
+            kwargs[key] = "pdf"
         else:
             raise AssertionError(f"office:{name}: no sample for <{key}>; add one in address()")
     return reverse(f"office:{name}", kwargs=kwargs)

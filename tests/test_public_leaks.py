@@ -6,6 +6,7 @@ by walking the portal's URL configuration: every URL name needs its sample argum
 ``SAMPLES``, so a new public page is covered the day it is added.
 """
 
+import json
 from datetime import date
 
 import pytest
@@ -23,7 +24,8 @@ from plansicht.indicators.models import Indicator
 from plansicht.participation.models import Comment, ContentReport, Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
-from plansicht.services import Actor, indicators, participation
+from plansicht.reports.models import IssuedReport
+from plansicht.services import Actor, indicators, participation, reports
 from plansicht.services import plan as svc
 
 from .factories import load, participation_document
@@ -237,6 +239,16 @@ def leaky(today, settings, tmp_path):
                 setattr(obj, field.name, f"{MARK} internal {model.__name__}.{field.name}")
             if fields:
                 obj.save(update_fields=[f.name for f in fields])
+    # Reports issued after the internal fields were set: a public council report and an
+    # internal funder report.
+    for kind in ("council", "funder"):
+        reports.issue_report(
+            programme,
+            kind,
+            actor=Actor.system("tests"),
+            as_of=date(2025, 6, 1),
+            issue_date=date(2025, 6, 1),
+        )
     # Internal events: changes to drafts, a dependency on a draft.
     actor = Actor.system("tests", name="Programmbüro")
     svc.set_progress(
@@ -382,6 +394,7 @@ SAMPLES = {
         ({"slug": p.slug, "kind": kind, "ref": ref}, "") for kind, ref in reportable(p)
     ],
     "decisions": lambda p: [({"slug": p.slug}, q) for q in DECISION_FILTERS],
+    "reports": lambda p: [({"slug": p.slug}, "")],
     "decision": lambda p: [({"slug": p.slug, "pk": pk}, "") for pk in shown_decisions(p)],
     # The follow button is sent (POST) from the pages above; opened, it explains following.
     "follow": lambda p: [({"slug": p.slug}, q) for q in FOLLOW_QUERIES],
@@ -407,7 +420,16 @@ FILES = {
         lambda p: [{"slug": p.slug, "code": "S1"}],
         lambda p: [{"slug": p.slug, "code": c} for c in ("S2", "S3")],  # a draft's, hidden
     ),
+    # The issued council report is public; the funder report internal.
+    "report_file": (
+        lambda p: [{"slug": p.slug, "pk": issued(p, "council"), "fmt": "pdf"}],
+        lambda p: [{"slug": p.slug, "pk": issued(p, "funder"), "fmt": "pdf"}],
+    ),
 }
+
+
+def issued(programme, kind):
+    return IssuedReport.objects.get(programme=programme, kind=kind).pk
 
 
 def test_every_public_page_has_samples_in_the_leak_test():
@@ -533,3 +555,9 @@ def test_a_participants_own_pages_show_nothing_internal_or_draft(client, leaky):
             assert MARK not in text and "Geheim" not in text, (
                 f"{url} shows internal or draft content"
             )
+
+
+def test_an_issued_public_report_holds_nothing_internal_or_draft(leaky):
+    report = IssuedReport.objects.get(programme=leaky, kind="council")
+    assert report.public
+    assert MARK not in json.dumps(report.data, ensure_ascii=False)

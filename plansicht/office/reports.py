@@ -1,0 +1,100 @@
+"""Office pages for reports: the issued reports (public and internal) with their files, and the
+form that issues one. Issuing goes through ``plansicht.services.reports``."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plansicht.forecast import run
+from plansicht.reports.build import KINDS
+from plansicht.reports.models import KINDS as KIND_NAMES
+from plansicht.reports.models import IssuedFile, IssuedReport
+from plansicht.reports.render import MEDIA_TYPES
+from plansicht.services import reports as service
+
+from .common import actor, get_programme_for_user, page_context, submit
+from .forms import date_field
+
+
+class IssueForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Report"),
+        choices=[(k, label) for k, label in KIND_NAMES if k in KINDS],
+    )
+    as_of = date_field(gettext_lazy("Cut-off date"), required=True)
+    issue_date = date_field(gettext_lazy("Issue date"), required=True)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("de", gettext_lazy("German")), ("en", gettext_lazy("English"))],
+    )
+    public = forms.BooleanField(
+        label=gettext_lazy("Publish on the portal"),
+        required=False,
+        help_text=gettext_lazy(
+            "Council and progress reports are public; a funder report only if you tick this."
+        ),
+    )
+
+
+@login_required
+def reports(request, slug):
+    programme = get_programme_for_user(request, slug)
+    may = service.may_issue(request.user, programme)
+    form = None
+    status = 200
+    if may:
+        today = run.today()
+        form = IssueForm(
+            request.POST if request.method == "POST" else None,
+            initial={"as_of": today, "issue_date": today, "language": "de"},
+        )
+        if request.method == "POST":
+            issued = submit(
+                request,
+                form,
+                lambda kind, public, **data: service.issue_report(
+                    programme,
+                    kind,
+                    actor=actor(request, programme),
+                    public=public or None,
+                    **data,
+                ),
+                done=_("The report was issued."),
+            )
+            if issued:
+                return redirect("office:reports", programme.slug)
+            status = 400
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "office/reports.html",
+        page_context(
+            request,
+            programme,
+            nav="reports",
+            form=form,
+            reports=IssuedReport.objects.filter(programme=programme).prefetch_related("files"),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def report_file(request, slug, pk, fmt):
+    programme = get_programme_for_user(request, slug)
+    stored = IssuedFile.objects.filter(
+        report__programme=programme, report__pk=pk, format=fmt
+    ).first()
+    if stored is None:
+        raise Http404(_("There is no issued report with this number and format."))
+    return FileResponse(
+        stored.file.open("rb"),
+        content_type=MEDIA_TYPES[fmt],
+        as_attachment=fmt != "pdf",
+        filename=stored.file.name.rsplit("/", 1)[-1],
+    )
