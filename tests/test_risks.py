@@ -1,0 +1,195 @@
+"""The risk register: the service's rules and refusals, the optimistic lock, who may, the
+programme document, the office's list and dashboard line, and the reports."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+
+from plansicht.accounts.models import Unit
+from plansicht.history.models import Event
+from plansicht.plan.models import Measure, Programme
+from plansicht.risks.models import Risk
+from plansicht.services import Actor, ChangedMeanwhile, ServiceError
+from plansicht.services import risks as svc
+
+pytestmark = pytest.mark.django_db
+SYSTEM = Actor.system("tests", name="Programmbüro")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def programme():
+    return Programme.objects.get(slug="testprogramm")
+
+
+def measure(code):
+    return Measure.objects.get(programme__slug="testprogramm", code=code)
+
+
+def add(actor=SYSTEM, **changes):
+    values = {
+        "code": "R1",
+        "title": "Lieferverzug der Sensoren",
+        "likelihood": 3,
+        "impact": 4,
+        "mitigation": "Zweiter Lieferant ist angefragt.",
+        "next_review": date(2025, 7, 1),
+        **changes,
+    }
+    return svc.save_risk(programme(), actor=actor, **values)
+
+
+# -- service ----------------------------------------------------------------------------------
+
+
+def test_a_risk_is_entered_with_one_event_and_its_score(personas):
+    risk = add(measure=measure("M1"), owner_unit=personas.office, public=True)
+    assert (risk.code, risk.score, risk.status, risk.version) == ("R1", 12, "open", 1)
+    event = Event.objects.get(action="risk.added")
+    assert event.public is True
+    assert event.measure == measure("M1")
+    assert event.changes["measure"] == [None, "M1"]
+    assert event.changes["owner_unit"] == [None, "Programmbüro"]
+    assert event.changes["likelihood"] == [None, 3]
+
+
+def test_an_internal_risk_or_one_of_a_draft_measure_has_an_internal_event(personas):
+    add(code="R1")
+    add(code="R2", measure=measure("M9"), public=True)
+    assert list(Event.objects.filter(action="risk.added").values_list("public", flat=True)) == [
+        False,
+        False,
+    ]
+    assert list(Risk.objects.public()) == []
+
+
+@pytest.mark.parametrize(
+    "field,value,words",
+    [
+        ("likelihood", 0, "from 1 (unlikely) to 4"),
+        ("likelihood", 5, "from 1 (unlikely) to 4"),
+        ("impact", "x", "from 1 (small) to 4"),
+        ("impact", None, "from 1 (small) to 4"),
+        ("code", "", "required"),
+        ("title", "  ", "required"),
+        ("status", "forgotten", "open, being mitigated or closed"),
+        ("next_review", "2025-07-01", "Enter a date"),
+    ],
+)
+def test_bad_input_is_refused_on_its_field_and_nothing_is_stored(personas, field, value, words):
+    with pytest.raises(ServiceError) as refused:
+        add(**{field: value})
+    assert refused.value.field == field
+    assert words in refused.value.message
+    assert not Risk.objects.exists()
+    assert not Event.objects.filter(action__startswith="risk.").exists()
+
+
+def test_a_code_is_unique_in_the_programme_and_a_measure_must_be_its_own(personas):
+    add()
+    with pytest.raises(ServiceError) as refused:
+        add(title="Anderes")
+    assert refused.value.field == "code"
+    assert "R1 is taken" in refused.value.message
+    from .factories import document, load
+
+    other = load(document(slug="anderes"))
+    foreign = other.measures.get(code="M1")
+    with pytest.raises(ServiceError) as refused:
+        add(code="R2", measure=foreign)
+    assert refused.value.field == "measure"
+    assert Risk.objects.count() == 1
+
+
+def test_a_unit_of_another_organisation_is_refused(personas):
+    from plansicht.accounts.models import Organisation
+
+    stranger = Unit.objects.create(
+        organisation=Organisation.objects.create(name="Andere Stadt"), name="Amt"
+    )
+    with pytest.raises(ServiceError) as refused:
+        add(owner_unit=stranger)
+    assert refused.value.field == "owner_unit"
+
+
+def test_a_change_checks_the_version_and_tells_who_changed_it(personas):
+    risk = add()
+    stale = Risk.objects.get(pk=risk.pk)
+    svc.save_risk(
+        programme(),
+        actor=SYSTEM,
+        code="R1",
+        title=risk.title,
+        likelihood=2,
+        impact=4,
+        mitigation=risk.mitigation,
+        next_review=risk.next_review,
+        risk=risk,
+        expected_version=1,
+    )
+    with pytest.raises(ChangedMeanwhile):
+        svc.save_risk(
+            programme(),
+            actor=SYSTEM,
+            code="R1",
+            title=risk.title,
+            likelihood=4,
+            impact=4,
+            risk=stale,
+            expected_version=1,
+        )
+    stored = Risk.objects.get()
+    assert (stored.likelihood, stored.version) == (2, 2)
+    assert stale.likelihood == 3  # the refused change left the caller's object as it was
+    event = Event.objects.get(action="risk.changed")
+    assert event.changes == {"likelihood": [3, 2]}
+
+
+def test_nothing_to_change_is_refused(personas):
+    risk = add()
+    with pytest.raises(ServiceError, match="Nothing to change"):
+        svc.save_risk(
+            programme(),
+            actor=SYSTEM,
+            code="R1",
+            title=risk.title,
+            likelihood=3,
+            impact=4,
+            mitigation=risk.mitigation,
+            next_review=risk.next_review,
+            risk=risk,
+        )
+
+
+def test_removing_writes_one_event(personas):
+    risk = add(public=True)
+    svc.delete_risk(risk, actor=SYSTEM, expected_version=1)
+    assert not Risk.objects.exists()
+    event = Event.objects.get(action="risk.removed")
+    assert event.public is True
+    assert event.subject_label == "R1 Lieferverzug der Sensoren"
+    assert event.changes["code"] == ["R1", None]
+
+
+@pytest.mark.parametrize("who", ["editor", "admin"])
+def test_plan_editors_may(personas, who):
+    user = getattr(personas, who)
+    risk = add(actor=Actor.for_user(user, programme()))
+    svc.delete_risk(risk, actor=Actor.for_user(user, programme()))
+
+
+@pytest.mark.parametrize("who", ["viewer", "unit_editor", "finance", "hr", "outsider"])
+def test_others_may_not(personas, who):
+    user = getattr(personas, who)
+    with pytest.raises(PermissionDenied):
+        add(actor=Actor.for_user(user, programme()))
+    risk = add()
+    with pytest.raises(PermissionDenied):
+        svc.delete_risk(risk, actor=Actor.for_user(user, programme()))
+    assert Risk.objects.count() == 1
