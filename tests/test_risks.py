@@ -193,3 +193,65 @@ def test_others_may_not(personas, who):
     with pytest.raises(PermissionDenied):
         svc.delete_risk(risk, actor=Actor.for_user(user, programme()))
     assert Risk.objects.count() == 1
+
+
+# -- office -----------------------------------------------------------------------------------
+
+
+def test_the_office_list_is_by_score_and_says_a_review_date_passed(client, personas):
+    # today is 01.06.2025 (the frozen clock)
+    add(code="R1", title="Klein", likelihood=1, impact=2, next_review=date(2025, 12, 1))
+    add(code="R2", title="Groß", likelihood=4, impact=3, next_review=date(2025, 5, 1))
+    add(code="R3", title="Mittel", likelihood=2, impact=3, next_review=None)
+    add(
+        code="R4",
+        title="Vorbei",
+        likelihood=4,
+        impact=4,
+        next_review=date(2025, 1, 1),
+        status="closed",
+    )
+    client.force_login(personas.viewer)
+    page = client.get("/office/testprogramm/risks/").content.decode()
+    # scores: R4 16, R2 12, R3 6, R1 2
+    positions = [page.index(title) for title in ("Vorbei", "Groß", "Mittel", "Klein")]
+    assert positions == sorted(positions)
+    rows = {title: row for row in page.split("<tr") for title in ("Vorbei", "Groß") if title in row}
+    assert "review date passed" in rows["Groß"]
+    assert "review date passed" not in rows["Vorbei"]  # closed
+    assert page.count("review date passed") == 1
+
+
+def test_the_dashboard_counts_the_risks_past_their_review_date(client, personas):
+    add(code="R1", next_review=date(2025, 5, 31))
+    add(code="R2", next_review=date(2025, 4, 1))
+    add(code="R3", next_review=date(2025, 6, 1))  # due today: not passed
+    add(code="R4", next_review=date(2025, 1, 1), status="closed")
+    client.force_login(personas.viewer)
+    page = client.get("/office/testprogramm/").content.decode()
+    assert "2 risks past their review date" in page
+    assert 'href="/office/testprogramm/risks/"' in page
+
+
+def test_an_editor_enters_a_risk_in_the_office_and_a_bad_likelihood_is_said_on_its_field(
+    client, personas
+):
+    client.force_login(personas.editor)
+    form = {
+        "code": "R1",
+        "title": "Lieferverzug",
+        "likelihood": "5",
+        "impact": "2",
+        "status": "open",
+    }
+    response = client.post("/office/testprogramm/risks/new/", form)
+    assert response.status_code == 400
+    assert "from 1 (unlikely) to 4" in str(response.context["form"].errors["likelihood"])
+    assert not Risk.objects.exists()
+    form["likelihood"] = "3"
+    form["measure"] = str(measure("M2").pk)
+    form["public"] = "on"
+    response = client.post("/office/testprogramm/risks/new/", form)
+    assert response.status_code == 302
+    risk = Risk.objects.get()
+    assert (risk.score, risk.measure.code, risk.public) == (6, "M2", True)
