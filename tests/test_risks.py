@@ -255,3 +255,111 @@ def test_an_editor_enters_a_risk_in_the_office_and_a_bad_likelihood_is_said_on_i
     assert response.status_code == 302
     risk = Risk.objects.get()
     assert (risk.score, risk.measure.code, risk.public) == (6, "M2", True)
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+
+def report_text(kind):
+    from plansicht.reports.build import build
+    from plansicht.reports.content import text_of
+
+    return text_of(build(programme(), kind, as_of=date(2025, 6, 1), language="en"))
+
+
+def risk_table(kind):
+    from plansicht.reports.build import build
+    from plansicht.reports.content import Table
+
+    report = build(programme(), kind, as_of=date(2025, 6, 1), language="en")
+    found = []
+
+    def walk(section):
+        for block in section.blocks:
+            if isinstance(block, Table) and block.caption == "Risks as of 1 Jun 2025":
+                found.append(block)
+        for sub in section.sections:
+            walk(sub)
+
+    for section in report.sections:
+        walk(section)
+    return found
+
+
+def report_risks(personas):
+    add(
+        code="R1",
+        title="Lieferverzug der Sensoren",
+        measure=measure("M1"),
+        likelihood=3,
+        impact=4,
+        mitigation="Zweiter Lieferant ist angefragt.",
+        next_review=date(2025, 7, 1),
+        public=True,
+    )
+    add(
+        code="R2",
+        title="Streit mit dem Personalrat",
+        likelihood=2,
+        impact=2,
+        mitigation="Vertrauliche Gespräche mit dem Personalrat.",
+        status="mitigating",
+        public=False,
+    )
+    add(code="R3", title="Erledigtes Risiko", likelihood=4, impact=4, status="closed", public=True)
+    add(code="R4", title="Geheimes Risiko", measure=measure("M9"), public=True)
+
+
+def test_the_funder_report_shows_every_open_and_mitigated_risk(personas):
+    report_risks(personas)
+    (table,) = risk_table("funder")
+    assert [row[0] for row in table.rows] == [
+        "R1 Lieferverzug der Sensoren",  # 3 × 4 = 12
+        "R4 Geheimes Risiko",  # 3 × 4 = 12, the same as R1: by code
+        "R2 Streit mit dem Personalrat",
+    ]
+    assert table.rows[0] == (
+        "R1 Lieferverzug der Sensoren",
+        "M1 Datenplattform",
+        "3",
+        "4",
+        "Zweiter Lieferant ist angefragt.",
+        "open",
+        "1 Jul 2025",
+    )
+    assert [c.label for c in table.columns] == [
+        "Risk",
+        "Measure",
+        "Likelihood",
+        "Impact",
+        "What the city does about it",
+        "Status",
+        "Next review",
+    ]
+    assert "Risks and what the city does about them" in report_text("funder")
+
+
+def test_the_council_and_public_reports_never_show_an_internal_risk(personas):
+    report_risks(personas)
+    council = report_text("council")
+    assert "Zweiter Lieferant ist angefragt." in council
+    assert "Erledigtes Risiko" in council  # public, closed: the council hears it is closed
+    for kind in ("council", "public"):
+        text = report_text(kind)
+        assert "Streit mit dem Personalrat" not in text
+        assert "Vertrauliche Gespräche" not in text
+        assert "Geheimes Risiko" not in text  # its measure is a draft
+    (table,) = risk_table("council")
+    assert [row[0] for row in table.rows] == [
+        "R3 Erledigtes Risiko",
+        "R1 Lieferverzug der Sensoren",
+    ]
+
+
+def test_the_german_report_heading(personas):
+    from plansicht.reports.build import build
+    from plansicht.reports.content import text_of
+
+    report_risks(personas)
+    text = text_of(build(programme(), "council", as_of=date(2025, 6, 1), language="de"))
+    assert "Risiken und Gegenmaßnahmen" in text
