@@ -363,3 +363,71 @@ def test_the_german_report_heading(personas):
     report_risks(personas)
     text = text_of(build(programme(), "council", as_of=date(2025, 6, 1), language="de"))
     assert "Risiken und Gegenmaßnahmen" in text
+
+
+# -- the programme document -------------------------------------------------------------------
+
+
+def test_the_document_loads_the_register_and_replacing_replaces_it(today):
+    import json
+
+    from plansicht.documents.programme import dump, dumps
+
+    from .factories import load, risks_document
+
+    load(risks_document())
+    r1 = Risk.objects.get(code="R1")
+    assert (r1.measure.code, r1.owner_unit.name, r1.score, r1.public) == (
+        "M1",
+        "Stabsstelle Digitalisierung",
+        12,
+        True,
+    )
+    assert Risk.objects.get(code="R2").owner_unit.name == "Rechtsamt"  # created
+    first = dumps(dump(programme()))
+    doc = json.loads(first)
+    assert doc["risks"][2] == {
+        "code": "R3",
+        "title": "Serverausfall",
+        "likelihood": 1,
+        "impact": 3,
+        "status": "closed",
+        "public": False,
+    }
+    doc["risks"] = [dict(doc["risks"][0], likelihood=1)]
+    load(doc, replace=True)
+    assert list(Risk.objects.values_list("code", "likelihood", "version")) == [("R1", 1, 2)]
+    assert Risk.objects.get().pk == r1.pk  # matched by code: the same risk
+
+
+@pytest.mark.parametrize(
+    "change,path",
+    [
+        ({"likelihood": 5}, "risks[0].likelihood"),
+        ({"measure": "M7"}, "risks[0].measure"),
+        ({"status": "forgotten"}, "risks[0].status"),
+        ({"next_review": "2025-02-30"}, "risks[0].next_review"),
+    ],
+)
+def test_a_bad_risk_in_the_document_is_refused_with_its_path(today, change, path):
+    from plansicht.documents.programme import DocumentInvalid, parse
+
+    from .factories import risks_document
+
+    doc = risks_document()
+    doc["risks"][0].update(change)
+    with pytest.raises(DocumentInvalid) as refused:
+        parse(doc)
+    assert any(line.startswith(path + ":") for line in str(refused.value).splitlines())
+
+
+def test_a_code_used_twice_is_refused(today):
+    from plansicht.documents.programme import DocumentInvalid, parse
+
+    from .factories import risks_document
+
+    doc = risks_document()
+    doc["risks"][2]["code"] = "R1"
+    with pytest.raises(DocumentInvalid) as refused:
+        parse(doc)
+    assert "risks[2].code: risk code 'R1' is used twice (first at risks[0])" in str(refused.value)

@@ -204,3 +204,34 @@ def delete_risk(
         expected_version=expected_version,
         forecast=False,
     )
+
+
+def replace_risks_state(programme, organisation, document: dict):
+    """Make the programme's risks equal the document's ``risks``, matched by code (they keep
+    their identity and history). Part of ``services.programme.load_programme``, which writes
+    the one event; the measures are the document's, stored before."""
+    items = document.get("risks", [])
+    codes = [item["code"] for item in items]
+    Risk.objects.filter(programme=programme).exclude(code__in=codes).delete()
+    existing = {r.code: r for r in Risk.objects.filter(programme=programme)}
+    measures = {m.code: m for m in Measure.objects.filter(programme=programme)}
+    units = {}
+    for item in items:
+        name = item["owner_unit"]
+        if name and name not in units:
+            units[name], _created = Unit.objects.get_or_create(organisation=organisation, name=name)
+        risk = existing.get(item["code"])
+        if risk is None:
+            risk = Risk(programme=programme, code=item["code"])
+        else:  # a form opened before the load must not overwrite it
+            risk.version += 1
+        risk.title = item["title"]
+        risk.measure = measures.get(item["measure"]) if item["measure"] else None
+        risk.owner_unit = units.get(name) if name else None
+        risk.likelihood = item["likelihood"]
+        risk.impact = item["impact"]
+        risk.mitigation = item["mitigation"]
+        risk.status = item["status"]
+        risk.next_review = item["next_review"]
+        risk.public = item["public"]
+        risk.save()
