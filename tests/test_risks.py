@@ -217,9 +217,10 @@ def test_the_office_list_is_by_score_and_says_a_review_date_passed(client, perso
     positions = [page.index(title) for title in ("Vorbei", "Groß", "Mittel", "Klein")]
     assert positions == sorted(positions)
     rows = {title: row for row in page.split("<tr") for title in ("Vorbei", "Groß") if title in row}
-    assert "review date passed" in rows["Groß"]
-    assert "review date passed" not in rows["Vorbei"]  # closed
-    assert page.count("review date passed") == 1
+    # the office speaks German
+    assert "01.05.2025 <strong>Überprüfungstermin überschritten</strong>" in rows["Groß"]
+    assert "Überprüfungstermin überschritten" not in rows["Vorbei"]  # closed
+    assert page.count("Überprüfungstermin überschritten") == 1
 
 
 def test_the_dashboard_counts_the_risks_past_their_review_date(client, personas):
@@ -229,8 +230,10 @@ def test_the_dashboard_counts_the_risks_past_their_review_date(client, personas)
     add(code="R4", next_review=date(2025, 1, 1), status="closed")
     client.force_login(personas.viewer)
     page = client.get("/office/testprogramm/").content.decode()
-    assert "2 risks past their review date" in page
-    assert 'href="/office/testprogramm/risks/"' in page
+    assert (
+        '<a class="kern-link" href="/office/testprogramm/risks/">'
+        "2 Risiken nach ihrem Überprüfungstermin</a>"
+    ) in page
 
 
 def test_an_editor_enters_a_risk_in_the_office_and_a_bad_likelihood_is_said_on_its_field(
@@ -246,7 +249,9 @@ def test_an_editor_enters_a_risk_in_the_office_and_a_bad_likelihood_is_said_on_i
     }
     response = client.post("/office/testprogramm/risks/new/", form)
     assert response.status_code == 400
-    assert "from 1 (unlikely) to 4" in str(response.context["form"].errors["likelihood"])
+    assert "von 1 (unwahrscheinlich) bis 4 (sehr wahrscheinlich)" in str(
+        response.context["form"].errors["likelihood"]
+    )
     assert not Risk.objects.exists()
     form["likelihood"] = "3"
     form["measure"] = str(measure("M2").pk)
