@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "plansicht.plan",
     "plansicht.content",
     "plansicht.indicators",
+    "plansicht.risks",
     "plansicht.funding",
     "plansicht.staffing",
     "plansicht.participation",

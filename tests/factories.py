@@ -512,3 +512,44 @@ def decisions_document(slug="testprogramm") -> dict:
         },
     ]
     return doc
+
+
+def risks_document(slug="testprogramm") -> dict:
+    """The decisions document with a risk register: R1 about M1, public, owned by the
+    Stabsstelle Digitalisierung, likelihood 3, impact 4 (score 12), review on 01.07.2025; R2
+    about the programme, internal, being mitigated, likelihood 2, impact 2, owned by a unit the
+    document names first here (Rechtsamt); R3 closed, with the fewest keys."""
+    doc = decisions_document(slug)
+    doc["risks"] = [
+        {
+            "code": "R1",
+            "title": "Lieferverzug der Sensoren",
+            "measure": "M1",
+            "owner_unit": "Stabsstelle Digitalisierung",
+            "likelihood": 3,
+            "impact": 4,
+            "mitigation": "Zweiter Lieferant ist angefragt.",
+            "status": "open",
+            "next_review": "2025-07-01",
+            "public": True,
+        },
+        {
+            "code": "R2",
+            "title": "Vergaberüge eines Bieters",
+            "owner_unit": "Rechtsamt",
+            "likelihood": 2,
+            "impact": 2,
+            "mitigation": "Vergabeunterlagen werden extern geprüft.",
+            "status": "mitigating",
+            "public": False,
+        },
+        {
+            "code": "R3",
+            "title": "Serverausfall",
+            "likelihood": 1,
+            "impact": 3,
+            "status": "closed",
+            "public": False,
+        },
+    ]
+    return doc

@@ -14,13 +14,16 @@ from .factories import (
     funded_document,
     indicated_document,
     load,
+    risks_document,
     staffed_document,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("factory", [funded_document, staffed_document, decisions_document])
+@pytest.mark.parametrize(
+    "factory", [funded_document, staffed_document, decisions_document, risks_document]
+)
 def test_dump_parse_load_dump_gives_the_same_document(today, factory):
     load(factory())
     first = dumps(dump(Programme.objects.get(slug="testprogramm")))
@@ -29,7 +32,8 @@ def test_dump_parse_load_dump_gives_the_same_document(today, factory):
     assert second == first
     assert '"grants"' in first and '"expenditures"' in first
     assert ('"positions"' in first) == (factory is not funded_document)
-    assert ('"decisions"' in first) == (factory is decisions_document)
+    assert ('"decisions"' in first) == (factory in (decisions_document, risks_document))
+    assert ('"risks"' in first) == (factory is risks_document)
 
 
 def test_indicators_and_acceptances_dump_load_dump_identically(today):

@@ -31,6 +31,7 @@ from plansicht.office import urls as office_urls
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
 from plansicht.reports.models import IssuedFile, IssuedReport
+from plansicht.risks.models import Risk
 from plansicht.staffing.models import HiringStep, Position
 
 from .factories import decisions_document, hiring_settings_form
@@ -130,6 +131,11 @@ ACCESS = {
     "assignment_new": (PLAN, PLAN),
     "assignment": (PLAN, PLAN),
     "assignment_remove": (PLAN, PLAN),
+    # the risk register: every office role reads it, editors of the plan change it
+    "risks": (OFFICE, None),
+    "risk_new": (PLAN, PLAN),
+    "risk": (PLAN, PLAN),
+    "risk_remove": (PLAN, PLAN),
 }
 # The login and logout pages are the way in and out, outside the matrix (tested below).
 WAY_IN_AND_OUT = {"login", "logout"}
@@ -169,6 +175,8 @@ ROWS = {
     "assignment_new": Decision,
     "assignment": Assignment,  # the first: A1 of DS 0100/2024
     "assignment_remove": Assignment,
+    "risk": Risk,
+    "risk_remove": Risk,
 }
 
 
@@ -350,6 +358,21 @@ CHANGES.update(
             "step": "filled",
         },
         "assignment_remove": lambda: {"reason": "Fehleingabe"},
+        "risk_new": lambda: {
+            "code": "R9",
+            "title": "Fachkräftemangel",
+            "likelihood": "3",
+            "impact": "2",
+            "status": "open",
+        },
+        "risk": lambda: {
+            "code": "R1",
+            "title": "Lieferverzug der Sensoren",
+            "likelihood": "2",
+            "impact": "4",
+            "status": "mitigating",
+        },
+        "risk_remove": lambda: {"reason": "doppelt erfasst"},
     }
 )
 STORED = [
@@ -375,6 +398,7 @@ STORED = [
     IndicatorValue,
     Decision,
     Assignment,
+    Risk,
     Event,
 ]
 
@@ -437,6 +461,14 @@ def personas(personas, settings, tmp_path):
     stored = IssuedFile(report=report, format="pdf", size=12, sha256="0" * 64)
     stored.file.save("sachstand.pdf", ContentFile(b"%PDF-1.7 ..."), save=False)
     stored.save()
+    # A risk of the register, for its form and remove pages.
+    Risk.objects.create(
+        programme=personas.programme,
+        code="R1",
+        title="Lieferverzug der Sensoren",
+        likelihood=3,
+        impact=4,
+    )
     return personas
 
 

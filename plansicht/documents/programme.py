@@ -24,7 +24,7 @@ from plansicht.plan.models import (
 )
 
 from . import PROGRAMME_FORMAT as FORMAT
-from . import decisions, funding, indicators, participation, staffing
+from . import decisions, funding, indicators, participation, risks, staffing
 from .check import Checker, as_bool, as_code, as_date, as_int, as_text, join, objects
 from .schema import SCHEMA, known_keys, shape_problems
 
@@ -135,6 +135,7 @@ def parse(data) -> tuple[dict, list[tuple[str, str]]]:
     indexes["grant"] = grant_codes
     indexes["plan_version"] = {v["number"] for v in out["plan_versions"]}
     out["decisions"] = decisions.parse(c, data, out["participation"]["bodies"], indexes)
+    out["risks"] = risks.parse(c, data, measures)
     if c.problems:
         raise DocumentInvalid(c.problems)
     return out, c.warnings
@@ -445,6 +446,7 @@ def dump(programme: Programme) -> dict:
     _put(doc, "positions", positions)
     _put(doc, "participation", participation.dump(programme, _put, _iso))
     _put(doc, "decisions", decisions.dump(programme, _put, _iso))
+    _put(doc, "risks", risks.dump(programme, _put, _iso))
     return doc
 
 

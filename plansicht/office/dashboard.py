@@ -9,7 +9,7 @@ from plansicht.history.models import Event
 from plansicht.plan.models import Measure
 from plansicht.services.permissions import can_moderate, role_for
 
-from . import decisions, participation, work
+from . import decisions, participation, risks, work
 from .common import get_programme_for_user, page_context
 
 
@@ -63,6 +63,7 @@ def dashboard(request, slug):
     if can_moderate(request.user, programme):
         extra["moderation"] = participation.moderation_counts(programme)
     extra["decisions"] = decisions.overdue_count(programme, today())
+    extra["risks"] = risks.review_passed_count(programme, today())
     recent = Event.objects.for_programme(programme).select_related("unit")[:15]
     return render(
         request,

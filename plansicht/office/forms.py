@@ -20,6 +20,7 @@ from plansicht.funding.models import CostLine, Grant
 from plansicht.indicators.models import INDICATOR_FIELDS, VALUE_FIELDS, Indicator, IndicatorValue
 from plansicht.participation.models import PERIOD_KINDS, Body, Submission
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
+from plansicht.risks.models import RISK_FIELDS, Risk
 from plansicht.services.common import range_message
 from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, Position
 
@@ -1027,3 +1028,37 @@ class AssignmentForm(ServiceForm):
         self.fields["position"].queryset = Position.objects.filter(programme=programme).order_by(
             "code"
         )
+
+
+# -- risks ------------------------------------------------------------------------------------
+
+
+class RiskForm(ServiceForm):
+    """A risk of the register; the measures are the programme's, the units its
+    organisation's. Likelihood and impact are checked by the service (1 to 4)."""
+
+    likelihood = forms.IntegerField(
+        label=_("Likelihood (1 to 4)"),
+        help_text=_("1 unlikely, 2 possible, 3 likely, 4 very likely."),
+    )
+    impact = forms.IntegerField(
+        label=_("Impact (1 to 4)"),
+        help_text=_("1 small, 2 noticeable, 3 serious, 4 severe."),
+    )
+    reason = reason_field()
+    version = version_field()
+
+    class Meta(ServiceForm.Meta):
+        model = Risk
+        fields = list(RISK_FIELDS)
+        widgets = {"mitigation": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"code": _("Unique among the risks of this programme, e.g. R1.")}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.filter(programme=programme).order_by(
+            "code"
+        )
+        self.fields["owner_unit"].queryset = Unit.objects.filter(
+            organisation=programme.organisation_id
+        ).order_by("name")

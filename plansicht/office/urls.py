@@ -13,6 +13,7 @@ from . import (
     participation,
     plan,
     reports,
+    risks,
     staffing,
 )
 
@@ -80,6 +81,10 @@ urlpatterns = [
         name="participation_settings",
     ),
     path("<slug:slug>/decisions/", decisions.decision_list, name="decisions"),
+    path("<slug:slug>/risks/", risks.risk_list, name="risks"),
+    path("<slug:slug>/risks/new/", risks.risk_new, name="risk_new"),
+    path("<slug:slug>/risks/<int:pk>/", risks.risk, name="risk"),
+    path("<slug:slug>/risks/<int:pk>/remove/", risks.risk_remove, name="risk_remove"),
     path("<slug:slug>/decisions/new/", decisions.decision_new, name="decision_new"),
     path("<slug:slug>/decisions/<int:pk>/", decisions.decision, name="decision"),
     path(

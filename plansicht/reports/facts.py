@@ -20,6 +20,7 @@ from plansicht.forecast.run import Result, compute, year_rows
 from plansicht.funding.models import Grant
 from plansicht.history.models import Event
 from plansicht.plan.models import Dependency, Measure, Milestone
+from plansicht.risks.models import Risk
 from plansicht.staffing.models import STEP_CHOICES, Position
 
 ZERO = Fraction(0)
@@ -62,6 +63,20 @@ class Facts:
     milestones: list = field(default_factory=list)  # published, by code
     grants: list = field(default_factory=list)  # [GrantMoney] by code
     positions: list = field(default_factory=list)  # funded or awaited by a published milestone
+    # The risk register as it stands when the report is made (risks keep no history of their
+    # own values), the highest score first; internal ones included: each kind picks its own.
+    risks: list = field(default_factory=list)
+
+    def active_risks(self) -> list:
+        """The risks open or being mitigated (internal ones included)."""
+        return [r for r in self.risks if r.status != Risk.CLOSED]
+
+    def public_risks(self) -> list:
+        """The public risks about no measure or a published one."""
+        public = {m.pk for m in self.measures}
+        return [
+            r for r in self.risks if r.public and (r.measure_id is None or r.measure_id in public)
+        ]
 
     @property
     def summary(self):
@@ -183,4 +198,7 @@ def gather(programme, as_of: date) -> Facts:
         .distinct()
         .order_by("code")
     )
-    return Facts(programme, as_of, result, measures, milestones, grants, positions)
+    risks = list(
+        Risk.objects.for_programme(programme).by_score().select_related("measure", "owner_unit")
+    )
+    return Facts(programme, as_of, result, measures, milestones, grants, positions, risks)

@@ -1,6 +1,6 @@
 """Loading a whole programme document: the plan with its indicators, the funding, the
-positions, the participation and the council decisions, in one transaction with one history
-event."""
+positions, the participation, the council decisions and the risks, in one transaction with
+one history event."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from .indicators import replace_indicator_state
 from .participation import detach_participation, replace_participation_state
 from .permissions import check, role_for
 from .plan import replace_plan_state
+from .risks import replace_risks_state
 from .staffing import replace_staffing_state
 
 
@@ -76,6 +77,7 @@ def load_programme(
         replace_staffing_state(programme, organisation, document)
         replace_participation_state(programme, organisation, document)
         replace_decisions_state(programme, organisation, document)
+        replace_risks_state(programme, organisation, document)
         try:
             run.refresh(programme)
         except run.BeyondCalendar:

@@ -30,9 +30,7 @@ def test_the_office_issues_a_council_report_and_the_portal_lists_it(
     form = page.locator("main form")
     form.locator("#id_kind").select_option("council")
     follow(form.locator("button[type=submit]"))
-    expect(page.locator(".messages")).to_contain_text(
-        words("The report was issued.")
-    )
+    expect(page.locator(".messages")).to_contain_text(words("The report was issued."))
     issued = IssuedReport.objects.get(programme=demo)
     assert issued.kind == "council" and issued.public
     expect(page.locator("main table tbody tr th").first).to_contain_text(issued.title)

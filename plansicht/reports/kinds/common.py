@@ -219,3 +219,47 @@ def deviation_items(facts: Facts, deviations) -> Bullets | Paragraph:
             text += f" ({d.cause})"
         items.append(text)
     return Bullets(tuple(items))
+
+
+def risks_section(facts: Facts, risks, *, empty: str) -> Section:
+    """The risks (``risks``, the highest score first) and what the city does about them:
+    one row each; ``empty`` is said when there is none."""
+    heading = _("Risks and what the city does about them")
+    if not risks:
+        return Section(heading, (Paragraph(empty),))
+    rows = tuple(
+        (
+            f"{r.code} {r.title}",
+            f"{r.measure.code} {r.measure.title}" if r.measure_id else "–",
+            str(r.likelihood),
+            str(r.impact),
+            r.mitigation or "–",
+            str(r.get_status_display()),
+            day(r.next_review),
+        )
+        for r in risks
+    )
+    return Section(
+        heading,
+        (
+            Paragraph(
+                _(
+                    "Likelihood and impact on a scale from 1 (unlikely, small) to 4 (very "
+                    "likely, severe); the highest risks first."
+                )
+            ),
+            Table(
+                _("Risks as of %(date)s") % {"date": day(facts.as_of)},
+                (
+                    Column(_("Risk")),
+                    Column(_("Measure")),
+                    Column(_("Likelihood"), numeric=True),
+                    Column(_("Impact"), numeric=True),
+                    Column(_("What the city does about it")),
+                    Column(_("Status")),
+                    Column(_("Next review")),
+                ),
+                rows,
+            ),
+        ),
+    )

@@ -111,6 +111,9 @@ def details(facts: Facts) -> Section:
                 _("Deviations from the plan and their reasons"),
                 (common.deviation_items(facts, facts.deviations()),),
             ),
+            common.risks_section(
+                facts, facts.public_risks(), empty=_("No public risk is recorded.")
+            ),
             Section(_("Money"), tuple(money_blocks)),
             common.posts_section(facts),
         ),

@@ -31,6 +31,9 @@ def sections(facts: Facts, issue_date) -> tuple:
             _("Deviations from the plan and their reasons"),
             (common.deviation_items(facts, facts.deviations()),),
         ),
+        common.risks_section(
+            facts, facts.active_risks(), empty=_("No risk is open or being mitigated.")
+        ),
         finances(facts),
         grant_conditions(facts),
         common.posts_section(facts),
