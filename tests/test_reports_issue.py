@@ -208,3 +208,43 @@ def test_the_version_an_issued_report_records_is_the_projects():
 
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     assert plansicht.__version__ == tomllib.loads(pyproject.read_text())["project"]["version"]
+
+
+def test_a_funder_report_issued_as_public_holds_no_internal_risk(today, media):
+    from plansicht.services import risks
+
+    programme = load(funded_document())
+    risks.save_risk(
+        programme,
+        actor=SYSTEM,
+        code="R1",
+        title="Lieferverzug Sensorik",
+        likelihood=3,
+        impact=4,
+        mitigation="Zweiter Lieferant angefragt",
+        public=True,
+    )
+    risks.save_risk(
+        programme,
+        actor=SYSTEM,
+        code="R2",
+        title="Personalengpass Vergabestelle",
+        likelihood=2,
+        impact=3,
+        mitigation="Vertraulich: Abordnung aus dem Bauamt",
+    )
+    internal = service.issue_report(
+        programme, "funder", actor=SYSTEM, as_of=date(2025, 6, 1), issue_date=date(2025, 6, 1)
+    )
+    shown = service.issue_report(
+        programme,
+        "funder",
+        actor=SYSTEM,
+        as_of=date(2025, 6, 1),
+        issue_date=date(2025, 6, 1),
+        public=True,
+    )
+    assert "Abordnung aus dem Bauamt" in str(internal.data)  # the office's own copy has it
+    assert shown.public and "Zweiter Lieferant angefragt" in str(shown.data)
+    assert "Abordnung aus dem Bauamt" not in str(shown.data)
+    assert "Personalengpass" not in str(shown.data)

@@ -47,15 +47,19 @@ def build(
     as_of: date,
     language: str = "de",
     issue_date: date | None = None,
+    public: bool | None = None,
 ) -> Report:
     """The report of ``kind`` on ``programme`` as of the cut-off ``as_of``, in ``language``
-    (de or en). Raises UnknownKind for a kind not in ``KINDS``."""
+    (de or en). ``public``: whether it is to be published (default: by kind); a public report
+    holds nothing internal, a funder report issued as public included. Raises UnknownKind for
+    a kind not in ``KINDS``."""
     module = BUILDERS.get(kind)
     if module is None:
         raise UnknownKind(kind)
     with translation.override(language):
         facts_date = getattr(module, "facts_as_of", lambda d: d)(as_of)
         facts = gather(programme, facts_date)
+        facts.for_public = not module.INTERNAL if public is None else public
         subtitle = getattr(module, "subtitle", _subtitle)(facts, issue_date)
         return Report(
             kind=kind,
@@ -65,6 +69,6 @@ def build(
             programme=programme.slug,
             cut_off=as_of,
             issue_date=issue_date,
-            internal=module.INTERNAL,
+            internal=not facts.for_public,
             sections=tuple(module.sections(facts, issue_date)),
         )

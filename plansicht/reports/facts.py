@@ -66,10 +66,13 @@ class Facts:
     # The risk register as it stands when the report is made (risks keep no history of their
     # own values), the highest score first; internal ones included: each kind picks its own.
     risks: list = field(default_factory=list)
+    for_public: bool = False  # the report is to be public: nothing internal in it
 
     def active_risks(self) -> list:
-        """The risks open or being mitigated (internal ones included)."""
-        return [r for r in self.risks if r.status != Risk.CLOSED]
+        """The risks open or being mitigated; internal ones too, unless the report is to be
+        public (``for_public``)."""
+        shown = self.public_risks() if self.for_public else self.risks
+        return [r for r in shown if r.status != Risk.CLOSED]
 
     def public_risks(self) -> list:
         """The public risks about no measure or a published one."""

@@ -69,10 +69,12 @@ def issue_report(
     reports are public once issued, the others internal unless the office says otherwise."""
     check(actor, lambda user: may_issue(user, programme))
     check_request(kind, as_of=as_of, language=language, year=year, issue_date=issue_date)
-    report = build(programme, kind, as_of=as_of, language=language, issue_date=issue_date)
+    shown = kind in PUBLIC_KINDS if public is None else public
+    report = build(
+        programme, kind, as_of=as_of, language=language, issue_date=issue_date, public=shown
+    )
     data = content.as_data(report)
     files = {fmt: render(report, fmt, archival=True) for fmt in FORMATS}
-    shown = kind in PUBLIC_KINDS if public is None else public
     holder = {}
 
     def apply():
