@@ -43,4 +43,7 @@ def test_page_queries_do_not_grow_with_the_programme(client, today):
     small = page_queries(client, 50)
     large = page_queries(client, 1000)
     assert small == large
-    assert max(large.values()) <= 10
+    # The measure page counts its subtree's finished and accepted milestones in a query of its
+    # own (11): counting them for every measure inside the query that loads the measures cost
+    # more time than the rest of that query.
+    assert max(large.values()) <= 11

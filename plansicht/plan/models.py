@@ -207,20 +207,6 @@ class MeasureQuerySet(models.QuerySet):
         units = self.responsible_units()
         return self.filter(pk__in=[pk for pk, unit in units.items() if unit == unit_id])
 
-    def with_acceptance(self, as_of):
-        """Each measure with ``milestones_finished`` and ``milestones_accepted``: of its own
-        published milestones, those finished by ``as_of`` and, of them, those the funder
-        accepted by then (as ``MilestoneQuerySet.acceptance``; meant for public measures)."""
-        published = models.Q(milestones__draft=False)
-        return self.annotate(
-            milestones_finished=models.Count(
-                "milestones", filter=published & finished_by(as_of, "milestones__")
-            ),
-            milestones_accepted=models.Count(
-                "milestones", filter=published & accepted_by(as_of, "milestones__")
-            ),
-        )
-
     def subtree_ids(self, root) -> list[int]:
         """The ids of the measure ``root`` and of every measure of this queryset below it (a
         public queryset: the public ones; a branch under a measure left out stops there).

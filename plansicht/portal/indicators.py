@@ -13,6 +13,7 @@ from plansicht.charts.indicator import IndicatorLabels, Point, indicator_svg
 from plansicht.indicators import reads
 from plansicht.indicators.models import Indicator
 from plansicht.indicators.words import progress_words, with_unit
+from plansicht.plan.models import Milestone
 
 
 def acceptance(milestones) -> dict:
@@ -21,10 +22,11 @@ def acceptance(milestones) -> dict:
 
 
 def annotate(measures):
-    """The public measures as the measure page reads them: each with its milestones finished
-    and accepted as of today (``Measure.objects.with_acceptance``) and whether it has any
-    indicator, in the one query that loads them."""
-    return measures.with_acceptance(clock.today()).annotate(
+    """The public measures as the measure page reads them: each with whether it has any
+    indicator, in the one query that loads them. (The acceptance counts are read for the
+    measure's subtree alone, in :func:`for_measure`: counting them for every measure of the
+    programme in this query cost more than the rest of it.)"""
+    return measures.annotate(
         has_indicators=Exists(Indicator.objects.filter(measure=OuterRef("pk")))
     )
 
@@ -51,10 +53,10 @@ def for_measure(measure, public) -> dict:
         i.chart = chart(i)
     return {
         "indicators": indicators,
-        "acceptance": {
-            "finished": sum(m.milestones_finished for m in subtree),
-            "accepted": sum(m.milestones_accepted for m in subtree),
-        },
+        # the published milestones of the measure and its published sub-measures
+        "acceptance": Milestone.objects.filter(
+            measure_id__in=[m.pk for m in subtree], draft=False
+        ).acceptance(today),
         "acceptance_below": len(subtree) > 1,
     }
 
