@@ -137,12 +137,13 @@ def _reports_submitted(c, item, path, g) -> list:
                 c.problem(f"{p}.year", "an interim proof needs the year it covers")
                 continue
             # (a period that ends before it starts is reported at eligible_until)
-            if first and last and first <= last and not first.year <= year < last.year:
+            years = conditions.interim_years(first, last) if first and last else None
+            if years is not None and first <= last and year not in years:
                 c.problem(
                     f"{p}.year",
                     f"no interim proof is due for {year}: the grant's interim years are "
-                    f"{first.year} to {last.year - 1}"
-                    if first.year < last.year
+                    f"{years[0]} to {years[-1]}"
+                    if years
                     else f"no interim proof is due for {year}: the grant runs within one year",
                 )
                 continue

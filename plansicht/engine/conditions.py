@@ -430,6 +430,13 @@ def default_final_due(eligible_until: date) -> date:
     return add_months(eligible_until.replace(day=1), 7) - ONE_DAY
 
 
+def interim_years(eligible_from: date, eligible_until: date) -> range:
+    """The calendar years an interim proof of use is due for: from the year of
+    ``eligible_from`` to the year before ``eligible_until`` (none for a grant within one
+    year)."""
+    return range(eligible_from.year, eligible_until.year)
+
+
 def interim_due(year: int, interim_report_months: int = DEFAULT_INTERIM_MONTHS) -> date:
     """The interim proof of ``year``: its 31 December plus the months (month-end rule)."""
     return add_months(date(year, 12, 31), interim_report_months)
@@ -459,7 +466,7 @@ def proofs(
             latest[key] = s.on
     due_dates = [
         (INTERIM, year, interim_due(year, interim_report_months))
-        for year in range(eligible_from.year, eligible_until.year)
+        for year in interim_years(eligible_from, eligible_until)
     ]
     due_dates.append((FINAL, None, final_report_due or default_final_due(eligible_until)))
     results = []

@@ -579,12 +579,12 @@ def record_proof(
     if kind == rules.FINAL:
         year = None
     else:
-        first, last = grant.eligible_from.year, grant.eligible_until.year
-        if year is None or not first <= year < last:
+        years = rules.interim_years(grant.eligible_from, grant.eligible_until)
+        if year not in years:
             raise ServiceError(
                 _("Interim proofs are due for the years %(first)s to %(last)s; choose one.")
-                % {"first": first, "last": last - 1}
-                if first < last
+                % {"first": years[0], "last": years[-1]}
+                if years
                 else _("The grant runs within one year: only the final proof is due."),
                 field="year",
             )
