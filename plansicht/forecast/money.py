@@ -5,9 +5,11 @@ published). Everything here is exact; amounts are rounded to cents once, when st
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 
 from plansicht.engine import money
 from plansicht.engine.money import cents
@@ -36,7 +38,15 @@ class MoneyResult:
     # {measure id: {year: {category: planned amount}}}: the cost and financing plan (KFP)
     kfp: dict = field(default_factory=dict)
     drawdowns: dict = field(default_factory=dict)  # {grant id: {planned, requested, received}}
-    conditions: dict = field(default_factory=dict)  # {grant id: conditions.GrantConditions}
+    # The grant's conditions, computed when first read (the stored forecast, forecast --json,
+    # the reports) and not for every forecast a change computes before and after it, nor for
+    # the what-ifs: a function of no arguments, see :attr:`conditions`.
+    conditions_of: Callable = field(default=dict, repr=False)
+
+    @cached_property
+    def conditions(self) -> dict:
+        """{grant id: conditions.GrantConditions}."""
+        return self.conditions_of()
 
 
 def ancestors(measure, parent_of):
@@ -164,7 +174,7 @@ def compute(
         by_year={m: dict(sorted(years.items())) for m, years in by_year.items()},
         kfp={m: {y: dict(c) for y, c in sorted(years.items())} for m, years in kfp_table.items()},
         drawdowns=_drawdowns(programme, as_of),
-        conditions=conditions.compute(inputs.conditions, inputs, result, as_of),
+        conditions_of=lambda: conditions.compute(inputs.conditions, inputs, result, as_of),
     )
 
 
