@@ -4,6 +4,7 @@ the version of Plansicht, each file with its SHA-256 checksum. Issuing again mak
 version; an issued report never changes. One history event per issue.
 """
 
+import json
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -129,6 +130,4 @@ def issue_report(
 
 
 def _canonical(data) -> bytes:
-    import json
-
     return json.dumps(data, sort_keys=True, ensure_ascii=False).encode()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, no_translations
 
-from plansicht.reports.build import KINDS
+from plansicht.reports.build import KINDS, build
 from plansicht.reports.render import FORMATS, render
 from plansicht.services import Actor, ServiceError
 from plansicht.services.reports import LANGUAGES, check_request, issue_report
@@ -61,8 +61,6 @@ class Command(BaseCommand):
                 with stored.file.open("rb") as f:
                     body = f.read()
             else:
-                from plansicht.reports.build import build
-
                 body = render(build(programme, kind, as_of=cut_off, language=language), fmt)
         except ServiceError as e:
             self.fail(f"{_option(e.field)}{e.message}")
