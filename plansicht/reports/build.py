@@ -48,11 +48,13 @@ def build(
     language: str = "de",
     issue_date: date | None = None,
     public: bool | None = None,
+    year: int | None = None,
 ) -> Report:
     """The report of ``kind`` on ``programme`` as of the cut-off ``as_of``, in ``language``
     (de or en). ``public``: whether it is to be published (default: by kind); a public report
     holds nothing internal, a funder report issued as public included. Raises UnknownKind for
-    a kind not in ``KINDS``."""
+    a kind not in ``KINDS``. ``year``: the year of an interim proof of use (None: the final
+    proof; other kinds take none), read by the kind as ``facts.year``."""
     module = BUILDERS.get(kind)
     if module is None:
         raise UnknownKind(kind)
@@ -60,6 +62,7 @@ def build(
         facts_date = getattr(module, "facts_as_of", lambda d: d)(as_of)
         facts = gather(programme, facts_date)
         facts.for_public = not module.INTERNAL if public is None else public
+        facts.year = year
         subtitle = getattr(module, "subtitle", _subtitle)(facts, issue_date)
         return Report(
             kind=kind,

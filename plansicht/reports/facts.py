@@ -67,6 +67,7 @@ class Facts:
     # own values), the highest score first; internal ones included: each kind picks its own.
     risks: list = field(default_factory=list)
     for_public: bool = False  # the report is to be public: nothing internal in it
+    year: int | None = None  # the interim proof's year; None for the final proof and the rest
 
     def active_risks(self) -> list:
         """The risks open or being mitigated; internal ones too, unless the report is to be

@@ -72,7 +72,13 @@ def issue_report(
     check_request(kind, as_of=as_of, language=language, year=year, issue_date=issue_date)
     shown = kind in PUBLIC_KINDS if public is None else public
     report = build(
-        programme, kind, as_of=as_of, language=language, issue_date=issue_date, public=shown
+        programme,
+        kind,
+        as_of=as_of,
+        language=language,
+        issue_date=issue_date,
+        public=shown,
+        year=year,
     )
     data = content.as_data(report)
     files = {fmt: render(report, fmt, archival=True) for fmt in FORMATS}

@@ -61,7 +61,9 @@ class Command(BaseCommand):
                 with stored.file.open("rb") as f:
                     body = f.read()
             else:
-                body = render(build(programme, kind, as_of=cut_off, language=language), fmt)
+                body = render(
+                    build(programme, kind, as_of=cut_off, language=language, year=year), fmt
+                )
         except ServiceError as e:
             self.fail(f"{_option(e.field)}{e.message}")
         target.write_bytes(body)
