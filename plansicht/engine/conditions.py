@@ -42,6 +42,15 @@ after it are ignored:
   ``needs_consent`` if ``forecast > 1.2 × planned`` (also when planned is 0 and forecast
   > 0); else ``not_offset`` if ``forecast > planned`` and the grant's total forecast exceeds
   its total planned; else ``ok``. The total is exceeded when its forecast exceeds its plan.
+- **Drawdown request** (Mittelabruf) on the request date ``d``: the window's end
+  ``w = window_end(d)``; the eligible spending the forecast expects in ``[d, w]`` (both days
+  included) is, per cost line, its remaining amount (as the money engine has it) spread
+  evenly per day over its milestone's spread window (see ``money.spread_window``), counting
+  only the days of ``[d, w]`` within the grant's eligibility period; the amount to request is
+  ``max(rate × that spending − drawn money still unused, 0)``, the unused money exact (what
+  the uses and repayments left of the drawdowns received by ``d``), rounded half up once.
+  The same spending is shown per calendar month the window touches (the request form's need
+  for the next months).
 - **Proofs of use** (ANBest-P Nr. 6): an interim proof for each calendar year from the year
   of ``eligible_from`` to the year before ``eligible_until``, due ``interim_report_months``
   (default 4) months after that year's 31 December (31.12. + 4 months = 30.04.); the final
@@ -55,14 +64,14 @@ Pure: standard library only.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 from .calendar import add_months
-from .money import cents
+from .money import cents, spread_window
 from .periods import CALENDAR_DAYS, MONTHS
 
 ONE_DAY = timedelta(days=1)
@@ -94,6 +103,101 @@ def window_end(received: date, window: Window) -> date:
     if window.kind == CALENDAR_DAYS:
         return received + timedelta(days=window.count)
     return add_months(received, window.count)
+
+
+# -- the drawdown request ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NeedLineIn:
+    key: Hashable
+    remaining_cents: int  # the line's remaining amount (money engine), 0 when closed
+    forecast_start: date  # its milestone's forecast window
+    forecast_finish: date
+
+
+@dataclass(slots=True)
+class NeedLine:
+    key: Hashable
+    expected: Fraction  # eligible spending expected in the request's window
+    by_month: dict  # {(year, month): Fraction}, the months of ``DrawdownNeed.months``
+
+
+@dataclass(slots=True)
+class DrawdownNeed:
+    requested_on: date
+    window_end: date
+    months: list  # [(year, month)] the window touches, in order
+    lines: list  # [NeedLine] with spending expected in the window, in the order given
+    expected: Fraction  # Σ of the lines
+    share: Fraction  # rate × expected
+    unused: Fraction  # drawn money still unused
+    amount: Decimal  # to request: max(share − unused, 0), rounded half up
+
+
+def _months(first: date, last: date) -> list[tuple[int, int, int, int]]:
+    """[(year, month, first ordinal, ordinal after the last day)] of the calendar months
+    touching [first, last]."""
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        start = date(year, month, 1).toordinal()
+        following = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = (
+            date(*following, 1).toordinal()
+            if following[0] <= date.max.year
+            else date.max.toordinal() + 1
+        )
+        out.append((year, month, start, end))
+        year, month = following
+    return out
+
+
+def drawdown_need(
+    *,
+    requested_on: date,
+    window: Window,
+    rate: Decimal,
+    eligible_from: date,
+    eligible_until: date,
+    lines: Sequence[NeedLineIn],
+    unused: Fraction,
+) -> DrawdownNeed:
+    """The drawdown to request on ``requested_on`` (rules in the module's docstring)."""
+    end_day = window_end(requested_on, window)
+    today = requested_on.toordinal()
+    lo = max(today, eligible_from.toordinal())
+    hi = min(end_day.toordinal(), eligible_until.toordinal()) + 1  # after the last day
+    months = _months(requested_on, end_day)
+    out = []
+    total = Fraction(0)
+    for line in lines:
+        if line.remaining_cents <= 0 or hi <= lo:
+            continue
+        start, end = spread_window(line.forecast_start, line.forecast_finish, today)
+        n = end - start
+        by_month = {}
+        expected = Fraction(0)
+        for year, month, a, b in months:
+            days = max(0, min(end, b, hi) - max(start, a, lo))
+            amount = Fraction(line.remaining_cents * days, 100 * n)
+            by_month[year, month] = amount
+            expected += amount
+        if expected:
+            out.append(NeedLine(line.key, expected, by_month))
+            total += expected
+    share = Fraction(rate) * total
+    need = share - unused
+    return DrawdownNeed(
+        requested_on=requested_on,
+        window_end=end_day,
+        months=[(year, month) for year, month, _a, _b in months],
+        lines=out,
+        expected=total,
+        share=share,
+        unused=unused,
+        amount=cents(need) if need > 0 else Decimal("0.00"),
+    )
 
 
 # -- drawdowns, uses, repayments and interest ------------------------------------------------
@@ -150,6 +254,7 @@ class DrawdownResult:
     unused: Decimal
     interest: Decimal
     interest_exact: Fraction
+    unused_exact: Fraction = Fraction(0)  # what the uses and repayments left, unrounded
 
 
 @dataclass(slots=True)
@@ -303,6 +408,7 @@ def drawdowns(
                 unused=cents(d.amount) - used_in_time - used_late - repaid_cents,
                 interest=cents(interest),
                 interest_exact=interest,
+                unused_exact=d.left,
             )
         )
     missing = None

@@ -192,6 +192,20 @@ def _year_segments(start: int, end: int) -> list[tuple[int, int, int]]:
         year += 1
 
 
+def spread_window(forecast_start: date, forecast_finish: date, today: int) -> tuple[int, int]:
+    """The days [start, end) (ordinals) over which a line's remaining amount is spread, for
+    the milestone's forecast window and the status date ``today`` (an ordinal):
+    ``[max(forecast_start, as_of), forecast_finish)``, or the one day
+    ``max(forecast_finish, as_of)`` when that is empty."""
+    start = forecast_start.toordinal()
+    start = start if start > today else today
+    end = forecast_finish.toordinal()
+    if end <= start:  # empty window: everything falls on one day
+        start = end if end > today else today
+        end = start + 1
+    return start, end
+
+
 def spread_by_year(start: int, end: int, lo: int, hi: int):
     """For the window [start, end) (ordinals, end > start), yield (year, days within
     [lo, hi), days outside it) for each year the window touches."""
@@ -264,12 +278,7 @@ def funding(
     }
     for milestone, by_grant in remaining.items():
         f_start, f_finish = windows[milestone]
-        start = f_start.toordinal()
-        start = start if start > today else today
-        end = f_finish.toordinal()
-        if end <= start:  # empty window: everything falls on one day
-            start = end if end > today else today
-            end = start + 1
+        start, end = spread_window(f_start, f_finish, today)
         n = lengths[milestone] = end - start
         segments = _year_segments(start, end)
         total = sum(by_grant.values())

@@ -263,3 +263,34 @@ def risks_section(facts: Facts, risks, *, empty: str) -> Section:
             ),
         ),
     )
+
+
+def drawdowns_table(g) -> Table:
+    """A grant's drawdowns received by the cut-off: the window, the use and the interest."""
+    c = g.conditions
+    return Table(
+        _("Drawdowns of grant %(code)s and their window") % {"code": g.grant.code},
+        (
+            Column(_("Received on")),
+            Column(_("Amount"), numeric=True),
+            Column(_("To be used by")),
+            Column(_("Used in time"), numeric=True),
+            Column(_("Used late"), numeric=True),
+            Column(_("Repaid"), numeric=True),
+            Column(_("Unused"), numeric=True),
+            Column(_("Interest"), numeric=True),
+        ),
+        tuple(
+            (
+                day(d["received_on"]),
+                money(d["amount"]),
+                day(d["window_end"]),
+                money(d["used_in_time"]),
+                money(d["used_late"]),
+                money(d["repaid"]),
+                money(d["unused"]),
+                money(d["interest"]),
+            )
+            for d in c["drawdowns"]
+        ),
+    )

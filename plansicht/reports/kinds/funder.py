@@ -135,32 +135,7 @@ def grant_conditions(facts: Facts) -> Section:
         c = g.conditions
         if not c:
             continue
-        drawdowns = Table(
-            _("Drawdowns of grant %(code)s and their window") % {"code": g.grant.code},
-            (
-                Column(_("Received on")),
-                Column(_("Amount"), numeric=True),
-                Column(_("To be used by")),
-                Column(_("Used in time"), numeric=True),
-                Column(_("Used late"), numeric=True),
-                Column(_("Repaid"), numeric=True),
-                Column(_("Unused"), numeric=True),
-                Column(_("Interest"), numeric=True),
-            ),
-            tuple(
-                (
-                    day(d["received_on"]),
-                    money(d["amount"]),
-                    day(d["window_end"]),
-                    money(d["used_in_time"]),
-                    money(d["used_late"]),
-                    money(d["repaid"]),
-                    money(d["unused"]),
-                    money(d["interest"]),
-                )
-                for d in c["drawdowns"]
-            ),
-        )
+        drawdowns = common.drawdowns_table(g)
         interest = Paragraph(
             _("Interest exposure on money used late or unused: %(amount)s.")
             % {"amount": money(c["interest_exposure"])}

@@ -60,6 +60,11 @@ tfoot th, tfoot td {{ font-weight: bold; border-top: 1pt solid #1b1b1b; }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 thead .num {{ white-space: normal; }}  /* a header may wrap, a figure never */
 tr {{ break-inside: avoid; }}
+/* Tables of many columns (drawdowns, months) keep every figure on the page: smaller type. */
+table.wide {{ font-size: 7.5pt; }}
+table.wide th, table.wide td {{ padding: 1mm 0.8mm; }}
+table.wider {{ font-size: 6.5pt; }}
+table.wider th, table.wider td {{ padding: 0.8mm 0.5mm; }}
 figure {{ margin: 4mm 0 6mm; break-inside: avoid; }}
 figure svg {{ width: 100%; height: auto; }}
 figcaption {{ font-size: 9.5pt; margin-top: 2mm; }}
@@ -104,8 +109,10 @@ def _table(table: Table) -> str:
     head = "".join(
         f'<th scope="col"{cls(i)}>{escape(c.label)}</th>' for i, c in enumerate(table.columns)
     )
+    width = len(table.columns)
+    size = ' class="wider"' if width >= 9 else ' class="wide"' if width >= 7 else ""
     parts = [
-        "<table>",
+        f"<table{size}>",
         f"<caption>{escape(table.caption)}</caption>",
         f"<thead><tr>{head}</tr></thead>",
         "<tbody>",
