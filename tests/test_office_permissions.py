@@ -10,8 +10,10 @@ without them fails ``test_every_office_page_has_a_row_in_the_matrix``, so none i
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from plansicht.decisions.models import Assignment, Decision
 from plansicht.funding.models import (
@@ -32,9 +34,17 @@ from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
 from plansicht.reports.models import IssuedFile, IssuedReport
 from plansicht.risks.models import Risk
+from plansicht.services import Actor
+from plansicht.services.reports import request_issue
 from plansicht.staffing.models import HiringStep, Position
 
 from .factories import decisions_document, hiring_settings_form
+
+
+def run_worker():
+    """The task worker, as ``manage.py db_worker`` runs it, until the queue is empty."""
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
 
 SLUG = "testprogramm"
 PERSONAS = [
@@ -111,6 +121,7 @@ ACCESS = {
     # Reports: every office role reads the issued ones; editors and finance issue them.
     "reports": (OFFICE, PLAN | MONEY),
     "report_file": (OFFICE, None),
+    "report_job": (OFFICE, None),
     "participation": (OFFICE, None),
     "participation_new": (ENTER, ENTER),
     "participation_item": (OFFICE, ANSWER_F1),
@@ -139,6 +150,8 @@ ACCESS = {
 }
 # The login and logout pages are the way in and out, outside the matrix (tested below).
 WAY_IN_AND_OUT = {"login", "logout"}
+# Pages whose change the task worker makes (its one event is written then).
+BACKGROUND = {"reports"}
 
 # Sample arguments: <slug> is always the test programme; <code> and <pk> per URL name.
 CODES = {
@@ -418,7 +431,6 @@ def personas(personas, settings, tmp_path):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from plansicht.services import Actor
     from plansicht.services import indicators as indicator_service
     from plansicht.services.acceptance import record_acceptance
 
@@ -461,6 +473,15 @@ def personas(personas, settings, tmp_path):
     stored = IssuedFile(report=report, format="pdf", size=12, sha256="0" * 64)
     stored.file.save("sachstand.pdf", ContentFile(b"%PDF-1.7 ..."), save=False)
     stored.save()
+    # A report issued from the office by the task worker, for the page that follows it.
+    request_issue(
+        personas.programme,
+        "public",
+        actor=Actor.for_user(personas.editor, personas.programme),
+        as_of=date(2025, 5, 31),
+        issue_date=date(2025, 6, 1),
+    )
+    run_worker()
     # A risk of the register, for its form and remove pages.
     Risk.objects.create(
         programme=personas.programme,
@@ -491,6 +512,8 @@ def address(name):
             kwargs[key] = KINDS[name]
         elif key == "fmt":
             kwargs[key] = "pdf"
+        elif key == "job":
+            kwargs[key] = DBTaskResult.objects.order_by("enqueued_at").first().id
         else:
             raise AssertionError(f"office:{name}: no sample for <{key}>; add one in address()")
     return reverse(f"office:{name}", kwargs=kwargs)
@@ -558,6 +581,8 @@ def test_the_right_role_changes_it_with_one_event(client, personas, name):
             before = Event.objects.count()
             response = client.post(url, CHANGES[name]())
             assert response.status_code == 302, (persona, form_errors(response))
+            if name in BACKGROUND:
+                run_worker()
             assert Event.objects.count() == before + 1, persona
             assert Event.objects.order_by("-pk").first().user == user
             transaction.set_rollback(True)

@@ -4,6 +4,7 @@ reports and the office's page that issues one."""
 
 import hashlib
 import subprocess
+import uuid
 from datetime import date
 from io import StringIO
 
@@ -176,19 +177,36 @@ def test_the_portal_lists_public_reports_only(client, today, media):
     assert client.get("/media/" + stored.file.name).status_code == 404
 
 
-def test_the_office_issues_a_report(client, personas, media):
+def run_worker():
+    """The task worker, as ``manage.py db_worker`` runs it, until the queue is empty."""
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def test_the_office_issues_a_report_in_the_background(client, personas, media):
     client.force_login(personas.editor)
     url = reverse("office:reports", args=["testprogramm"])
     response = client.post(
         url,
         {"kind": "council", "as_of": "01.06.2025", "issue_date": "01.06.2025", "language": "de"},
     )
+    # The request is checked and handed to the task worker; its page follows it.
     assert response.status_code == 302
+    job_url = response["Location"]
+    assert job_url.startswith(url + "jobs/")
+    assert not IssuedReport.objects.exists()
+    page = client.get(job_url).content.decode()
+    assert "Schritt 1 von 2" in page and 'data-state="waiting"' in page
+    run_worker()
+    page = client.get(job_url).content.decode()
     issued = IssuedReport.objects.get()
     assert issued.public and issued.issued_by
-    page = client.get(url).content.decode()
+    assert 'data-state="ready"' in page
+    assert f"Der Bericht ist fertig: {issued.title}, Version 1." in page
     assert reverse("office:report_file", args=["testprogramm", issued.pk, "odt"]) in page
-    # A cut-off after the issue date is refused on its field.
+    assert reverse("office:report_file", args=["testprogramm", issued.pk, "odt"]) in (
+        client.get(url).content.decode()
+    )
+    # A cut-off after the issue date is refused on its field, at once; nothing is queued.
     response = client.post(
         url,
         {"kind": "council", "as_of": "02.06.2025", "issue_date": "01.06.2025", "language": "de"},
@@ -197,7 +215,36 @@ def test_the_office_issues_a_report(client, personas, media):
     assert "Ein Bericht wird am oder nach seinem Stichtag herausgegeben." in (
         response.content.decode()
     )
+    run_worker()
     assert IssuedReport.objects.count() == 1
+
+
+def test_a_job_is_found_only_under_its_own_programme(client, personas, media):
+    other = load(funded_document("andere"))
+    job = service.issue_in_background.enqueue(
+        other.pk, personas.editor.pk, "public", "2025-06-01", "2025-06-01", "de", None, None, "de"
+    )
+    client.force_login(personas.editor)
+    elsewhere = reverse("office:report_job", args=["testprogramm", job.id])
+    assert client.get(elsewhere).status_code == 404
+    missing = reverse("office:report_job", args=["testprogramm", uuid.uuid4()])
+    assert client.get(missing).status_code == 404
+
+
+def test_a_request_refused_by_the_worker_says_why(client, personas, media):
+    # The editor loses the right to issue between the click and the worker's turn.
+    client.force_login(personas.editor)
+    response = client.post(
+        reverse("office:reports", args=["testprogramm"]),
+        {"kind": "public", "as_of": "01.06.2025", "issue_date": "01.06.2025", "language": "de"},
+    )
+    personas.editor.staff_roles.all().update(role="viewer")
+    run_worker()
+    client.force_login(personas.viewer)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-state="failed"' in page
+    assert "Der Bericht wurde nicht herausgegeben:" in page
+    assert not IssuedReport.objects.exists()
 
 
 def test_the_version_an_issued_report_records_is_the_projects():

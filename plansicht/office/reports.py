@@ -1,5 +1,9 @@
-"""Office pages for reports: the issued reports (public and internal) with their files, and the
-form that issues one. Issuing goes through ``plansicht.services.reports``."""
+"""Office pages for reports: the issued reports (public and internal) with their files, the
+form that issues one, and the page that follows the issuing: the request is checked at once,
+the report is made and rendered by the task worker, and the job's page tells when it is ready
+(``plansicht.services.reports.request_issue``)."""
+
+from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -8,6 +12,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from plansicht.forecast import run
 from plansicht.reports.build import KINDS
@@ -53,20 +59,19 @@ def reports(request, slug):
             initial={"as_of": today, "issue_date": today, "language": "de"},
         )
         if request.method == "POST":
-            issued = submit(
+            job = submit(
                 request,
                 form,
-                lambda kind, public, **data: service.issue_report(
+                lambda kind, public, **data: service.request_issue(
                     programme,
                     kind,
                     actor=actor(request, programme),
                     public=public or None,
                     **data,
                 ),
-                done=_("The report was issued."),
             )
-            if issued:
-                return redirect("office:reports", programme.slug)
+            if job:
+                return redirect("office:report_job", programme.slug, job)
             status = 400
     elif request.method == "POST":
         raise PermissionDenied
@@ -97,4 +102,54 @@ def report_file(request, slug, pk, fmt):
         content_type=MEDIA_TYPES[fmt],
         as_attachment=fmt != "pdf",
         filename=stored.file.name.rsplit("/", 1)[-1],
+    )
+
+
+# The job's state as the page names it, from the task's status and what it returned.
+WAITING, RUNNING, READY, FAILED = "waiting", "running", "ready", "failed"
+
+
+@login_required
+def report_job(request, slug, job):
+    """Where a report being issued stands: waiting for the worker, being made, ready (with
+    its files) or not issued (with the reason). The page asks again by itself every few
+    seconds (``job.js``) and says so; without JavaScript a link asks again."""
+    programme = get_programme_for_user(request, slug)
+    try:
+        result = service.issue_in_background.get_result(str(job))
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        raise Http404(_("There is no such report being issued.")) from None
+    if not result.args or result.args[0] != programme.pk:
+        raise Http404(_("There is no such report being issued."))
+    report = message = None
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        value = result.return_value or {}
+        report = (
+            IssuedReport.objects.filter(programme=programme, pk=value.get("report"))
+            .prefetch_related("files")
+            .first()
+        )
+        state = READY if report is not None else FAILED
+        message = value.get("error")
+    elif result.status == TaskResultStatus.FAILED:
+        state = FAILED
+    elif result.status == TaskResultStatus.RUNNING:
+        state = RUNNING
+    else:
+        state = WAITING
+    kind = dict(KIND_NAMES).get(result.args[2], result.args[2])
+    return render(
+        request,
+        "office/report_job.html",
+        page_context(
+            request,
+            programme,
+            nav="reports",
+            state=state,
+            kind=kind,
+            cut_off=date.fromisoformat(result.args[3]),
+            report=report,
+            message=message,
+            enqueued_at=result.enqueued_at,
+        ),
     )

@@ -21,6 +21,7 @@ app_name = "office"
 urlpatterns = [
     path("<slug:slug>/reports/", reports.reports, name="reports"),
     path("<slug:slug>/reports/<int:pk>/<str:fmt>/", reports.report_file, name="report_file"),
+    path("<slug:slug>/reports/jobs/<uuid:job>/", reports.report_job, name="report_job"),
     path("", entrance.index, name="index"),
     path("login/", auth_views.LoginView.as_view(template_name="office/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,17 +2,26 @@
 (the PDF as its archival variant), and frozen — the files, the content they were made from and
 the version of Plansicht, each file with its SHA-256 checksum. Issuing again makes a new
 version; an issued report never changes. One history event per issue.
+
+The office hands the rendering to the task worker (``request_issue`` → ``issue_in_background``,
+django-tasks with its database backend, run by ``manage.py db_worker``): the request is checked
+at once, the report is made in the background and the office's job page tells when it is ready.
 """
 
 import json
 from datetime import date
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from plansicht import __version__
 from plansicht.engine import calendar
+from plansicht.plan.models import Programme
 from plansicht.reports import content
 from plansicht.reports.build import KINDS, build
 from plansicht.reports.models import PUBLIC_KINDS, IssuedFile, IssuedReport, sha256
@@ -137,3 +146,62 @@ def issue_report(
 
 def _canonical(data) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+
+
+def request_issue(
+    programme,
+    kind: str,
+    *,
+    actor: Actor,
+    as_of: date,
+    issue_date: date,
+    language: str = "de",
+    year: int | None = None,
+    public: bool | None = None,
+) -> str:
+    """Check a request to issue a report now (who asks, the kind, the dates) and hand the
+    making and rendering to the task worker; returns the job's id (see ``job``). Issuing
+    happens in ``issue_in_background``, through ``issue_report`` with its one event."""
+    check(actor, lambda user: may_issue(user, programme))
+    if actor.user is None:
+        raise ServiceError(_("Only a signed-in user issues a report from the office."))
+    check_request(kind, as_of=as_of, language=language, year=year, issue_date=issue_date)
+    result = issue_in_background.enqueue(
+        programme.pk,
+        actor.user.pk,
+        kind,
+        as_of.isoformat(),
+        issue_date.isoformat(),
+        language,
+        year,
+        public,
+        translation.get_language() or "de",
+    )
+    return str(result.id)
+
+
+@task()
+def issue_in_background(
+    programme_id, user_id, kind, as_of, issue_date, language, year, public, ui_language
+) -> dict:
+    """The task worker's half of ``request_issue``: {"report": its id} once issued, or
+    {"error": why not} in the words of the office's language."""
+    programme = Programme.objects.get(pk=programme_id)
+    user = get_user_model().objects.get(pk=user_id)
+    with translation.override(ui_language):
+        try:
+            issued = issue_report(
+                programme,
+                kind,
+                actor=Actor.for_user(user, programme),
+                as_of=date.fromisoformat(as_of),
+                issue_date=date.fromisoformat(issue_date),
+                language=language,
+                year=year,
+                public=public,
+            )
+        except PermissionDenied:
+            return {"error": _("You may no longer issue reports of this programme.")}
+        except ServiceError as e:
+            return {"error": str(e.message)}
+    return {"report": issued.pk}

@@ -1,0 +1,29 @@
+// The page of a report being issued asks again every few seconds and replaces its status
+// (a polite live region) with the new one, until the report is ready or not issued.
+(function () {
+  "use strict";
+  var DELAY = 2000;
+  function check() {
+    fetch(window.location.href, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("job-status");
+        var status = document.getElementById("job-status");
+        if (!fresh || !status) { return; }
+        var state = fresh.getAttribute("data-state");
+        if (state !== status.getAttribute("data-state")) {
+          status.innerHTML = fresh.innerHTML;
+          status.setAttribute("data-state", state);
+        }
+        if (state === "waiting" || state === "running") {
+          window.setTimeout(check, DELAY);
+        } else {
+          var refresh = document.querySelector(".job-refresh");
+          if (refresh) { refresh.remove(); }
+        }
+      })
+      .catch(function () { window.setTimeout(check, DELAY * 3); });
+  }
+  window.setTimeout(check, DELAY);
+})();
