@@ -1,5 +1,5 @@
 """Public pages at / (German) and /en/ (English); the office under /office/; participants'
-accounts (django-allauth) under /konto/."""
+accounts (django-allauth) under /konto/; the API under /api/v1/."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -7,6 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("plansicht.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("office/", include("plansicht.office.urls")),

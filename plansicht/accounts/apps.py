@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "plansicht.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from . import history
+
+        history.register()

@@ -101,3 +101,49 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.organisation})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, today):
+        """Neither revoked nor expired on ``today``."""
+        return self.filter(revoked_on__isnull=True, expires_on__gte=today)
+
+
+class ApiToken(models.Model):
+    """A personal token for the API (``Authorization: Bearer …``): scoped to one programme and
+    one role no higher than its owner's, with an expiry; revocable. Only a SHA-256 hash of the
+    secret is kept: the secret is shown once, when the token is made. Written only through
+    ``plansicht.services.tokens``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("owner"),
+    )
+    programme = models.ForeignKey(
+        "plan.Programme",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("programme"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.ROLES)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. “Import from SAP”.")
+    )
+    prefix = models.CharField(_("beginning"), max_length=12)  # shown to tell tokens apart
+    secret_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    created_on = models.DateField(_("made on"))
+    expires_on = models.DateField(_("valid until"))
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    last_used_on = models.DateField(_("last used on"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_on", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,24 @@
+"""How the accounts' history events read (API tokens), registered in ``ready()``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.history import registry
+from plansicht.history.registry import PLAN, Key, as_date, choice, text
+
+
+def register():
+    from .models import StaffRole
+
+    registry.register(
+        "accounts",
+        actions={
+            "token.created": (_("API token made"), PLAN),
+            "token.revoked": (_("API token revoked"), PLAN),
+        },
+        keys={
+            "token": Key(_("API token"), text),
+            "role": Key(_("role"), choice(StaffRole.ROLES)),
+            "expires_on": Key(_("valid until"), as_date),
+            "revoked_on": Key(_("revoked on"), as_date),
+        },
+    )
