@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .content import Report
 from .facts import gather
-from .kinds import council, funder, public
+from .kinds import change_request, council, funder, public
 from .words import day
 
 # kind → its module (see ``kinds/__init__.py`` for what a module gives).
@@ -23,6 +23,7 @@ BUILDERS = {
     "funder": funder,
     "council": council,
     "public": public,
+    "change-request": change_request,
 }
 KINDS = tuple(BUILDERS)
 
