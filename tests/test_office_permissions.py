@@ -30,7 +30,7 @@ from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
-from plansicht.reports.models import IssuedFile, IssuedReport
+from plansicht.reports.models import ChangeRequest, IssuedFile, IssuedReport
 from plansicht.risks.models import Risk
 from plansicht.staffing.models import HiringStep, Position
 
@@ -111,6 +111,7 @@ ACCESS = {
     # Reports: every office role reads the issued ones; editors and finance issue them.
     "reports": (OFFICE, PLAN | MONEY),
     "report_file": (OFFICE, None),
+    "change_request_status": (PLAN | MONEY, PLAN | MONEY),
     "participation": (OFFICE, None),
     "participation_new": (ENTER, ENTER),
     "participation_item": (OFFICE, ANSWER_F1),
@@ -164,6 +165,7 @@ ROWS = {
     "drawdown": Drawdown,
     "drawdown_remove": Drawdown,
     "report_file": IssuedReport,
+    "change_request_status": ChangeRequest,
     "repayment": Repayment,
     "repayment_remove": Repayment,
     "proof": ProofSubmission,
@@ -267,6 +269,7 @@ CHANGES = {
         "issue_date": "01.06.2025",
         "language": "de",
     },
+    "change_request_status": lambda: {"status": "sent", "on": "01.06.2025"},
     "repayment_new": lambda: {"grant": grant(), "on": "2025-05-25", "amount": "100,00"},
     "repayment": lambda: {"grant": grant(), "on": "2025-05-21", "amount": "50,00"},
     "repayment_remove": lambda: {"reason": "Fehlbuchung"},
@@ -392,6 +395,7 @@ STORED = [
     FunderNotification,
     Grant,
     IssuedReport,
+    ChangeRequest,
     Submission,
     Extension,
     Indicator,
@@ -461,6 +465,15 @@ def personas(personas, settings, tmp_path):
     stored = IssuedFile(report=report, format="pdf", size=12, sha256="0" * 64)
     stored.file.save("sachstand.pdf", ContentFile(b"%PDF-1.7 ..."), save=False)
     stored.save()
+    # A change request drafted on 30.05.2025, for the form that sets its status.
+    ChangeRequest.objects.create(
+        programme=personas.programme,
+        number=1,
+        code="ÄA-1",
+        date=date(2025, 5, 30),
+        status_on=date(2025, 5, 30),
+        issued_report=report,
+    )
     # A risk of the register, for its form and remove pages.
     Risk.objects.create(
         programme=personas.programme,
