@@ -553,3 +553,83 @@ def risks_document(slug="testprogramm") -> dict:
         },
     ]
     return doc
+
+
+def change_request_document(slug="antrag") -> dict:
+    """A programme over two years for the change request, with plan version 1 (approved
+    15.12.2024) and grant G1 (80 %, eligible 01.12.2024–28.02.2026):
+
+    - A Ausschreibung (M1), 01.01.–31.01.2025 as approved, finished then; cost line K1
+      (investment, 1.000,00 €), spent on 31.01.2025.
+    - B Umsetzung (M1), approved 01.11.2025–09.02.2026 (100 days: 61 in 2025, 39 in 2026);
+      cost line K2 (staff, 9.999,99 €), nothing spent. A test moves it to start 01.12.2025.
+    - C Schulung (M2), planned 15.03.–14.04.2026, not in plan version 1; no cost line.
+    """
+    doc = document(slug)
+    doc["programme"]["title"] = "Antragsprogramm"
+    doc["measures"] = [
+        {"code": "M1", "title": "Fachverfahren", "field_of_action": "F1"},
+        {"code": "M2", "title": "Qualifizierung", "field_of_action": "F2"},
+    ]
+    doc["milestones"] = [
+        {
+            "code": "A",
+            "measure": "M1",
+            "title": "Ausschreibung",
+            "planned_start": "2025-01-01",
+            "duration_days": 30,
+            "actual_start": "2025-01-01",
+            "actual_finish": "2025-01-31",
+            "progress": 100,
+        },
+        {
+            "code": "B",
+            "measure": "M1",
+            "title": "Umsetzung",
+            "planned_start": "2025-11-01",
+            "duration_days": 100,
+            "progress": 0,
+        },
+        {
+            "code": "C",
+            "measure": "M2",
+            "title": "Schulung",
+            "planned_start": "2026-03-15",
+            "duration_days": 30,
+            "progress": 0,
+        },
+    ]
+    doc["dependencies"] = []
+    doc["plan_versions"] = [
+        {
+            "number": 1,
+            "label": "Umsetzungsplan 2024",
+            "approved_on": "2024-12-15",
+            "decision_ref": "Zuwendungsbescheid vom 20.11.2024",
+            "milestones": [
+                {"code": "A", "start": "2025-01-01", "finish": "2025-01-31"},
+                {"code": "B", "start": "2025-11-01", "finish": "2026-02-09"},
+            ],
+        },
+    ]
+    doc["grants"] = [
+        {
+            "code": "G1",
+            "funder": "Bund",
+            "title": "Digitale Verwaltung",
+            "reference": "FKZ 01-2024-17",
+            "rate": "0.80",
+            "commitment_date": "2024-11-20",
+            "eligible_from": "2024-12-01",
+            "eligible_until": "2026-02-28",
+            "max_amount": "12000.00",
+        },
+    ]
+    doc["cost_plan"] = [
+        {"code": "K1", "grant": "G1", "milestone": "A", "category": "investment", "amount": "1000"},
+        {"code": "K2", "grant": "G1", "milestone": "B", "category": "staff", "amount": "9999.99"},
+    ]
+    doc["expenditures"] = [
+        {"cost_line": "K1", "on": "2025-01-31", "amount": "1000.00", "eligible": True},
+    ]
+    return doc

@@ -32,7 +32,7 @@ from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
-from plansicht.reports.models import IssuedFile, IssuedReport
+from plansicht.reports.models import ChangeRequest, IssuedFile, IssuedReport
 from plansicht.risks.models import Risk
 from plansicht.services import Actor
 from plansicht.services.reports import request_issue
@@ -122,6 +122,7 @@ ACCESS = {
     "reports": (OFFICE, PLAN | MONEY),
     "report_file": (OFFICE, None),
     "report_job": (OFFICE, None),
+    "change_request_status": (PLAN | MONEY, PLAN | MONEY),
     "participation": (OFFICE, None),
     "participation_new": (ENTER, ENTER),
     "participation_item": (OFFICE, ANSWER_F1),
@@ -177,6 +178,7 @@ ROWS = {
     "drawdown": Drawdown,
     "drawdown_remove": Drawdown,
     "report_file": IssuedReport,
+    "change_request_status": ChangeRequest,
     "repayment": Repayment,
     "repayment_remove": Repayment,
     "proof": ProofSubmission,
@@ -280,6 +282,7 @@ CHANGES = {
         "issue_date": "01.06.2025",
         "language": "de",
     },
+    "change_request_status": lambda: {"status": "sent", "on": "01.06.2025"},
     "repayment_new": lambda: {"grant": grant(), "on": "2025-05-25", "amount": "100,00"},
     "repayment": lambda: {"grant": grant(), "on": "2025-05-21", "amount": "50,00"},
     "repayment_remove": lambda: {"reason": "Fehlbuchung"},
@@ -405,6 +408,7 @@ STORED = [
     FunderNotification,
     Grant,
     IssuedReport,
+    ChangeRequest,
     Submission,
     Extension,
     Indicator,
@@ -482,6 +486,15 @@ def personas(personas, settings, tmp_path):
         issue_date=date(2025, 6, 1),
     )
     run_worker()
+    # A change request drafted on 30.05.2025, for the form that sets its status.
+    ChangeRequest.objects.create(
+        programme=personas.programme,
+        number=1,
+        code="ÄA-1",
+        date=date(2025, 5, 30),
+        status_on=date(2025, 5, 30),
+        issued_report=report,
+    )
     # A risk of the register, for its form and remove pages.
     Risk.objects.create(
         programme=personas.programme,

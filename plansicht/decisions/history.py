@@ -45,6 +45,7 @@ def register():
             "positions": Key(_("posts"), listing),
             "measures": Key(_("measures"), listing),
             "grants": Key(_("grants"), listing),
+            "change_request": Key(_("change request")),
             # an assignment
             "code": Key(_("code")),
             "due": Key(_("due"), as_date),

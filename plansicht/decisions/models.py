@@ -149,6 +149,16 @@ class Decision(models.Model):
     grants = models.ManyToManyField(
         Grant, blank=True, related_name="decisions", verbose_name=_("grants")
     )
+    # The change request to the funder the decision is about, if any (a string reference:
+    # the decisions import no report).
+    change_request = models.ForeignKey(
+        "reports.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("change request"),
+    )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 

@@ -20,6 +20,7 @@ from plansicht.funding.models import CostLine, Grant
 from plansicht.indicators.models import INDICATOR_FIELDS, VALUE_FIELDS, Indicator, IndicatorValue
 from plansicht.participation.models import PERIOD_KINDS, Body, Submission
 from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion, Programme
+from plansicht.reports.models import ChangeRequest
 from plansicht.risks.models import RISK_FIELDS, Risk
 from plansicht.services.common import range_message
 from plansicht.staffing.models import POSITION_FIELDS, STEP_CHOICES, Position
@@ -173,7 +174,22 @@ class PlanVersionForm(forms.Form):
         max_length=300,
         help_text=_("The council resolution or the funder's notice this version rests on."),
     )
+    change_request = forms.ModelChoiceField(
+        label=_("Change request"),
+        queryset=ChangeRequest.objects.none(),
+        required=False,
+        help_text=_("The change request to the funder this version rests on, if any."),
+    )
     reason = reason_field()
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_request"].queryset = change_requests_of(programme)
+
+
+def change_requests_of(programme):
+    """The programme's change requests, the newest first, for a select."""
+    return ChangeRequest.objects.filter(programme=programme).order_by("-number")
 
 
 # -- money ------------------------------------------------------------------------------------
@@ -955,6 +971,7 @@ class DecisionForm(ServiceForm):
             "positions",
             "measures",
             "grants",
+            "change_request",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6}),
@@ -988,6 +1005,10 @@ class DecisionForm(ServiceForm):
             "code"
         )
         self.fields["grants"].queryset = Grant.objects.filter(programme=programme).order_by("code")
+        self.fields["change_request"].queryset = change_requests_of(programme)
+        self.fields["change_request"].help_text = _(
+            "The change request to the funder the decision is about, if any."
+        )
 
 
 class AssignmentForm(ServiceForm):

@@ -229,12 +229,12 @@ def _apply(request, op, milestone, forms, choices, by):
 @login_required
 def plan_versions(request, slug):
     programme = get_programme_for_user(request, slug)
-    form = PlanVersionForm(initial={"approved_on": today()})
+    form = PlanVersionForm(initial={"approved_on": today()}, programme=programme)
     status = 200
     if request.method == "POST":
         if not can_edit_plan(request.user, programme):
             raise PermissionDenied
-        form = PlanVersionForm(request.POST)
+        form = PlanVersionForm(request.POST, programme=programme)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -251,6 +251,7 @@ def plan_versions(request, slug):
         status = 400
     versions = (
         PlanVersion.objects.filter(programme=programme)
+        .select_related("change_request")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.in_order()))
         .order_by("-number")
     )

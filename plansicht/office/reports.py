@@ -22,6 +22,7 @@ from plansicht.reports.models import IssuedFile, IssuedReport
 from plansicht.reports.render import MEDIA_TYPES
 from plansicht.services import reports as service
 
+from . import change_requests
 from .common import actor, get_programme_for_user, page_context, submit
 from .forms import date_field
 
@@ -84,6 +85,7 @@ def reports(request, slug):
             nav="reports",
             form=form,
             reports=IssuedReport.objects.filter(programme=programme).prefetch_related("files"),
+            **change_requests.table(request, programme),
         ),
         status=status,
     )

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 
 from . import (
     acceptance,
+    change_requests,
     conditions,
     dashboard,
     decisions,
@@ -20,6 +21,11 @@ from . import (
 app_name = "office"
 urlpatterns = [
     path("<slug:slug>/reports/", reports.reports, name="reports"),
+    path(
+        "<slug:slug>/reports/change-requests/<int:pk>/status/",
+        change_requests.status,
+        name="change_request_status",
+    ),
     path("<slug:slug>/reports/<int:pk>/<str:fmt>/", reports.report_file, name="report_file"),
     path("<slug:slug>/reports/jobs/<uuid:job>/", reports.report_job, name="report_job"),
     path("", entrance.index, name="index"),

@@ -43,6 +43,7 @@ def register():
             "number": Key(_("number"), number),
             "approved_on": Key(_("approved on"), as_date),
             "decision_ref": Key(_("decision")),
+            "change_request": Key(_("change request")),
             "measures": Key(_("published measures"), number),
             "milestones": Key(_("published milestones"), number),
             "accepted_on": Key(_("accepted by the funder on"), as_date),

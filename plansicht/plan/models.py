@@ -420,6 +420,16 @@ class PlanVersion(models.Model):
     label = models.CharField(_("label"), max_length=300)
     approved_on = models.DateField(_("approved on"))
     decision_ref = models.CharField(_("decision reference"), max_length=300)
+    # The change request to the funder this version rests on, if any (``reports`` names it;
+    # a string reference: the plan imports no report).
+    change_request = models.ForeignKey(
+        "reports.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_versions",
+        verbose_name=_("change request"),
+    )
 
     class Meta:
         ordering = ["number"]

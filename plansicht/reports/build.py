@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from .content import Report
 from .facts import gather
-from .kinds import council, drawdown, funder, public
+from .kinds import change_request, council, drawdown, funder, public
 from .words import day
 
 # kind → its module (see ``kinds/__init__.py`` for what a module gives).
 BUILDERS = {
     "funder": funder,
     "council": council,
+    "change-request": change_request,
     "drawdown": drawdown,
     "public": public,
 }

@@ -7,6 +7,7 @@ import hashlib
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plansicht.plan.models import Programme
 
@@ -85,3 +86,57 @@ class IssuedFile(models.Model):
         """Whether the stored file still has the checksum it was issued with."""
         with self.file.open("rb") as f:
             return sha256(f.read()) == self.sha256
+
+
+class ChangeRequest(models.Model):
+    """A change request (Änderungsantrag) to the funder: made when the office issues a
+    ``change-request`` report, then followed through its status (drafted → sent → approved or
+    rejected). Plan versions and council decisions can point to the one they rest on.
+    Written only through ``plansicht.services.reports``."""
+
+    DRAFTED, SENT, APPROVED, REJECTED = "drafted", "sent", "approved", "rejected"
+    STATUSES = [
+        (DRAFTED, pgettext_lazy("change request", "drafted")),
+        (SENT, pgettext_lazy("change request", "sent")),
+        (APPROVED, pgettext_lazy("change request", "approved")),
+        (REJECTED, pgettext_lazy("change request", "rejected")),
+    ]
+    # The status each may move on to; nothing moves back.
+    NEXT = {DRAFTED: (SENT,), SENT: (APPROVED, REJECTED), APPROVED: (), REJECTED: ()}
+    PREFIX = "ÄA-"  # ÄA-1, ÄA-2, … per programme
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    number = models.PositiveIntegerField(_("number"))  # 1, 2, … per programme
+    code = models.CharField(_("code"), max_length=20)
+    date = models.DateField(_("date"))  # the issue date of its report
+    status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=DRAFTED)
+    status_on = models.DateField(_("status since"))
+    note = models.TextField(_("internal note"), blank=True, default="")
+    issued_report = models.ForeignKey(
+        IssuedReport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="change_requests",
+        verbose_name=_("issued report"),
+    )
+    # Bumped by every change; an office form carries the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="change_request_once"),
+            models.UniqueConstraint(fields=["programme", "code"], name="change_request_code"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def next_statuses(self) -> tuple:
+        return self.NEXT.get(self.status, ())

@@ -30,6 +30,7 @@ from plansicht.engine import assignments as rules
 from plansicht.funding.models import Grant
 from plansicht.participation.models import Body
 from plansicht.plan.models import CODE_LENGTH, Measure, Milestone, PlanVersion
+from plansicht.reports.models import ChangeRequest
 from plansicht.staffing.models import STEP_CHOICES, Position
 
 from . import Actor, ServiceError
@@ -166,13 +167,15 @@ def save_decision(
     positions=(),
     measures=(),
     grants=(),
+    change_request: ChangeRequest | None = None,
     decision: Decision | None = None,
     reason: str = "",
     expected_version: int | None = None,
 ) -> Decision:
     """Enter a decision of the council or a committee (``decision`` None) or change one:
-    its number, body, date, title, result, text and link, the vote, and the plan versions,
-    posts, measures and grants it is about."""
+    its number, body, date, title, result, text and link, the vote, the plan versions,
+    posts, measures and grants it is about, and the change request to the funder it is
+    about (or None)."""
     _may_edit(actor, programme)
     if decision is not None and decision.programme_id != programme.pk:
         raise ServiceError(_("This decision belongs to another programme."))
@@ -194,6 +197,7 @@ def save_decision(
         "text": _text(text),
         "url": _url(url),
         **_votes({"votes_yes": votes_yes, "votes_no": votes_no, "votes_abstain": votes_abstain}),
+        "change_request": _change_request(programme, change_request),
     }
     _not_in_future(
         values["date"], "date", _("The date lies in the future. Enter a decision once taken.")
@@ -325,11 +329,23 @@ def _condition(programme, kind, milestone, position, step, plan_version_number, 
     return values
 
 
+def _change_request(programme, change_request) -> ChangeRequest | None:
+    if change_request is None:
+        return None
+    if not isinstance(change_request, ChangeRequest) or change_request.programme_id != programme.pk:
+        raise ServiceError(
+            _("Choose a change request of this programme, or none."), field="change_request"
+        )
+    return change_request
+
+
 def _plain(value):
-    """Values as the event log keeps them: a body by its name, a milestone or post by its
-    code (a draft milestone's withheld)."""
+    """Values as the event log keeps them: a body by its name, a milestone, post or change
+    request by its code (a draft milestone's withheld)."""
     if isinstance(value, Body):
         return value.name
+    if isinstance(value, ChangeRequest):
+        return value.code
     if isinstance(value, Position):
         return value.code
     if isinstance(value, Milestone):

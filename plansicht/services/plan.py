@@ -339,9 +339,16 @@ def freeze_plan_version(
     approved_on: date,
     decision_ref: str,
     reason: str = "",
+    change_request=None,
 ) -> Event:
-    """Freeze the forecast start and finish of every published milestone as a new plan version."""
+    """Freeze the forecast start and finish of every published milestone as a new plan version.
+    ``change_request``: the programme's change request (``reports.ChangeRequest``) the version
+    rests on, or None."""
     _may_edit_plan(actor, programme)
+    if change_request is not None and change_request.programme_id != programme.pk:
+        raise ServiceError(
+            _("Choose a change request of this programme, or none."), field="change_request"
+        )
     label, decision_ref = (label or "").strip(), (decision_ref or "").strip()
     if not label:
         raise ServiceError(
@@ -369,6 +376,7 @@ def freeze_plan_version(
             label=label,
             approved_on=approved_on,
             decision_ref=decision_ref,
+            change_request=change_request,
         )
         PlanVersionEntry.objects.bulk_create(
             (
@@ -380,15 +388,18 @@ def freeze_plan_version(
         holder["version"] = version
 
     def event():  # the version exists once apply() has run
+        changes = {
+            "number": [None, number],
+            "approved_on": [None, approved_on],
+            "decision_ref": [None, decision_ref],
+        }
+        if change_request is not None:
+            changes["change_request"] = [None, change_request.code]
         return {
             "subject": holder["version"],
             "public": True,
             "label": f"{number}: {label}",
-            "changes": {
-                "number": [None, number],
-                "approved_on": [None, approved_on],
-                "decision_ref": [None, decision_ref],
-            },
+            "changes": changes,
         }
 
     return commit(

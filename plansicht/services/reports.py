@@ -6,6 +6,9 @@ version; an issued report never changes. One history event per issue.
 The office hands the rendering to the task worker (``request_issue`` → ``issue_in_background``,
 django-tasks with its database backend, run by ``manage.py db_worker``): the request is checked
 at once, the report is made in the background and the office's job page tells when it is ready.
+Issuing a change request (``change-request``) also makes its record (``ChangeRequest``, code
+ÄA-1, ÄA-2, … per programme, status drafted) in the same transaction and event; its status
+then moves on through :func:`set_change_request_status`, one event each.
 """
 
 import json
@@ -16,22 +19,30 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import Max
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from plansicht import __version__
+from plansicht import __version__, clock
 from plansicht.engine import calendar
 from plansicht.plan.models import Programme
 from plansicht.reports import content
 from plansicht.reports.build import KINDS, build
-from plansicht.reports.models import PUBLIC_KINDS, IssuedFile, IssuedReport, sha256
+from plansicht.reports.models import (
+    PUBLIC_KINDS,
+    ChangeRequest,
+    IssuedFile,
+    IssuedReport,
+    sha256,
+)
 from plansicht.reports.render import EXTENSIONS, FORMATS, render
 
 from . import Actor, ServiceError
-from .common import commit
+from .common import check_date, commit
 from .permissions import can_edit_money, can_edit_plan, check
 
 LANGUAGES = ("de", "en")
+CHANGE_REQUEST = "change-request"  # the kind whose issue makes a ChangeRequest
 
 
 def may_issue(user, programme) -> bool:
@@ -121,6 +132,19 @@ def issue_report(
             stored.file.save(name, ContentFile(body), save=False)
             stored.save()
         holder["report"] = issued
+        if kind == CHANGE_REQUEST:
+            holder["change_request"] = _new_change_request(programme, issued)
+
+    def changes():
+        found = {
+            "kind": [None, kind],
+            "cut_off": [None, as_of.isoformat()],
+            "issue_date": [None, issue_date.isoformat()],
+            "number": [None, holder["report"].number],
+        }
+        if "change_request" in holder:
+            found["change_request"] = [None, holder["change_request"].code]
+        return found
 
     commit(
         programme,
@@ -132,12 +156,7 @@ def issue_report(
             "subject": holder["report"],
             "public": shown,
             "label": holder["report"].title,
-            "changes": {
-                "kind": [None, kind],
-                "cut_off": [None, as_of.isoformat()],
-                "issue_date": [None, issue_date.isoformat()],
-                "number": [None, holder["report"].number],
-            },
+            "changes": changes(),
         },
         forecast=False,
     )
@@ -205,3 +224,120 @@ def issue_in_background(
         except ServiceError as e:
             return {"error": str(e.message)}
     return {"report": issued.pk}
+
+
+# -- change requests ---------------------------------------------------------------------------
+
+
+def _new_change_request(programme, issued: IssuedReport) -> ChangeRequest:
+    """The record of a change request just issued: the next code of the programme, status
+    drafted since the issue date."""
+    number = (
+        ChangeRequest.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    return ChangeRequest.objects.create(
+        programme=programme,
+        number=number,
+        code=f"{ChangeRequest.PREFIX}{number}",
+        date=issued.issue_date,
+        status=ChangeRequest.DRAFTED,
+        status_on=issued.issue_date,
+        issued_report=issued,
+    )
+
+
+def _status_name(status) -> str:
+    return str(dict(ChangeRequest.STATUSES).get(status, status))
+
+
+def set_change_request_status(
+    change_request: ChangeRequest,
+    status: str,
+    *,
+    actor: Actor,
+    on: date,
+    reason: str = "",
+    version: int | None = None,
+) -> ChangeRequest:
+    """Record that ``change_request`` moved on to ``status`` on the date ``on``: drafted →
+    sent, sent → approved or rejected; nothing moves back. ``version``: the version the form
+    was opened at (a change made meanwhile is refused). One history event, public only if
+    the change request was issued as public."""
+    programme = change_request.programme
+    check(actor, lambda user: may_issue(user, programme))
+    if status not in dict(ChangeRequest.STATUSES):
+        raise ServiceError(
+            _("Choose the status: drafted, sent, approved or rejected."), field="status"
+        )
+    current = change_request.status
+    if status == current:
+        raise ServiceError(
+            _("Change request %(code)s has the status “%(status)s” already.")
+            % {"code": change_request.code, "status": _status_name(status)},
+            field="status",
+        )
+    if status not in change_request.next_statuses:
+        if not change_request.next_statuses:
+            message = _(
+                "Change request %(code)s has the status “%(status)s”, which is final. Issue a "
+                "new change request instead."
+            )
+        elif status == ChangeRequest.DRAFTED:
+            message = _(
+                "Change request %(code)s has the status “%(status)s”; a status cannot be set "
+                "back. A sent request is next approved or rejected."
+            )
+        else:
+            message = _(
+                "Change request %(code)s has the status “%(status)s”: it must be sent before "
+                "it is approved or rejected."
+            )
+        raise ServiceError(
+            message % {"code": change_request.code, "status": _status_name(current)},
+            field="status",
+        )
+    check_date(on, "on")
+    if on < change_request.status_on:
+        raise ServiceError(
+            _("Give a date on or after %(date)s, the date of its status “%(status)s”.")
+            % {
+                "date": date_format(change_request.status_on, "SHORT_DATE_FORMAT"),
+                "status": _status_name(current),
+            },
+            field="on",
+        )
+    if on > clock.today():
+        raise ServiceError(
+            _("The date lies in the future. Record the status once it is reached."), field="on"
+        )
+    changes = {"status": [current, status]}
+    if on != change_request.status_on:
+        changes["status_on"] = [change_request.status_on.isoformat(), on.isoformat()]
+    old = (change_request.status, change_request.status_on)
+
+    def apply():
+        change_request.status, change_request.status_on = status, on
+        change_request.save(update_fields=["status", "status_on", "version"])
+
+    def undo():  # the transaction rolled back: the caller's object keeps its old values
+        change_request.status, change_request.status_on = old
+
+    issued = change_request.issued_report
+    commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action="change_request.status",
+        apply=apply,
+        undo=undo,
+        event={
+            "subject": change_request,
+            "public": bool(issued is not None and issued.public),
+            "label": change_request.code,
+            "changes": changes,
+        },
+        versioned=change_request,
+        expected_version=version,
+        forecast=False,
+    )
+    return change_request
