@@ -51,7 +51,7 @@ def rows(table):
 
 
 def test_the_kinds():
-    assert KINDS == ("funder", "council", "public")
+    assert KINDS == ("funder", "proof", "council", "public")
 
 
 def test_an_unknown_kind_is_refused(today):
