@@ -43,6 +43,7 @@ def test_the_models_declare_internal_fields():
     assert {
         ("Measure", "internal_note"),
         ("Milestone", "internal_note"),
+        ("Expenditure", "payee"),
         ("Expenditure", "note"),
         ("Expenditure", "document_ref"),
     } <= declared
@@ -239,15 +240,16 @@ def leaky(today, settings, tmp_path):
                 setattr(obj, field.name, f"{MARK} internal {model.__name__}.{field.name}")
             if fields:
                 obj.save(update_fields=[f.name for f in fields])
-    # Reports issued after the internal fields were set: a public council report and an
-    # internal funder report.
-    for kind in ("council", "funder"):
+    # Reports issued after the internal fields were set: a public council report, an
+    # internal funder report and a proof of use issued as public (without its receipts).
+    for kind, public in (("council", None), ("funder", None), ("proof", True)):
         reports.issue_report(
             programme,
             kind,
             actor=Actor.system("tests"),
             as_of=date(2025, 6, 1),
             issue_date=date(2025, 6, 1),
+            public=public,
         )
     # Internal events: changes to drafts, a dependency on a draft.
     actor = Actor.system("tests", name="Programmbüro")
@@ -414,15 +416,19 @@ FEEDS = {
 }
 
 
+# The kinds of report the leak programme has issued as public.
+KINDS_SHOWN = ("council", "proof")
+
 # Files served by a view (not HTML): URL name → (its sample arguments, those that must 404).
 FILES = {
     "statement_pdf": (
         lambda p: [{"slug": p.slug, "code": "S1"}],
         lambda p: [{"slug": p.slug, "code": c} for c in ("S2", "S3")],  # a draft's, hidden
     ),
-    # The issued council report is public; the funder report internal.
+    # The issued council report and the proof issued as public are public; the funder
+    # report internal.
     "report_file": (
-        lambda p: [{"slug": p.slug, "pk": issued(p, "council"), "fmt": "pdf"}],
+        lambda p: [{"slug": p.slug, "pk": issued(p, kind), "fmt": "pdf"} for kind in KINDS_SHOWN],
         lambda p: [{"slug": p.slug, "pk": issued(p, "funder"), "fmt": "pdf"}],
     ),
 }
@@ -557,7 +563,8 @@ def test_a_participants_own_pages_show_nothing_internal_or_draft(client, leaky):
             )
 
 
-def test_an_issued_public_report_holds_nothing_internal_or_draft(leaky):
-    report = IssuedReport.objects.get(programme=leaky, kind="council")
+@pytest.mark.parametrize("kind", ["council", "proof"])
+def test_an_issued_public_report_holds_nothing_internal_or_draft(leaky, kind):
+    report = IssuedReport.objects.get(programme=leaky, kind=kind)
     assert report.public
     assert MARK not in json.dumps(report.data, ensure_ascii=False)

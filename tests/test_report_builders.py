@@ -51,7 +51,7 @@ def rows(table):
 
 
 def test_the_kinds():
-    assert KINDS == ("funder", "council", "change-request", "drawdown", "public")
+    assert KINDS == ("funder", "proof", "council", "change-request", "drawdown", "public")
 
 
 def test_an_unknown_kind_is_refused(today):

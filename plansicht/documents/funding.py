@@ -193,6 +193,7 @@ def _expenditures(c, doc, lines, line_index, grants, grant_index) -> list:
             "on": as_date(item, "on"),
             "amount": decimal(c, item, "amount", path),
             "eligible": as_bool(item, "eligible"),
+            "payee": as_text(item, "payee"),
             "note": as_text(item, "note"),
             "document_ref": as_text(item, "document_ref"),
         }
@@ -335,10 +336,11 @@ def dump(programme, put, iso) -> dict:
         put(item, "closed_on", iso(closed_on))
         lines.append(item)
     expenditures = []
-    for line, on, amount, eligible, note, ref in Expenditure.objects.filter(
+    for line, on, amount, eligible, payee, note, ref in Expenditure.objects.filter(
         cost_line__programme=programme
-    ).values_list("cost_line__code", "on", "amount", "eligible", "note", "document_ref"):
+    ).values_list("cost_line__code", "on", "amount", "eligible", "payee", "note", "document_ref"):
         item = {"cost_line": line, "on": iso(on), "amount": money(amount), "eligible": eligible}
+        put(item, "payee", payee)
         put(item, "note", note)
         put(item, "document_ref", ref)
         expenditures.append(item)
@@ -387,7 +389,8 @@ def dump(programme, put, iso) -> dict:
         out,
         "expenditures",
         sorted(
-            expenditures, key=key("cost_line", "on", "amount", "eligible", "note", "document_ref")
+            expenditures,
+            key=key("cost_line", "on", "amount", "eligible", "payee", "note", "document_ref"),
         ),
     )
     put(out, "budget_lines", sorted(budget_lines, key=key("grant", "year", "product", "title")))

@@ -37,6 +37,8 @@ class MoneyResult:
     by_year: dict = field(default_factory=dict)
     # {measure id: {year: {category: planned amount}}}: the cost and financing plan (KFP)
     kfp: dict = field(default_factory=dict)
+    # {grant id: {year: {category: planned amount}}}: the same plan by grant (the proofs of use)
+    kfp_by_grant: dict = field(default_factory=dict)
     drawdowns: dict = field(default_factory=dict)  # {grant id: {planned, requested, received}}
     # The grant's conditions, computed when first read (the stored forecast, forecast --json,
     # the reports) and not for every forecast a change computes before and after it, nor for
@@ -150,9 +152,12 @@ def compute(
         if on <= as_of and line in line_measure:
             for m in [*up(line_measure[line]), None]:
                 actual[m, on.year] += Fraction(amount)
-    planned_num, kfp_num = _planned(programme, forecast.current_version, lines, measure_of, up)
+    planned_num, kfp_num, grant_num = _planned(
+        programme, forecast.current_version, lines, measure_of, up
+    )
     planned = money.sum_numerators(planned_num, lambda k: [k[:2]])
     kfp = money.sum_numerators(kfp_num, lambda k: [k[:3]])
+    by_grant = money.sum_numerators(grant_num, lambda k: [k[:3]])
 
     by_year: dict = defaultdict(dict)
     for m, year in set(falling) | set(actual) | set(planned):
@@ -164,6 +169,9 @@ def compute(
     kfp_table: dict = defaultdict(lambda: defaultdict(dict))
     for (m, year, category), amount in kfp.items():
         kfp_table[m][year][category] = amount
+    grant_table: dict = defaultdict(lambda: defaultdict(dict))
+    for (g, year, category), amount in by_grant.items():
+        grant_table[g][year][category] = amount
 
     return MoneyResult(
         funding=result,
@@ -173,6 +181,9 @@ def compute(
         measure_grant_at_risk=dict(grant_risk),
         by_year={m: dict(sorted(years.items())) for m, years in by_year.items()},
         kfp={m: {y: dict(c) for y, c in sorted(years.items())} for m, years in kfp_table.items()},
+        kfp_by_grant={
+            g: {y: dict(c) for y, c in sorted(years.items())} for g, years in grant_table.items()
+        },
         drawdowns=_drawdowns(programme, as_of),
         conditions_of=lambda: conditions.compute(inputs.conditions, inputs, result, as_of),
     )
@@ -181,8 +192,8 @@ def compute(
 def _planned(programme, current_version, lines, measure_of, up):
     """Planned cost by year from the baseline dates (those of ``current_version``, the plan
     version the schedule engine chose just now, else the milestone's own planned dates), as
-    numerators: for subtrees and for the KFP table. Never from the stored forecast, which is
-    the result of the previous run."""
+    numerators: for subtrees, for the KFP table (by measure) and for the KFP by grant. Never
+    from the stored forecast, which is the result of the previous run."""
     from plansicht.plan.models import Milestone
 
     version_dates = {}
@@ -200,8 +211,8 @@ def _planned(programme, current_version, lines, measure_of, up):
             pk__in={m for _pk, _g, m, *_rest in lines}
         ).values_list("pk", "planned_start", "duration_days")
     }
-    subtree, table = defaultdict(int), defaultdict(int)
-    for _pk, _grant, milestone, category, amount, _closed in lines:
+    subtree, table, by_grant = defaultdict(int), defaultdict(int), defaultdict(int)
+    for _pk, grant, milestone, category, amount, _closed in lines:
         if milestone in version_dates:
             start, finish = version_dates[milestone]
         else:
@@ -221,7 +232,8 @@ def _planned(programme, current_version, lines, measure_of, up):
         # The KFP holds whole cents per year that add up to the line: largest remainder.
         for year, cents_in_year in _whole_cents(amount_cents, days, e - s):
             table[measure, year, category, 1] += cents_in_year * 1
-    return subtree, table
+            by_grant[grant, year, category, 1] += cents_in_year * 1
+    return subtree, table, by_grant
 
 
 def _whole_cents(amount_cents: int, days: list, n: int):

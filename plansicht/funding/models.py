@@ -228,6 +228,13 @@ class Expenditure(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     eligible = models.BooleanField(_("eligible"), default=True)
     # Internal: invoices and staff-cost notes may name people.
+    payee = InternalCharField(
+        _("payee"),
+        max_length=200,
+        help_text=_(
+            "Who was paid, as on the receipt list of the proof of use. Internal, never published."
+        ),
+    )
     note = InternalCharField(
         _("note"),
         max_length=300,

@@ -402,6 +402,7 @@ def _expenditure_facts(expenditure):
             _("Eligible for the grant"),
             _("yes") if expenditure.eligible and not expenditure.lies_outside_period() else _("no"),
         ),
+        (_("Payee"), expenditure.payee or "–"),
         (_("Note"), expenditure.note or "–"),
     ]
 

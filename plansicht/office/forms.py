@@ -308,7 +308,7 @@ class ExpenditureForm(MoneyForm):
 
     class Meta(ServiceForm.Meta):
         model = funding.Expenditure
-        fields = ["cost_line", "on", "amount", "eligible", "note", "document_ref"]
+        fields = ["cost_line", "on", "amount", "eligible", "payee", "note", "document_ref"]
         field_classes = {"cost_line": CostLineField}
         labels = {"eligible": _("Eligible for the grant")}
         help_texts = {

@@ -32,6 +32,16 @@ class IssueForm(forms.Form):
         label=gettext_lazy("Report"),
         choices=[(k, label) for k, label in KIND_NAMES if k in KINDS],
     )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year of the interim proof of use"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=gettext_lazy(
+            "Only for a proof of use: the year of an interim proof; leave it empty for the "
+            "final proof of use."
+        ),
+    )
     as_of = date_field(gettext_lazy("Cut-off date"), required=True)
     issue_date = date_field(gettext_lazy("Issue date"), required=True)
     language = forms.ChoiceField(
@@ -42,7 +52,8 @@ class IssueForm(forms.Form):
         label=gettext_lazy("Publish on the portal"),
         required=False,
         help_text=gettext_lazy(
-            "Council and progress reports are public; a funder report only if you tick this."
+            "Council and progress reports are public; the others only if you tick this. A "
+            "public proof of use leaves out its list of receipts."
         ),
     )
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 
 from .content import Report
 from .facts import gather
-from .kinds import change_request, council, drawdown, funder, public
+from .kinds import change_request, council, drawdown, funder, proof, public
 from .words import day
 
 # kind → its module (see ``kinds/__init__.py`` for what a module gives).
 BUILDERS = {
     "funder": funder,
+    "proof": proof,
     "council": council,
     "change-request": change_request,
     "drawdown": drawdown,

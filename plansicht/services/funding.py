@@ -271,6 +271,7 @@ def save_expenditure(
     on,
     amount,
     eligible: bool,
+    payee="",
     note="",
     document_ref="",
     reason="",
@@ -285,6 +286,7 @@ def save_expenditure(
         "on": check_date(on, "on"),
         "amount": _amount(amount, "amount"),
         "eligible": bool(eligible),
+        "payee": check_line(payee, "payee", required=False, max_length=200),
         "note": check_line(note, "note", required=False),
         "document_ref": check_line(document_ref, "document_ref", required=False, max_length=100),
     }
@@ -717,6 +719,7 @@ def replace_funding_state(programme, document: dict):
             on=e["on"],
             amount=e["amount"],
             eligible=e["eligible"],
+            payee=e["payee"],
             note=e["note"],
             document_ref=e["document_ref"],
         )

@@ -25,9 +25,11 @@ from django_tasks import task
 
 from plansicht import __version__, clock
 from plansicht.engine import calendar
+from plansicht.funding.models import Grant
 from plansicht.plan.models import Programme
 from plansicht.reports import content
 from plansicht.reports.build import KINDS, build
+from plansicht.reports.kinds import proof
 from plansicht.reports.models import (
     PUBLIC_KINDS,
     ChangeRequest,
@@ -50,8 +52,10 @@ def may_issue(user, programme) -> bool:
     return can_edit_plan(user, programme) or can_edit_money(user, programme)
 
 
-def check_request(kind, *, as_of, language, year=None, issue_date=None):
-    """Refuse a request the builders cannot answer, in words a clerk understands."""
+def check_request(kind, *, as_of, language, year=None, issue_date=None, programme=None):
+    """Refuse a request the builders cannot answer, in words a clerk understands. Given the
+    ``programme``, a proof of use is refused when no grant of it has a day in the period
+    the proof covers (a year outside every eligibility period, say)."""
     if kind not in KINDS:
         raise ServiceError(
             _("There is no report of the kind “%(kind)s”; choose one of: %(kinds)s.")
@@ -73,6 +77,14 @@ def check_request(kind, *, as_of, language, year=None, issue_date=None):
         raise ServiceError(
             _("A report is issued on or after its cut-off date."), field="issue_date"
         )
+    if kind == "proof" and programme is not None:
+        periods = Grant.objects.filter(programme=programme).values_list(
+            "eligible_from", "eligible_until"
+        )
+        refused = proof.refusal(list(periods), year, as_of)
+        if refused is not None:
+            field, message = refused
+            raise ServiceError(message, field=field)
 
 
 def issue_report(
@@ -89,7 +101,14 @@ def issue_report(
     """Make, render and freeze a report. ``public`` defaults by kind: council and public
     reports are public once issued, the others internal unless the office says otherwise."""
     check(actor, lambda user: may_issue(user, programme))
-    check_request(kind, as_of=as_of, language=language, year=year, issue_date=issue_date)
+    check_request(
+        kind,
+        as_of=as_of,
+        language=language,
+        year=year,
+        issue_date=issue_date,
+        programme=programme,
+    )
     shown = kind in PUBLIC_KINDS if public is None else public
     report = build(
         programme,
@@ -127,7 +146,8 @@ def issue_report(
             issued_by=actor.name,
         )
         for fmt, body in files.items():
-            name = f"{programme.slug}-{kind}-{as_of.isoformat()}-v{number}.{EXTENSIONS[fmt]}"
+            which = f"{kind}-{year}" if year is not None else kind
+            name = f"{programme.slug}-{which}-{as_of.isoformat()}-v{number}.{EXTENSIONS[fmt]}"
             stored = IssuedFile(report=issued, format=fmt, size=len(body), sha256=sha256(body))
             stored.file.save(name, ContentFile(body), save=False)
             stored.save()
@@ -184,7 +204,14 @@ def request_issue(
     check(actor, lambda user: may_issue(user, programme))
     if actor.user is None:
         raise ServiceError(_("Only a signed-in user issues a report from the office."))
-    check_request(kind, as_of=as_of, language=language, year=year, issue_date=issue_date)
+    check_request(
+        kind,
+        as_of=as_of,
+        language=language,
+        year=year,
+        issue_date=issue_date,
+        programme=programme,
+    )
     result = issue_in_background.enqueue(
         programme.pk,
         actor.user.pk,

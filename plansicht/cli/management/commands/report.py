@@ -46,7 +46,14 @@ class Command(BaseCommand):
             self.fail(f"--output: the folder {target.parent} does not exist")
         programme = find_programme(self, slug)
         try:
-            check_request(kind, as_of=cut_off, language=language, year=year, issue_date=issue_day)
+            check_request(
+                kind,
+                as_of=cut_off,
+                language=language,
+                year=year,
+                issue_date=issue_day,
+                programme=programme,
+            )
             if issue:
                 issued = issue_report(
                     programme,
