@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "plansicht.cli",
     "plansicht.portal",
     "plansicht.office",
+    "plansicht.oparl",
 ]
 
 MIDDLEWARE = [
