@@ -162,7 +162,6 @@ class Register:
     """One organisation's published decisions, meetings and tombstones (see the module)."""
 
     def __init__(self, organisation, today: date):
-        self.organisation = organisation
         self.today = today
         self.programmes = {
             p.pk: p for p in Programme.objects.filter(organisation=organisation).order_by("slug")
@@ -211,7 +210,6 @@ class Register:
             else:
                 assignment_events.append(e)
         self._loads = loads
-        live = {row.pk: row for row in rows}
         touched = defaultdict(list)  # decision id → times of events about its assignments
         numbers = {(row.programme, row.number): row.pk for row in rows}
         for e in assignment_events:
@@ -232,13 +230,12 @@ class Register:
             times += loads[row.programme][-1:]
             row.stamp = Stamp(created, max(times))
             self.segments += [(row.programme, s) for s in row.segments]
-        for removal, events_of in self._removed(own, removals, loads):
+        for removal, events_of in self._removed(own, removals):
             final = self._final_state(removal, events_of)
             self.segments += [
                 (removal["programme_id"], s)
                 for s in self._walk_back(final, events_of, removal["at"], removal["programme_id"])
             ]
-        self.rows = live
         self.public = sorted(
             (row for row in rows if row.day <= self.today),
             key=lambda row: (self.programmes[row.programme].slug, row.number),
@@ -257,7 +254,7 @@ class Register:
                 best = (len(number), pk)
         return best[1] if best else None
 
-    def _removed(self, own, removals, loads):
+    def _removed(self, own, removals):
         """(the event that ended it, its added/changed events) of each decision that no longer
         exists. Its events name it by id, its removal only by number: the removal belongs to the
         decision whose latest event before it carried that number. A decision whose events
