@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "plansicht.portal",
     "plansicht.office",
     "plansicht.api",
+    "plansicht.oparl",
 ]
 
 MIDDLEWARE = [

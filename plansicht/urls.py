@@ -1,5 +1,6 @@
 """Public pages at / (German) and /en/ (English); the office under /office/; participants'
-accounts (django-allauth) under /konto/; the API under /api/v1/."""
+accounts (django-allauth) under /konto/; the API under /api/v1/; the council decisions in OParl 1.1
+under /oparl/v1/."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -8,6 +9,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("plansicht.api.urls")),
+    # OParl 1.1, the council decisions for council information systems (one address, no language)
+    path("oparl/v1/", include("plansicht.oparl.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("office/", include("plansicht.office.urls")),

@@ -21,7 +21,9 @@ from plansicht.accounts.fields import internal_fields
 from plansicht.decisions.models import Decision
 from plansicht.history.registry import KINDS
 from plansicht.indicators.models import Indicator
-from plansicht.participation.models import Comment, ContentReport, Follow, Submission
+from plansicht.oparl import urls as oparl_urls
+from plansicht.oparl.objects import BODY_LISTS
+from plansicht.participation.models import Body, Comment, ContentReport, Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
 from plansicht.reports.models import IssuedReport
@@ -434,6 +436,45 @@ FILES = {
 }
 
 
+# The OParl interface (JSON, ``plansicht.oparl``): URL name → its sample arguments, every
+# object and every list it serves for the programme's organisation.
+def oparl_bodies(programme):
+    return list(
+        Body.objects.filter(organisation=programme.organisation_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def shown_decision_keys(programme):
+    return list(
+        Decision.objects.filter(programme=programme, date__lte=date.today())
+        .order_by("pk")
+        .values_list("number", "body_id", "date")
+    )
+
+
+OPARL = {
+    "system": lambda p: [{}],
+    "bodies": lambda p: [{}],
+    "body": lambda p: [{"pk": p.organisation_id}],
+    "body_list": lambda p: [{"pk": p.organisation_id, "part": part} for part in BODY_LISTS],
+    "legislativeterm": lambda p: [{"pk": p.organisation_id}],
+    "organization": lambda p: [{"pk": pk} for pk in oparl_bodies(p)],
+    "organization_list": lambda p: [
+        {"pk": pk, "part": part} for pk in oparl_bodies(p) for part in ("meeting", "consultation")
+    ],
+    "meeting": lambda p: [
+        {"body": body, "day": day.isoformat()} for _n, body, day in shown_decision_keys(p)
+    ],
+    "paper": lambda p: [{"slug": p.slug, "number": n} for n, _b, _d in shown_decision_keys(p)],
+    "consultation": lambda p: [
+        {"slug": p.slug, "number": n} for n, _b, _d in shown_decision_keys(p)
+    ],
+    "agendaitem": lambda p: [{"slug": p.slug, "number": n} for n, _b, _d in shown_decision_keys(p)],
+}
+
+
 def issued(programme, kind):
     return IssuedReport.objects.get(programme=programme, kind=kind).pk
 
@@ -444,6 +485,37 @@ def test_every_public_page_has_samples_in_the_leak_test():
         "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: "
         "FEEDS; a file: FILES)"
     )
+
+
+def test_every_oparl_url_has_samples_in_the_leak_test():
+    names = {p.name for p in oparl_urls.urlpatterns if p.name}
+    assert names == set(OPARL), "add the OParl URL to OPARL"
+
+
+def test_the_oparl_interface_shows_nothing_internal_draft_or_personal(client, leaky):
+    urls = [
+        reverse(f"oparl:{name}", kwargs=kwargs)
+        for name, samples in OPARL.items()
+        for kwargs in samples(leaky)
+    ]
+    assert len(urls) > 20
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == "application/json; charset=utf-8", url
+        text = response.content.decode()
+        assert MARK not in text and "Geheim" not in text, f"{url} shows internal or draft content"
+        assert "@" not in text, f"{url} shows an e-mail address"
+    # a decision dated after today is not published yet: no paper, no meeting
+    future = Decision.objects.get(number=f"{MARK} 2/2025")
+    for url in (
+        reverse("oparl:paper", kwargs={"slug": leaky.slug, "number": future.number}),
+        reverse("oparl:meeting", kwargs={"body": future.body_id, "day": "2025-06-30"}),
+    ):
+        assert client.get(url).status_code == 404, url
+    # the draft measures a public decision is about are left out of its keywords
+    paper = client.get(reverse("oparl:paper", kwargs={"slug": leaky.slug, "number": "DS 1/2025"}))
+    assert any("Maßnahme M1 " in word for word in json.loads(paper.content)["keyword"])
 
 
 def test_only_public_shown_statements_pdfs_are_served(client, leaky):

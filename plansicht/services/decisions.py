@@ -265,10 +265,16 @@ def save_decision(
 def delete_decision(
     decision: Decision, *, actor: Actor, reason: str = "", expected_version=None
 ) -> None:
-    """Remove a decision entered by mistake, with its assignments."""
+    """Remove a decision entered by mistake, with its assignments. The event keeps its body
+    and date as well, so that the OParl interface can mark its meeting as gone too."""
     programme = decision.programme
     _may_edit(actor, programme)
-    changes = {"number": [decision.number, None], "title": [decision.title, None]}
+    changes = {
+        "number": [decision.number, None],
+        "title": [decision.title, None],
+        "body": [_plain(decision.body), None],
+        "date": [decision.date, None],
+    }
     commit(
         programme,
         actor=actor,
