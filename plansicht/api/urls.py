@@ -5,10 +5,11 @@ import re
 from functools import wraps
 
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, re_path
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 
-from .core import PlansichtAPI, install_error_handlers, with_etag
+from .core import PlansichtAPI, error, install_error_handlers, with_etag
 from .plan import router as plan_router
 
 api = PlansichtAPI(
@@ -96,8 +97,16 @@ for pattern in ninja_urls:
         pattern.callback = _with_etag(pattern.callback)
     pattern.callback = _in_the_requests_language(pattern.callback)
 
+@csrf_exempt  # a POST to no route gets the API's 404 too, not the CSRF page
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: the API's 404, in its error body."""
+    return error(request, api, 404, translation.gettext("There is nothing at this address."))
+
+
 app_name = "api"
 urlpatterns = [
     path("docs/", _in_the_requests_language(docs), name="docs"),
     *ninja_urls,
+    # Last: every other address (a newline in it included) is the API's JSON 404.
+    re_path(r"^(?P<rest>[\s\S]*)$", _in_the_requests_language(not_found)),
 ]
