@@ -6,8 +6,10 @@ are tried against the API: the role decides what they may write, a revoked one i
 import hashlib
 import re
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from plansicht.accounts.models import ApiToken
@@ -249,3 +251,99 @@ def test_a_token_of_another_programme_has_no_revoke_page_here(client, personas):
     )
     client.force_login(personas.admin)
     assert client.get(url("token_revoke", token.pk)).status_code == 404
+
+
+# The command
+
+
+def run_command(*args):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("api_token", *args, stdout=out, stderr=err)
+    except SystemExit as e:
+        return e.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_the_command_makes_lists_and_revokes_a_token(client, personas):
+    code, out, err = run_command(
+        SLUG,
+        "--user",
+        "kaemmerei",
+        "--role",
+        "finance",
+        "--name",
+        "SAP-Import",
+        "--valid-until",
+        "2025-07-01",
+    )
+    assert (code, err) == (0, "")
+    secret = out.splitlines()[-1]
+    token = ApiToken.objects.get()
+    assert token.secret_sha256 == hashlib.sha256(secret.encode()).hexdigest()
+    assert (token.user, token.role, token.name) == (personas.finance, "finance", "SAP-Import")
+    assert token.expires_on == date(2025, 7, 1)
+    assert "not shown again" in out
+    event = Event.objects.latest("pk")
+    assert (event.action, event.user, event.actor) == (
+        "token.created",
+        None,
+        "System (api_token command)",
+    )
+    # The token works: a finance token may not reschedule (403, not 401).
+    assert reschedule_d(client, secret).status_code == 403
+
+    code, out, _err = run_command(SLUG, "--list")
+    assert code == 0 and secret not in out
+    line = out.splitlines()[1].split("\t")
+    assert line == [
+        f"{token.prefix}…",
+        "SAP-Import",
+        "kaemmerei",
+        "finance",
+        "2025-06-01",
+        "2025-07-01",
+        "2025-06-01",
+        "valid",
+    ]
+
+    code, out, _err = run_command(SLUG, "--revoke", f"{token.prefix}…", "--reason", "Test")
+    assert code == 0 and "Revoked" in out
+    assert ApiToken.objects.get().revoked_on == date(2025, 6, 1)
+    assert Event.objects.latest("pk").reason == "Test"
+    assert reschedule_d(client, secret).status_code == 401
+    assert run_command(SLUG, "--list")[1].splitlines()[1].endswith("\trevoked 2025-06-01")
+    code, _out, err = run_command(SLUG, "--revoke", token.prefix)
+    assert code == 1 and "This token was revoked already." in err
+
+
+MAKE = ["--user", "kaemmerei", "--role", "finance", "--name", "SAP-Import"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nirgendwo", *MAKE], "nirgendwo: no programme has this short name"),
+        ([SLUG, *MAKE[:4]], "--name: give it to make a token"),
+        ([SLUG, "--user", "niemand", *MAKE[2:]], "--user: no user has the name 'niemand'"),
+        ([SLUG, "--user", "outsider", *MAKE[2:]], "--user: outsider has no office role"),
+        ([SLUG, *MAKE[:2], "--role", "boss", *MAKE[4:]], "--role: 'boss' is not a role"),
+        ([SLUG, *MAKE[:2], "--role", "editor", *MAKE[4:]], "--role: A token may carry"),
+        ([SLUG, *MAKE, "--valid-until", "2025-02-30"], "--valid-until: '2025-02-30' is not a"),
+        ([SLUG, *MAKE, "--valid-until", "2026-06-03"], "--valid-until: A token is valid from"),
+        ([SLUG, *MAKE, "--valid-until", "2025-06-01"], "--valid-until: A token is valid from"),
+        ([SLUG, "--list", "--user", "kaemmerei"], "--user: give it only when making a token"),
+        ([SLUG, "--revoke", "psk_nichts"], "--revoke: testprogramm has no token beginning"),
+    ],
+)
+def test_bad_input_exits_1_and_makes_nothing(personas, args, message):
+    code, out, err = run_command(*args)
+    assert code == 1
+    assert message in err
+    assert "psk_" not in out
+    assert not ApiToken.objects.exists()
+    assert not Event.objects.filter(action__startswith="token.").exists()
+
+
+def test_the_command_lists_an_empty_programme(personas):
+    assert run_command(SLUG, "--list") == (0, "testprogramm: no API token yet\n", "")
