@@ -15,6 +15,7 @@ SLUG = "testprogramm"
         ("milestone", [SLUG, "B"]),
         ("plan_versions", [SLUG]),
         ("positions", [SLUG]),
+        ("tokens", [SLUG]),
     ],
 )
 def test_office_pages_are_never_stored(client, personas, name, args):

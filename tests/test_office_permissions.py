@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from plansicht.accounts.models import ApiToken
 from plansicht.decisions.models import Assignment, Decision
 from plansicht.funding.models import (
     BudgetLine,
@@ -36,6 +37,7 @@ from plansicht.reports.models import ChangeRequest, IssuedFile, IssuedReport
 from plansicht.risks.models import Risk
 from plansicht.services import Actor
 from plansicht.services.reports import request_issue
+from plansicht.services.tokens import create_token
 from plansicht.staffing.models import HiringStep, Position
 
 from .factories import decisions_document, hiring_settings_form
@@ -73,6 +75,9 @@ POSTS = frozenset({"hr", "admin"})
 ENTER = frozenset({"unit_editor", "other_unit_editor", "editor", "admin"})
 ANSWER_F1 = MILESTONE_B
 MODERATE = frozenset({"admin", "moderator"})
+# An API token is revoked by its owner (the sample token is the finance officer's) or an
+# administrator.
+TOKEN_OWNER = frozenset({"finance", "admin"})
 
 # URL name → (who gets 200 on GET, who may POST a change; None: the page changes nothing).
 ACCESS = {
@@ -148,6 +153,9 @@ ACCESS = {
     "risk_new": (PLAN, PLAN),
     "risk": (PLAN, PLAN),
     "risk_remove": (PLAN, PLAN),
+    # API tokens: every office role makes its own (with its role or a lesser one)
+    "tokens": (OFFICE, OFFICE),
+    "token_revoke": (TOKEN_OWNER, TOKEN_OWNER),
 }
 # The login and logout pages are the way in and out, outside the matrix (tested below).
 WAY_IN_AND_OUT = {"login", "logout"}
@@ -192,6 +200,7 @@ ROWS = {
     "assignment_remove": Assignment,
     "risk": Risk,
     "risk_remove": Risk,
+    "token_revoke": ApiToken,  # the finance officer's
 }
 
 
@@ -389,6 +398,9 @@ CHANGES.update(
             "status": "mitigating",
         },
         "risk_remove": lambda: {"reason": "doppelt erfasst"},
+        # a viewer's token: the role every office role may give one
+        "tokens": lambda: {"name": "Auswertung", "role": "viewer", "expires_on": "30.08.2025"},
+        "token_revoke": lambda: {"reason": ""},
     }
 )
 STORED = [
@@ -416,6 +428,7 @@ STORED = [
     Decision,
     Assignment,
     Risk,
+    ApiToken,
     Event,
 ]
 
@@ -502,6 +515,14 @@ def personas(personas, settings, tmp_path):
         title="Lieferverzug der Sensoren",
         likelihood=3,
         impact=4,
+    )
+    # The finance officer's API token, for the page that revokes it.
+    create_token(
+        personas.programme,
+        actor=system,
+        user=personas.finance,
+        name="Kassenimport",
+        role="finance",
     )
     return personas
 

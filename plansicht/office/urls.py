@@ -16,6 +16,7 @@ from . import (
     reports,
     risks,
     staffing,
+    tokens,
 )
 
 app_name = "office"
@@ -108,6 +109,8 @@ urlpatterns = [
         decisions.assignment_remove,
         name="assignment_remove",
     ),
+    path("<slug:slug>/tokens/", tokens.tokens, name="tokens"),
+    path("<slug:slug>/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]
 
 # Office pages show internal data: no browser or proxy may keep a copy (Cache-Control: no-store),
