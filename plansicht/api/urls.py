@@ -9,7 +9,13 @@ from django.urls import path
 from django.utils import translation
 
 from .core import PlansichtAPI, install_error_handlers, with_etag
+from .decisions import router as decisions_router
+from .funding import router as funding_router
+from .history import router as history_router
+from .indicators import router as indicators_router
+from .participation import router as participation_router
 from .plan import router as plan_router
+from .staffing import router as staffing_router
 
 api = PlansichtAPI(
     title="Plansicht API",
@@ -28,6 +34,12 @@ api = PlansichtAPI(
 )
 install_error_handlers(api)
 api.add_router("/", plan_router)
+api.add_router("/", history_router)
+api.add_router("/", funding_router)
+api.add_router("/", staffing_router)
+api.add_router("/", participation_router)
+api.add_router("/", decisions_router)
+api.add_router("/", indicators_router)
 
 
 def docs(request):
