@@ -6,7 +6,6 @@ from datetime import date
 
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -116,9 +115,10 @@ class MilestoneOut(Schema):
 
 
 def get_programme(slug: str) -> Programme:
-    return get_object_or_404(
-        Programme.objects.select_related("organisation", "forecast"), slug=slug
-    )
+    found = Programme.objects.select_related("organisation", "forecast").filter(slug=slug).first()
+    if found is None:
+        raise Http404(_("There is no programme “%(slug)s”.") % {"slug": slug})
+    return found
 
 
 def measure_row(m) -> dict:
