@@ -179,6 +179,22 @@ MILESTONE_RELATED = (
 )
 
 
+# The fields a milestone's row reads, for a list page: its measure and drivers by code only.
+LIST_FIELDS = (
+    *("code", "title", "description", "measure", "measure__code", "planned_start"),
+    *("duration_days", "expected_finish", "actual_start", "actual_finish", "progress"),
+    "accepted_on",
+    *(
+        f"forecast__{name}"
+        for name in (
+            *("start", "finish", "started", "finished", "baseline_finish", "original_finish"),
+            *("slip_days", "original_slip_days", "health", "late_since", "cost_at_risk"),
+            *("grant_at_risk", "driver_milestone__code", "driver_position__code"),
+        )
+    ),
+)
+
+
 def public_milestones(programme):
     return (
         Milestone.objects.filter(programme=programme)
@@ -279,7 +295,8 @@ class MilestoneFilter(PageQuery):
 )
 def milestones(request, slug: str, filters: Query[MilestoneFilter]):
     programme = get_programme(slug)
-    rows = public_milestones(programme)
+    # Only what a row shows: a page of 100 stays well inside 50 ms at 10,000 milestones.
+    rows = public_milestones(programme).only(*LIST_FIELDS)
     if filters.measure:
         rows = rows.filter(measure__code=filters.measure)
     if filters.health:
