@@ -26,7 +26,7 @@ class ChangeOut(Schema):
     old: Any = Field(
         description="The value before as stored (dates ISO 8601, amounts decimal strings), or null."
     )
-    new: Any = Field(description="The value after, as ``old``.")
+    new: Any = Field(description="The value after, as old.")
     old_text: str = Field(description="The value before in words, as the portal shows it.")
     new_text: str = Field(description="The value after in words.")
 
