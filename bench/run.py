@@ -14,6 +14,9 @@
 6. The report renderers on a synthetic funder report of 50 measures x 10 milestones (a section
    per measure with a paragraph and a 10-row table, one chart): the median of 3 renders in each
    format (targets: PDF under 5 s, DOCX and ODT under 2 s each).
+7. The API: a page of 100 milestones of a programme of 10,000 (the first and one in the
+   middle) in server time (target: median under 50 ms), and the number of SQL queries of such a
+   page the same for a programme of 100 milestones and one of 10,000.
 
 The database is var/bench/bench.sqlite3 unless DATABASE_URL is set; the synthetic programme is
 created once and reused.
@@ -331,6 +334,55 @@ def bench_pages(repeat):
     return ok and good
 
 
+def bench_api(repeat):
+    """A page of 100 milestones from the API, of a programme of 10,000: server time, and the
+    number of queries against a page of a programme of 100."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")  # a host the settings allow; no test instrumentation
+    big, small = ensure_programme(10000), ensure_programme(100)
+
+    def page(programme, number):
+        return f"/api/v1/programmes/{programme.slug}/milestones/?page_size=100&page={number}"
+
+    def queries(url):
+        client.get(url)  # warm the per-process caches first
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(captured)
+
+    ok = True
+    print(f"API: a page of 100 milestones (in-process server time, {repeat} runs):")
+    for label, url in (
+        (f"{big.slug}, page 1", page(big, 1)),
+        (f"{big.slug}, page 50", page(big, 50)),
+    ):
+        assert client.get(url).status_code == 200, url
+        median, best = timed(lambda url=url: client.get(url), repeat)
+        good = median < 0.05
+        ok &= good
+        print(
+            f"  {label:38s} median {median * 1000:5.1f} ms (min {best * 1000:.1f})"
+            f"  target < 50 ms  {'OK' if good else 'MISSED'}"
+        )
+    counts = {
+        f"{small.slug}, page 1": queries(page(small, 1)),
+        f"{big.slug}, page 1": queries(page(big, 1)),
+        f"{big.slug}, page 50": queries(page(big, 50)),
+    }
+    same = len(set(counts.values())) == 1
+    ok &= same
+    print(
+        "  queries per page: "
+        + ", ".join(f"{label} {n}" for label, n in counts.items())
+        + f"  target: the same  {'OK' if same else 'MISSED'}"
+    )
+    return ok
+
+
 def synthetic_report(measures=50, milestones=10):
     """A funder report as the builders would make it, built directly as the content model."""
     from decimal import Decimal
@@ -433,6 +485,7 @@ def main():
     results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
     results.append(bench_memory(args.size))
     results.append(bench_pages(max(11, args.repeat)))
+    results.append(bench_api(max(11, args.repeat)))
     return 0 if all(results) else 1
 
 

@@ -8,6 +8,7 @@ by walking the portal's URL configuration: every URL name needs its sample argum
 
 import json
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -18,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from plansicht.accounts.fields import internal_fields
+from plansicht.api.urls import api
 from plansicht.decisions.models import Decision
+from plansicht.funding.models import Grant
 from plansicht.history.registry import KINDS
 from plansicht.indicators.models import Indicator
 from plansicht.oparl import urls as oparl_urls
@@ -29,6 +32,7 @@ from plansicht.portal import urls as portal_urls
 from plansicht.reports.models import IssuedReport
 from plansicht.services import Actor, indicators, participation, reports
 from plansicht.services import plan as svc
+from plansicht.staffing.models import Position
 
 from .factories import load, participation_document
 
@@ -120,6 +124,21 @@ def leaky(today, settings, tmp_path):
             "baseline": {"value": "0", "on": "2025-01-01"},
             "target": {"value": "10", "on": "2025-12-31"},
             "actuals": [{"on": "2025-05-01", "value": "3", "note": MARK}],
+        }
+    ]
+    # A published measure's indicator with a value dated after today: not measured yet, so
+    # not shown yet.
+    next(m for m in doc["measures"] if m["code"] == "M1")["indicators"] = [
+        {
+            "code": "K2",
+            "title": "Online-Dienste",
+            "unit": "Dienste",
+            "baseline": {"value": "0", "on": "2025-01-01"},
+            "target": {"value": "10", "on": "2025-12-31"},
+            "actuals": [
+                {"on": "2025-05-01", "value": "3", "note": "Stichprobe"},
+                {"on": "2025-12-01", "value": "9", "note": f"{MARK} not measured yet"},
+            ],
         }
     ]
     next(m for m in doc["milestones"] if m["code"] == f"{MARK}-b").update(
@@ -477,6 +496,192 @@ OPARL = {
 
 def issued(programme, kind):
     return IssuedReport.objects.get(programme=programme, kind=kind).pk
+
+
+# -- the API -----------------------------------------------------------------------------------
+
+API = "/api/v1/programmes"
+
+
+def api_get_routes() -> set[str]:
+    """Every GET route of the API, as its OpenAPI document names it."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    return {path for path, methods in schema["paths"].items() if "get" in methods}
+
+
+def _code(code):
+    return quote(code, safe="")
+
+
+def public_grants(programme):
+    return list(Grant.objects.filter(programme=programme).values_list("code", flat=True))
+
+
+def every_measure_code(programme):
+    """The published measures and the drafts (a filter naming a draft shows nothing)."""
+    return list(
+        Measure.objects.filter(programme=programme).order_by("code").values_list("code", flat=True)
+    )
+
+
+API_QUESTION_FILTERS = (
+    "",
+    "?status=open",
+    "?status=overdue",
+    "?status=answered",
+    "?unit=Programmbüro",
+    "?unit=Stabsstelle%20Digitalisierung",
+)
+
+
+def _filters(path, queries):
+    return lambda p: [f"{API}/{p.slug}/{path}{q}" for q in queries]
+
+
+def _each(path, codes):
+    return lambda p: [f"{API}/{p.slug}/{path}/{_code(c)}" for c in codes(p)]
+
+
+# API GET route → the addresses to fetch for a programme: every public object and every
+# filter (filters naming drafts too); each list with page_size=100, so one page holds all.
+API_SAMPLES = {
+    "/api/v1/programmes/": lambda p: [f"{API}/?page_size=100"],
+    "/api/v1/programmes/{slug}/": lambda p: [f"{API}/{p.slug}/"],
+    "/api/v1/programmes/{slug}/measures/": _filters(
+        "measures/", ("?page_size=100", "?parent=M1", f"?parent={MARK}-M1.2", "?field=F2")
+    ),
+    "/api/v1/programmes/{slug}/measures/{code}": _each("measures", public_measures),
+    "/api/v1/programmes/{slug}/milestones/": lambda p: [
+        f"{API}/{p.slug}/milestones/?page_size=100",
+        f"{API}/{p.slug}/milestones/?late=true",
+        *(f"{API}/{p.slug}/milestones/?measure={_code(c)}" for c in every_measure_code(p)),
+    ],
+    "/api/v1/programmes/{slug}/milestones/{code}": _each("milestones", public_milestones),
+    "/api/v1/programmes/{slug}/history/": lambda p: [
+        f"{API}/{p.slug}/history/?page_size=100",
+        *(f"{API}/{p.slug}/history/?page_size=100&kind={kind}" for kind in KINDS),
+        *(f"{API}/{p.slug}/history/?measure={_code(c)}" for c in every_measure_code(p)),
+        f"{API}/{p.slug}/history/?date_from=2025-01-01&date_until=2025-12-31",
+    ],
+    "/api/v1/programmes/{slug}/grants/": _filters("grants/", ("?page_size=100",)),
+    "/api/v1/programmes/{slug}/grants/{code}": _each("grants", public_grants),
+    "/api/v1/programmes/{slug}/finance/": _filters("finance/", ("",)),
+    "/api/v1/programmes/{slug}/finance/{code}": _each("finance", public_measures),
+    "/api/v1/programmes/{slug}/positions/": _filters(
+        "positions/", ("?page_size=100", "?vacant=true", "?vacant=false")
+    ),
+    "/api/v1/programmes/{slug}/positions/{code}": _each(
+        "positions",
+        lambda p: Position.objects.filter(programme=p).public().values_list("code", flat=True),
+    ),
+    "/api/v1/programmes/{slug}/questions/": lambda p: [
+        *(f"{API}/{p.slug}/questions/{q}" for q in API_QUESTION_FILTERS),
+        *(f"{API}/{p.slug}/questions/?measure={_code(c)}" for c in every_measure_code(p)),
+    ],
+    "/api/v1/programmes/{slug}/questions/{code}": _each(
+        "questions", lambda p: public_items(p, Submission.QUESTION)
+    ),
+    "/api/v1/programmes/{slug}/statements/": lambda p: [
+        *(f"{API}/{p.slug}/statements/{q}" for q in API_QUESTION_FILTERS),
+        *(f"{API}/{p.slug}/statements/?body={b}" for b in ("SB", "JP", "PR", "RAT")),
+        *(f"{API}/{p.slug}/statements/?measure={_code(c)}" for c in every_measure_code(p)),
+    ],
+    "/api/v1/programmes/{slug}/statements/{code}": _each(
+        "statements", lambda p: public_items(p, Submission.STATEMENT)
+    ),
+    "/api/v1/programmes/{slug}/bodies/": _filters("bodies/", ("?page_size=100",)),
+    "/api/v1/programmes/{slug}/decisions/": _filters(
+        "decisions/",
+        (
+            "?page_size=100",
+            "?body=RAT",
+            "?year=2025",
+            "?number=DS%201%2F2025",
+            f"?number={MARK}%202%2F2025",
+        ),
+    ),
+    "/api/v1/programmes/{slug}/decisions/{id}": lambda p: [
+        f"{API}/{p.slug}/decisions/{pk}" for pk in shown_decisions(p)
+    ],
+    "/api/v1/programmes/{slug}/indicators/": lambda p: [
+        f"{API}/{p.slug}/indicators/?page_size=100",
+        *(f"{API}/{p.slug}/indicators/?measure={_code(c)}" for c in every_measure_code(p)),
+    ],
+}
+
+# Keys no answer of the API has, at any depth: internal fields, the spending's records, a
+# person's data.
+FORBIDDEN_KEYS = {
+    "internal_note",
+    "document_ref",
+    "payee",
+    "receipts",
+    "expenditures",
+    "email",
+    "holder",
+    "speakers",
+    "author",
+}
+
+
+def walk(value, key=None):
+    """Every (key, value) of a JSON document, at any depth (a list's items under its key)."""
+    yield key, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from walk(v, key)
+
+
+def test_every_api_route_has_samples_in_the_leak_test():
+    assert api_get_routes() == set(API_SAMPLES), (
+        "add the API route to API_SAMPLES with a sample of every object and filter"
+    )
+
+
+def test_no_api_answer_holds_anything_internal_draft_or_personal(client, leaky):
+    urls = [url for samples in API_SAMPLES.values() for url in samples(leaky)]
+    assert len(urls) > 100
+    found = set()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for key, value in walk(response.json()):
+            found.add(key)
+            assert key not in FORBIDDEN_KEYS, f"{url} has {key}"
+            if isinstance(value, str):
+                assert MARK not in value, f"{url} shows internal or draft content: {value}"
+                assert "Geheim" not in value, f"{url} names a draft: {value}"
+                assert "@" not in value, f"{url} shows an e-mail address: {value}"
+    # The answers held something: the figures, the texts and the values the test looks into.
+    assert {"conditions", "changes", "answer", "assignments", "values", "at_risk"} <= found
+
+
+def test_the_api_shows_hidden_items_and_drafts_links_as_the_portal_does(client, leaky):
+    hidden = client.get(f"{API}/{leaky.slug}/questions/F7").json()
+    assert (hidden["status"], hidden["hidden_reason"], hidden["text"], hidden["answer"]) == (
+        "hidden",
+        "Beleidigend",
+        None,
+        None,
+    )
+    statement = client.get(f"{API}/{leaky.slug}/statements/S3").json()
+    assert statement["pdf_url"] is None and statement["text"] is None
+    shown = client.get(f"{API}/{leaky.slug}/statements/S1").json()
+    assert shown["pdf_url"].endswith("/p/testprogramm/stellungnahmen/S1/pdf/")
+    for path in ("questions/F8", "questions/F20", "questions/F24", "statements/S2"):
+        assert client.get(f"{API}/{leaky.slug}/{path}").status_code == 404, path
+    decision = client.get(f"{API}/{leaky.slug}/decisions/", {"number": "DS 1/2025"}).json()
+    (d,) = decision["results"]
+    assert [m["code"] for m in d["measures"]] == ["M1"]  # the drafts left out, never named
+    assert d["posts"] == [{"code": "CDO", "title": "Chief Digital Officer"}]
+    assert d["assignments"][0]["milestone"] is None  # a draft milestone's condition
+    future = Decision.objects.get(programme=leaky, number=f"{MARK} 2/2025")
+    assert client.get(f"{API}/{leaky.slug}/decisions/{future.pk}").status_code == 404
+    (indicator,) = client.get(f"{API}/{leaky.slug}/indicators/").json()["results"]
+    assert [v["on"] for v in indicator["values"]] == ["2025-05-01"]  # not the one of December
 
 
 def test_every_public_page_has_samples_in_the_leak_test():

@@ -10,7 +10,13 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from .core import PlansichtAPI, error, install_error_handlers, with_etag
+from .decisions import router as decisions_router
+from .funding import router as funding_router
+from .history import router as history_router
+from .indicators import router as indicators_router
+from .participation import router as participation_router
 from .plan import router as plan_router
+from .staffing import router as staffing_router
 
 api = PlansichtAPI(
     title="Plansicht API",
@@ -29,6 +35,12 @@ api = PlansichtAPI(
 )
 install_error_handlers(api)
 api.add_router("/", plan_router)
+api.add_router("/", history_router)
+api.add_router("/", funding_router)
+api.add_router("/", staffing_router)
+api.add_router("/", participation_router)
+api.add_router("/", decisions_router)
+api.add_router("/", indicators_router)
 
 
 def docs(request):
@@ -96,6 +108,7 @@ for pattern in ninja_urls:
     if pattern.name == "openapi-json":  # the OpenAPI document has its ETag too
         pattern.callback = _with_etag(pattern.callback)
     pattern.callback = _in_the_requests_language(pattern.callback)
+
 
 @csrf_exempt  # a POST to no route gets the API's 404 too, not the CSRF page
 def not_found(request, rest=""):

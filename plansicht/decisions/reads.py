@@ -11,13 +11,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import pgettext_lazy
 
 from plansicht.engine import assignments as rules
+from plansicht.funding.models import Grant
 from plansicht.participation.models import Body
-from plansicht.plan.models import PlanVersion
-from plansicht.staffing.models import STEP_CHOICES, HiringStep
+from plansicht.plan.models import Measure, Milestone, PlanVersion
+from plansicht.staffing.models import STEP_CHOICES, HiringStep, Position
 
 from .models import Assignment, Decision
 
@@ -212,3 +213,92 @@ def years(programme) -> list[int]:
         {d.year for d in Decision.objects.for_programme(programme).values_list("date", flat=True)},
         reverse=True,
     )
+
+
+# -- what the public sees of what a decision is about ----------------------------------------
+
+
+@dataclass
+class About:
+    """What a decision is about, as the public may see it: the plan versions, the posts (each
+    with whether the public positions page shows it: a post it does not show is named by its
+    title only), the published measures (a draft at any depth is left out, never named) and
+    the grants."""
+
+    plan_versions: list
+    positions: list  # [(post, shown on the positions page)]
+    measures: list
+    grants: list
+
+
+def about(programme, decisions) -> dict[int, About]:
+    """{decision id: :class:`About`} of ``decisions`` (of ``programme``), each list by number
+    or code: five queries, however many decisions there are."""
+    decisions = list(decisions)
+    prefetch_related_objects(
+        decisions,
+        Prefetch(
+            "plan_versions", queryset=PlanVersion.objects.order_by("number"), to_attr="about_pv"
+        ),
+        Prefetch("positions", queryset=Position.objects.order_by("code"), to_attr="about_posts"),
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.filter(programme=programme).public().order_by("code"),
+            to_attr="about_measures",
+        ),
+        Prefetch("grants", queryset=Grant.objects.order_by("code"), to_attr="about_grants"),
+    )
+    public_posts = Position.objects.filter(programme=programme).public_ids()
+    return {
+        d.pk: About(
+            plan_versions=d.about_pv,
+            positions=[(p, p.pk in public_posts) for p in d.about_posts],
+            measures=d.about_measures,
+            grants=d.about_grants,
+        )
+        for d in decisions
+    }
+
+
+@dataclass
+class Condition:
+    """How an assignment is shown done, as the public may see it: ``milestone`` only when it
+    is published (else None: "a milestone is finished"), ``position`` named by its title with
+    ``position_public`` saying whether the positions page shows it, the hiring ``step``, the
+    ``plan_version`` number; for the kind "recorded" none of them."""
+
+    kind: str
+    milestone: Milestone | None = None
+    position: Position | None = None
+    position_public: bool = False
+    step: str = ""
+    plan_version: int | None = None
+
+
+def public_facts(programme) -> tuple[set, set]:
+    """(ids of the published milestones, ids of the public posts) of ``programme``: what
+    :func:`condition` needs, in two queries."""
+    return (
+        Milestone.objects.filter(programme=programme).public_ids(),
+        Position.objects.filter(programme=programme).public_ids(),
+    )
+
+
+def condition(assignment: Assignment, public_milestones: set, public_posts: set) -> Condition:
+    """The assignment's condition as the public sees it (``public_milestones`` and
+    ``public_posts`` as :func:`public_facts` reads them)."""
+    kind = assignment.kind
+    if kind == rules.MILESTONE:
+        m = assignment.milestone
+        return Condition(kind, milestone=m if m is not None and m.pk in public_milestones else None)
+    if kind == rules.POSITION_STEP:
+        p = assignment.position
+        return Condition(
+            kind,
+            position=p,
+            position_public=p is not None and p.pk in public_posts,
+            step=assignment.step,
+        )
+    if kind == rules.PLAN_VERSION:
+        return Condition(kind, plan_version=assignment.plan_version_number)
+    return Condition(kind)

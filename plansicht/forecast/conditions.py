@@ -285,6 +285,18 @@ def readable(stored: dict) -> dict:
 
 AMOUNTS = ("amount", "used_in_time", "used_late", "repaid", "unused", "interest")
 
+# What the public sees of a grant's conditions: the office's warnings (the facts the duty to
+# notify compares, the base rates missing) are its own.
+PUBLIC = ("drawdowns", "interest_exposure", "categories", "total", "reports")
+
+
+def public(stored: dict) -> dict:
+    """The stored conditions' public figures, read as :func:`readable` reads them ({} when
+    none are stored). Whether and when the funder was told is internal, and never stored
+    here."""
+    shown = readable(stored)
+    return {key: shown[key] for key in PUBLIC if key in shown}
+
 
 def grant_conditions(programme) -> list[dict]:
     """Each grant of ``programme`` with its stored conditions (:func:`readable`), whether the

@@ -8,7 +8,8 @@ import re
 from decimal import Decimal
 
 from plansicht.funding.models import CostLine, Drawdown, DrawdownPlanEntry, Grant
-from plansicht.plan.models import Measure, Milestone, PlanVersion
+from plansicht.history.models import Event
+from plansicht.plan.models import Dependency, Measure, Milestone, PlanVersion
 
 from .models import MilestoneForecast
 
@@ -204,3 +205,60 @@ def kfp_table(programme) -> dict:
         "totals": [by_category[c] for c in categories],
         "total": sum(by_category.values(), ZERO),
     }
+
+
+def at_risk_with_reasons(programme, measure_ids=None):
+    """Published milestones with money at risk, each with its latest public reason."""
+    milestones = (
+        Milestone.objects.filter(programme=programme)
+        .public()
+        .filter(forecast__cost_at_risk__gt=0)
+        .select_related(
+            "forecast", "measure", "forecast__driver_milestone", "forecast__driver_position"
+        )
+        .order_by("-forecast__cost_at_risk", "code")
+    )
+    if measure_ids is not None:
+        milestones = milestones.filter(measure_id__in=measure_ids)
+    milestones = list(milestones)
+    reasons = Event.objects.public().latest_reasons(Milestone, [m.pk for m in milestones])
+    for m in milestones:
+        m.reason = reasons.get(m.pk, "")
+    explain_drivers(programme, milestones)
+    return milestones
+
+
+def explain_drivers(programme, milestones):
+    """Mark each milestone whose start another milestone holds back: whether through that
+    one's start (SS) and whether that one is public, for "late because …"."""
+    held = {m.pk: m.forecast.driver_milestone_id for m in milestones if hasattr(m, "forecast")}
+    drivers = {d for d in held.values() if d is not None}
+    public, starts = set(), set()
+    if drivers:
+        public = set(
+            Milestone.objects.filter(programme=programme, pk__in=drivers)
+            .public()
+            .values_list("pk", flat=True)
+        )
+        starts = set(
+            Dependency.objects.filter(
+                predecessor__in=drivers, successor__in=list(held), type="SS"
+            ).values_list("predecessor_id", "successor_id")
+        )
+    for m in milestones:
+        m.driver_public = held.get(m.pk) in public
+        m.driver_starts = (held.get(m.pk), m.pk) in starts
+
+
+def public_cost_lines(measure_ids):
+    """The cost plan's lines of the published milestones of the measures ``measure_ids`` (a
+    public subtree, as ``Measure.objects.public().subtree_ids`` gives it), by code, with their
+    milestone and grant: the lines of a measure's money page. A line of a draft milestone is
+    left out."""
+    return (
+        CostLine.objects.filter(
+            milestone__in=Milestone.objects.filter(measure_id__in=measure_ids).public()
+        )
+        .select_related("milestone", "grant")
+        .order_by("code", "pk")
+    )

@@ -105,6 +105,16 @@ class Event(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_label}"
 
+    @property
+    def public_author(self) -> str:
+        """Who made the change, as public pages say it: the unit, never a person (data
+        minimisation); "Programme office" for a person without a unit (load ``unit``)."""
+        if self.unit_id is not None:
+            return self.unit.name
+        if self.user_id is not None:
+            return str(_("Programme office"))
+        return self.actor or str(_("Programme office"))
+
 
 def record(
     *,

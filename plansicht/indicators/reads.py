@@ -47,6 +47,25 @@ def of_measure(measure, as_of) -> list[Indicator]:
     return _with_latest(list(indicators.values()), as_of)
 
 
+def measured_by(indicators, as_of) -> list[Indicator]:
+    """The indicators (read by :func:`with_status` or :func:`of_measure`) with ``actuals`` cut
+    to the values measured by ``as_of``: a value dated later is not shown yet."""
+    for i in indicators:
+        i.actuals = [v for v in i.actuals if v.on <= as_of]
+    return indicators
+
+
+def public_of(programme):
+    """The indicators of the published measures of ``programme``, by measure code, then code,
+    with their measure."""
+    return (
+        Indicator.objects.filter(measure__programme=programme)
+        .public()
+        .select_related("measure")
+        .order_by("measure__code", "code", "pk")
+    )
+
+
 def _with_latest(indicators, as_of) -> list[Indicator]:
     for i in indicators:
         at = rules.latest_index([v.on for v in i.actuals], as_of)
@@ -61,8 +80,7 @@ def figures(programme, as_of) -> list[dict]:
     """[{"measure", "code", "latest", "progress_percent"}] of the indicators of the published
     measures, by measure code then code: ``latest`` the value as written (or None),
     ``progress_percent`` a decimal string with one decimal such as "58.3" (or None)."""
-    public = Indicator.objects.filter(measure__programme=programme).public()
-    rows = with_status(public.select_related("measure"), as_of)
+    rows = with_status(public_of(programme), as_of)
     return sorted(
         (
             {

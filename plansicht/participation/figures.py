@@ -22,6 +22,23 @@ STATUS_LABELS = {
     periods.ANSWERED_LATE: pgettext_lazy("answer status", "answered late"),
     periods.WITHDRAWN: pgettext_lazy("answer status", "withdrawn"),
 }
+# Shown instead of a status on the public pages: an item hidden by the moderation is not counted.
+HIDDEN = "hidden"
+PUBLIC_STATUS_LABELS = {
+    **STATUS_LABELS,
+    HIDDEN: pgettext_lazy("answer status", "hidden by the moderation"),
+}
+# The status filters of the public lists: {filter: the statuses it shows}.
+STATUS_FILTERS = {
+    "open": (periods.OPEN,),
+    "overdue": (periods.OVERDUE,),
+    "answered": periods.ANSWERED,
+}
+
+
+def public_status(status: str, hidden: bool) -> str:
+    """The status the public sees: HIDDEN for an item the moderation hid, else ``status``."""
+    return HIDDEN if hidden else status
 
 
 @dataclass(frozen=True)
@@ -106,3 +123,39 @@ def briefs(queryset, as_of: date, fields=()) -> list[Brief]:
         status = periods.status(engine, as_of)
         out.append(Brief(row["pk"], row, engine, status, periods.due_in_force(engine, as_of)))
     return out
+
+
+# The fields a public list reads of every item (for its filters and figures).
+LIST_FIELDS = ("unit_id", "body_id", "measure_id", "milestone__measure_id", "pending")
+
+
+def listing(programme, kind, as_of) -> tuple[list[Brief], list[Brief]]:
+    """The questions (or statements) of ``programme`` received by ``as_of``, newest first, as
+    :func:`briefs` reads them with :data:`LIST_FIELDS`: (every one — the figures count those
+    awaiting release too —, the public ones among them). Three queries."""
+    items = Submission.objects.filter(programme=programme, kind=kind)
+    everything = briefs(items, as_of, fields=LIST_FIELDS)
+    public = set(items.public().values_list("pk", flat=True))
+    return everything, [b for b in everything if b.pk in public]
+
+
+def narrowed(shown, *, status="", unit_ids=None, body_ids=None, measure_id=None) -> list[Brief]:
+    """The public items ``shown`` (from :func:`listing`) a list's filters leave: of a
+    :data:`STATUS_FILTERS` key (a hidden item has no status, so no status filter shows it),
+    answered by one of ``unit_ids``, of one of ``body_ids``, about the measure ``measure_id``
+    or one of its milestones."""
+    rows = shown
+    if status:
+        wanted = STATUS_FILTERS[status]
+        rows = [b for b in rows if not b.fields["hidden"] and b.status in wanted]
+    if unit_ids is not None:
+        rows = [b for b in rows if b.fields["unit_id"] in unit_ids]
+    if body_ids is not None:
+        rows = [b for b in rows if b.fields["body_id"] in body_ids]
+    if measure_id is not None:
+        rows = [
+            b
+            for b in rows
+            if measure_id in (b.fields["measure_id"], b.fields["milestone__measure_id"])
+        ]
+    return rows

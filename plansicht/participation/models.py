@@ -279,6 +279,12 @@ class Submission(models.Model):
             return str(FORMER_PARTICIPANT)
         return ""
 
+    @property
+    def pdf_shown(self) -> bool:
+        """Whether its public page links its PDF: it has one, and is not hidden by the
+        moderation."""
+        return bool(self.attachment) and not self.hidden
+
     def about_key(self) -> str:
         """``programme``, ``measure:CODE``, ``milestone:CODE`` or ``position:CODE``."""
         if self.milestone_id:

@@ -10,7 +10,7 @@ Statuses depend on the date, so they are computed from the stored facts
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -21,8 +21,8 @@ from plansicht import clock
 from plansicht.decisions import reads
 from plansicht.decisions.models import Decision
 from plansicht.engine import assignments as rules
-from plansicht.plan.models import Measure, Milestone, Programme
-from plansicht.staffing.models import STEP_CHOICES, Position
+from plansicht.plan.models import Programme
+from plansicht.staffing.models import STEP_CHOICES
 
 from .forms import DecisionFilter
 
@@ -78,11 +78,8 @@ class Link:
 
 def _links(programme, decision) -> dict:
     """What the decision is about, as the public may see it: drafts left out."""
-    public_measures = (
-        Measure.objects.filter(programme=programme).public().filter(decisions=decision)
-    ).order_by("code")
+    found = reads.about(programme, [decision])[decision.pk]
     posts_url = reverse("portal:positions", args=[programme.slug])
-    public_posts = _public_post_ids(programme)
     return {
         "plan_versions": [
             Link(
@@ -94,62 +91,49 @@ def _links(programme, decision) -> dict:
                     "date": date_format(v.approved_on, "SHORT_DATE_FORMAT"),
                 },
             )
-            for v in decision.plan_versions.order_by("number")
+            for v in found.plan_versions
         ],
         "positions": [
-            Link(f"{posts_url}#post-{slugify(p.code)}" if p.pk in public_posts else None, p.title)
-            for p in decision.positions.order_by("code")
+            Link(f"{posts_url}#post-{slugify(p.code)}" if public else None, p.title)
+            for p, public in found.positions
         ],
         "measures": [
             Link(reverse("portal:measure", args=[programme.slug, m.code]), f"{m.code} {m.title}")
-            for m in public_measures
+            for m in found.measures
         ],
         "grants": [
             Link(reverse("portal:finance", args=[programme.slug]), f"{g.title} ({g.funder})")
-            for g in decision.grants.order_by("code")
+            for g in found.grants
         ],
     }
 
 
-def _public_post_ids(programme) -> set:
-    """The posts the public positions page shows: funded, or awaited by a public milestone."""
-    public_milestones = Milestone.objects.filter(programme=programme).public()
-    return set(
-        Position.objects.filter(programme=programme)
-        .filter(Q(grant__isnull=False) | Q(required_by__in=public_milestones))
-        .values_list("pk", flat=True)
-    )
-
-
 def _condition(programme, assignment, public_milestones, public_posts) -> Link:
     """How the assignment is shown done, in words, with the page of what it names."""
-    kind = assignment.kind
-    if kind == rules.MILESTONE:
-        m = assignment.milestone
-        if m is None or m.pk not in public_milestones:
+    shown = reads.condition(assignment, public_milestones, public_posts)
+    if shown.kind == rules.MILESTONE:
+        m = shown.milestone
+        if m is None:
             return Link(None, _("A milestone is finished"))
         return Link(
             reverse("portal:milestone", args=[programme.slug, m.code]),
             _("Milestone %(code)s %(title)s is finished") % {"code": m.code, "title": m.title},
         )
-    if kind == rules.POSITION_STEP:
-        p = assignment.position
-        step = dict(STEP_CHOICES).get(assignment.step, assignment.step)
+    if shown.kind == rules.POSITION_STEP:
+        p = shown.position
+        step = dict(STEP_CHOICES).get(shown.step, shown.step)
         if p is None:
             return Link(None, _("A post reaches the step “%(step)s”") % {"step": step})
         url = None
-        if p.pk in public_posts:
+        if shown.position_public:
             url = reverse("portal:positions", args=[programme.slug]) + f"#post-{slugify(p.code)}"
         return Link(
             url,
             _("The post %(title)s reaches the step “%(step)s” or a later one")
             % {"title": p.title, "step": step},
         )
-    if kind == rules.PLAN_VERSION:
-        return Link(
-            None,
-            _("Plan version %(number)s is approved") % {"number": assignment.plan_version_number},
-        )
+    if shown.kind == rules.PLAN_VERSION:
+        return Link(None, _("Plan version %(number)s is approved") % {"number": shown.plan_version})
     return Link(None, _("The programme office records it as done"))
 
 
@@ -162,8 +146,7 @@ def decision(request, slug, pk):
         Decision.objects.for_programme(programme).taken_by(today).select_related("body"), pk=pk
     )
     row = reads.decision_row(found, today)
-    public_milestones = Milestone.objects.filter(programme=programme).public_ids()
-    public_posts = _public_post_ids(programme)
+    public_milestones, public_posts = reads.public_facts(programme)
     for line in row.assignments:
         line.condition = _condition(programme, line.assignment, public_milestones, public_posts)
     return render(

@@ -11,12 +11,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from plansicht.forecast import public_history
 from plansicht.history.models import Event
 from plansicht.history.registry import action_label, describe
 from plansicht.participation.models import Submission
 from plansicht.plan.models import Measure, Programme
-
-from .views import _with_subjects
 
 LIMIT = 50
 PAGES = {  # a subject's public page → how to reach it
@@ -48,7 +47,9 @@ class ProgrammeFeed(Feed):
         return Event.objects.for_programme(programme).public()
 
     def items(self, programme):
-        events = _with_subjects(programme, self.events(programme).select_related("unit")[:LIMIT])
+        events = public_history.with_subjects(
+            programme, self.events(programme).select_related("unit")[:LIMIT]
+        )
         submissions = _public_submissions(programme, events)
         for event in events:
             event.feed_link = _link(programme, event, submissions)
@@ -109,7 +110,7 @@ class MeasureFeed(ProgrammeFeed):
         programme = measure.feed_programme
         subtree = Measure.objects.filter(programme=programme).public().subtree_ids(measure)
         events = Event.objects.for_programme(programme).public().filter(measure_id__in=subtree)
-        events = _with_subjects(programme, events.select_related("unit")[:LIMIT])
+        events = public_history.with_subjects(programme, events.select_related("unit")[:LIMIT])
         submissions = _public_submissions(programme, events)
         for event in events:
             event.feed_link = _link(programme, event, submissions)

@@ -47,8 +47,7 @@ def for_measure(measure, public) -> dict:
         subtree.append(m)
         todo.extend(children.get(m.pk, ()))
     indicators = reads.of_measure(measure, today) if measure.has_indicators else []
-    for i in indicators:
-        i.actuals = [v for v in i.actuals if v.on <= today]  # not measured yet: not shown
+    for i in reads.measured_by(indicators, today):
         i.words = progress_words(i)
         i.chart = chart(i)
     return {

@@ -54,12 +54,6 @@ from .forms import CommentForm, QuestionForm, ReportForm, StatementForm, Submiss
 PER_PAGE = 50
 ON_THE_MEASURE_PAGE = 20  # the latest; the rest on the questions page, filtered by the measure
 EXCERPT = 200  # characters of a text in a list
-GROUPS = {
-    "open": (periods.OPEN,),
-    "overdue": (periods.OVERDUE,),
-    "answered": periods.ANSWERED,
-}
-HIDDEN = "hidden"  # shown instead of a status: a hidden item is not counted
 ITEM_PAGE = {Submission.QUESTION: "portal:question", Submission.STATEMENT: "portal:statement"}
 
 
@@ -75,13 +69,7 @@ def _kind(request) -> str:
 
 def _public_posts(programme):
     """The posts the public positions page shows (funded, or awaited by a public milestone)."""
-    public_milestones = Milestone.objects.filter(programme=programme).public()
-    return (
-        Position.objects.filter(programme=programme)
-        .filter(Q(grant__isnull=False) | Q(required_by__in=public_milestones))
-        .distinct()
-        .order_by("code")
-    )
+    return Position.objects.filter(programme=programme).public().order_by("code")
 
 
 def about_link(programme, item) -> tuple[str, str]:
@@ -105,7 +93,7 @@ class Line:
     """An item as a list shows it, as of today."""
 
     item: Submission
-    status: str  # a status of the period rules, or HIDDEN
+    status: str  # a status of the period rules, or reads.HIDDEN
     due: date
     extended: bool
     url: str
@@ -121,7 +109,7 @@ def _line(programme, item, status, due, extended) -> Line:
     about_url, about_label = about_link(programme, item)
     return Line(
         item,
-        HIDDEN if item.hidden else status,
+        reads.public_status(status, item.hidden),
         due,
         extended,
         reverse(ITEM_PAGE[item.kind], args=[programme.slug, item.code]),
@@ -326,14 +314,7 @@ def questions(request, slug):
             return result
         form, status = result
     today = clock.today()
-    items = Submission.objects.filter(programme=programme, kind=kind)
-    everything = reads.briefs(
-        items,
-        today,
-        fields=("unit_id", "body_id", "measure_id", "milestone__measure_id", "pending"),
-    )
-    public = set(items.public().values_list("pk", flat=True))
-    shown = [b for b in everything if b.pk in public]
+    everything, shown = reads.listing(programme, kind, today)
     units = Unit.objects.in_bulk({b.fields["unit_id"] for b in everything} - {None})
     bodies = None
     if kind == Submission.STATEMENT:
@@ -349,19 +330,13 @@ def questions(request, slug):
     if not filters.is_valid() and status == 200:
         status = 400
     chosen = filters.cleaned_data  # the valid filters only
-    rows = shown
-    if chosen.get("status"):
-        wanted = GROUPS[chosen["status"]]
-        rows = [b for b in rows if not b.fields["hidden"] and b.status in wanted]
-    if chosen.get("unit"):
-        rows = [b for b in rows if b.fields["unit_id"] == int(chosen["unit"])]
-    if chosen.get("body"):
-        rows = [b for b in rows if b.fields["body_id"] == int(chosen["body"])]
-    if chosen.get("measure"):
-        pk = next(m.pk for m in measures if m.code == chosen["measure"])
-        rows = [
-            b for b in rows if pk in (b.fields["measure_id"], b.fields["milestone__measure_id"])
-        ]
+    rows = reads.narrowed(
+        shown,
+        status=chosen.get("status", ""),
+        unit_ids={int(chosen["unit"])} if chosen.get("unit") else None,
+        body_ids={int(chosen["body"])} if chosen.get("body") else None,
+        measure_id=next((m.pk for m in measures if m.code == chosen.get("measure")), None),
+    )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     loaded = Submission.objects.select_related("measure", "milestone", "position", "body")
     loaded = loaded.in_bulk([b.pk for b in page.object_list])
@@ -488,7 +463,7 @@ def _item_page(request, slug, code, kind):
             "item": item,
             "statement": kind == Submission.STATEMENT,
             "extensions": [e for e in item.extensions.all() if e.on <= today],
-            "status": HIDDEN if item.hidden else status,
+            "status": reads.public_status(status, item.hidden),
             "due": due,
             "extended": due != item.due,
             "answered": answered and not item.hidden,
@@ -514,7 +489,7 @@ def statement(request, slug, code):
 
 def _pdf_of(programme, item) -> dict | None:
     """The statement's PDF as its page links it, or None (none, or the statement hidden)."""
-    if not item.attachment or item.hidden:
+    if not item.pdf_shown:
         return None
     try:
         size = item.attachment.size

@@ -5,10 +5,8 @@ any depth of the measure tree, never a field declared internal. Nothing is compu
 view, and the number of queries of a page does not grow with the size of the programme.
 """
 
-from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Min, Prefetch, Q
 from django.http import Http404
@@ -19,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from plansicht.content.models import Page
+from plansicht.forecast import conditions, public_history, summaries
 from plansicht.forecast.charts import money_chart
 from plansicht.history.models import Event
 from plansicht.history.registry import PLAN
@@ -169,7 +168,7 @@ def overview(request, slug):
     vacant_posts = Position.objects.filter(
         programme=programme, grant__isnull=False, forecast__vacant=True
     ).count()
-    recent = _with_subjects(
+    recent = public_history.with_subjects(
         programme,
         Event.objects.for_programme(programme)
         .public()
@@ -291,7 +290,7 @@ def measure_detail(request, slug, code):
         .select_related("forecast", "forecast__driver_milestone", "forecast__driver_position")
         .order_by("planned_start", "code")
     )
-    _explain(programme, milestones)
+    summaries.explain_drivers(programme, milestones)
     baseline = _baseline_dates(programme, milestones)
     for m in milestones:
         m.baseline = baseline.get(m.pk)
@@ -303,7 +302,7 @@ def measure_detail(request, slug, code):
         .distinct()
         .order_by("code")
     )
-    history = _with_subjects(
+    history = public_history.with_subjects(
         programme, Event.objects.for_measure(measure).public().select_related("unit")[:50]
     )
     chart = timeline.for_milestones(programme, milestones, baseline, measure)
@@ -337,28 +336,6 @@ def _red_child(measure, milestones, children):
     return next((c for c in children if _health(c) == "red"), None)
 
 
-def _explain(programme, milestones):
-    """Mark each milestone whose start another milestone holds back: whether through that
-    one's start (SS) and whether that one is public, for "late because …"."""
-    held = {m.pk: m.forecast.driver_milestone_id for m in milestones if hasattr(m, "forecast")}
-    drivers = {d for d in held.values() if d is not None}
-    public, starts = set(), set()
-    if drivers:
-        public = set(
-            Milestone.objects.filter(programme=programme, pk__in=drivers)
-            .public()
-            .values_list("pk", flat=True)
-        )
-        starts = set(
-            Dependency.objects.filter(
-                predecessor__in=drivers, successor__in=list(held), type="SS"
-            ).values_list("predecessor_id", "successor_id")
-        )
-    for m in milestones:
-        m.driver_public = held.get(m.pk) in public
-        m.driver_starts = (held.get(m.pk), m.pk) in starts
-
-
 def _baseline_dates(programme, milestones):
     """{milestone id: (start, finish)} in the current plan version, in one query."""
     forecast = getattr(programme, "forecast", None)
@@ -388,7 +365,7 @@ def milestone_detail(request, slug, code):
         ),
         code=code,
     )
-    _explain(programme, [milestone])
+    summaries.explain_drivers(programme, [milestone])
     public_ids = Milestone.objects.filter(programme=programme).public().values("pk")
     predecessors = (
         Dependency.objects.filter(successor=milestone, predecessor__in=public_ids)
@@ -428,20 +405,15 @@ def history(request, slug):
     form = HistoryFilter(request.GET, measures=measures)
     status = 200 if form.is_valid() else 400
     chosen = form.cleaned_data  # the valid filters only
-    events = Event.objects.for_programme(programme).public().select_related("unit")
-    if chosen.get("kind"):
-        events = events.of_kind(chosen["kind"])
-    if chosen.get("measure"):
-        root = next(m for m in measures if m.code == chosen["measure"])
-        events = events.filter(
-            measure_id__in=Measure.objects.filter(programme=programme).public().subtree_ids(root)
-        )
-    if chosen.get("date_from"):
-        events = events.filter(at__date__gte=chosen["date_from"])
-    if chosen.get("date_until"):
-        events = events.filter(at__date__lte=chosen["date_until"])
+    events = public_history.events(
+        programme,
+        kind=chosen.get("kind"),
+        measure=next((m for m in measures if m.code == chosen.get("measure")), None),
+        date_from=chosen.get("date_from"),
+        date_until=chosen.get("date_until"),
+    ).select_related("unit")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    page.object_list = _with_subjects(programme, page.object_list)
+    page.object_list = public_history.with_subjects(programme, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -457,89 +429,6 @@ def history(request, slug):
         },
         status=status,
     )
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What an event is about, as the public may see it: its title and its public page
-    (``page``: milestone, measure, positions, overview, or "" for none) by ``code``."""
-
-    text: str
-    page: str = ""
-    code: str = ""
-
-
-def _with_subjects(programme, events) -> list:
-    """The events, each with ``shown``: its subject's title and public page, when the subject
-    exists and is public now; else its stored label. A fixed number of queries per page."""
-    from plansicht.funding.models import CostLine, Expenditure
-    from plansicht.staffing.models import Position
-
-    events = list(events)
-    types = {
-        model: t.pk
-        for model, t in ContentType.objects.get_for_models(
-            Milestone, Measure, CostLine, Expenditure, Position, Programme
-        ).items()
-    }
-
-    def ids(*models):
-        wanted = {types[m] for m in models}
-        return {e.subject_id for e in events if e.subject_type_id in wanted and e.subject_id}
-
-    def fetch(queryset, pks):
-        return {o.pk: o for o in queryset.filter(pk__in=pks)} if pks else {}
-
-    public_milestones = Milestone.objects.filter(programme=programme).public()
-    money = ids(CostLine, Expenditure)
-    milestones = fetch(
-        public_milestones.only("pk", "code", "title"),
-        ids(Milestone) | {e.milestone_id for e in events if e.subject_id in money},
-    )
-    measures = fetch(
-        Measure.objects.filter(programme=programme).public().only("pk", "code", "title"),
-        ids(Measure),
-    )
-    lines = set(fetch(CostLine.objects.filter(programme=programme).only("pk"), ids(CostLine)))
-    spent = set(
-        fetch(
-            Expenditure.objects.filter(cost_line__programme=programme).only("pk"),
-            ids(Expenditure),
-        )
-    )
-    posts = fetch(  # the posts the public positions page shows
-        Position.objects.filter(programme=programme)
-        .filter(Q(grant__isnull=False) | Q(required_by__in=public_milestones))
-        .distinct()
-        .only("pk", "code", "title"),
-        ids(Position),
-    )
-    for e in events:
-        e.shown = _subject(e, types, programme, milestones, measures, lines, spent, posts)
-    return events
-
-
-def _subject(e, types, programme, milestones, measures, lines, spent, posts):
-    from plansicht.funding.models import CostLine, Expenditure
-    from plansicht.staffing.models import Position
-
-    kind, pk = e.subject_type_id, e.subject_id
-    if kind == types[Milestone] and pk in milestones:
-        m = milestones[pk]
-        return Subject(f"{m.code} {m.title}", "milestone", m.code)
-    if kind == types[Measure] and pk in measures:
-        m = measures[pk]
-        return Subject(f"{m.code} {m.title}", "measure", m.code)
-    if (kind == types[CostLine] and pk in lines) or (kind == types[Expenditure] and pk in spent):
-        m = milestones.get(e.milestone_id)
-        if m is not None:
-            return Subject(f"{e.subject_label} – {m.code} {m.title}", "milestone", m.code)
-    if kind == types[Position] and pk in posts:
-        p = posts[pk]
-        return Subject(f"{p.code} {p.title}", "positions", p.code)
-    if kind == types[Programme] and pk == programme.pk:
-        return Subject(programme.title, "overview")
-    return Subject(e.subject_label) if e.subject_label else None
 
 
 def methodology(request, slug):
@@ -570,41 +459,18 @@ def site_page(request, key):
     return render(request, "portal/site_page.html", {"page": page})
 
 
-def _at_risk_with_reasons(programme, measure_ids=None):
-    """Published milestones with money at risk, each with its latest public reason."""
-    milestones = (
-        Milestone.objects.filter(programme=programme)
-        .public()
-        .filter(forecast__cost_at_risk__gt=0)
-        .select_related(
-            "forecast", "measure", "forecast__driver_milestone", "forecast__driver_position"
-        )
-        .order_by("-forecast__cost_at_risk", "code")
-    )
-    if measure_ids is not None:
-        milestones = milestones.filter(measure_id__in=measure_ids)
-    milestones = list(milestones)
-    reasons = Event.objects.public().latest_reasons(Milestone, [m.pk for m in milestones])
-    for m in milestones:
-        m.reason = reasons.get(m.pk, "")
-    _explain(programme, milestones)
-    return milestones
-
-
 def finance(request, slug):
-    from plansicht.forecast.conditions import readable
-    from plansicht.forecast.summaries import drawdown_tables
     from plansicht.funding.models import Grant
 
     programme = _programme(slug)
     forecast = getattr(programme, "forecast", None)
     grants = list(Grant.objects.filter(programme=programme).select_related("forecast"))
-    tables = drawdown_tables(programme, forecast.as_of if forecast else None)
+    tables = summaries.drawdown_tables(programme, forecast.as_of if forecast else None)
     for grant in grants:
         grant.drawdown_table = tables.get(grant.pk)
         stored = getattr(grant, "forecast", None)
         # The conditions' public figures; whether and when the funder was told is internal.
-        grant.conditions = readable(stored.conditions) if stored is not None else {}
+        grant.conditions = conditions.public(stored.conditions) if stored is not None else {}
     rows = forecast.money_by_year if forecast else []
     return render(
         request,
@@ -615,15 +481,13 @@ def finance(request, slug):
             "years": rows,
             "chart": money_chart(rows, _("Spending of the programme by year"), "money-programme"),
             "chart_id": "money-programme",
-            "at_risk": _at_risk_with_reasons(programme),
+            "at_risk": summaries.at_risk_with_reasons(programme),
             "nav": "finance",
         },
     )
 
 
 def measure_finance(request, slug, code):
-    from plansicht.funding.models import CostLine
-
     programme = _programme(slug)
     public = list(Measure.objects.filter(programme=programme).public().select_related("forecast"))
     measure = next((m for m in public if m.code == code), None)
@@ -631,13 +495,7 @@ def measure_finance(request, slug, code):
         raise Http404(_("There is no public measure with this code."))
     subtree = Measure.objects.filter(programme=programme).public().subtree_ids(measure)
     rows = measure.forecast.money_by_year if hasattr(measure, "forecast") else []
-    lines = (
-        CostLine.objects.filter(
-            milestone__in=Milestone.objects.filter(measure_id__in=subtree).public()
-        )
-        .select_related("milestone", "grant")
-        .order_by("code")
-    )
+    lines = summaries.public_cost_lines(subtree)
     return render(
         request,
         "portal/measure_finance.html",
@@ -651,7 +509,7 @@ def measure_finance(request, slug, code):
                 f"money-{measure.pk}",
             ),
             "chart_id": f"money-{measure.pk}",
-            "at_risk": _at_risk_with_reasons(programme, subtree),
+            "at_risk": summaries.at_risk_with_reasons(programme, subtree),
             "lines": lines,
             "nav": "finance",
         },
@@ -667,6 +525,7 @@ def positions(request, slug):
     public_milestones = Milestone.objects.filter(programme=programme).public()
     posts = list(
         Position.objects.filter(programme=programme)
+        .public()
         .select_related("forecast", "grant", "unit")
         .prefetch_related(
             Prefetch("required_by", queryset=public_milestones.order_by("code"), to_attr="waiting"),
@@ -674,7 +533,6 @@ def positions(request, slug):
         )
         .order_by("code")
     )
-    posts = [p for p in posts if p.grant_id or p.waiting]
     may_follow, followed = participation.followed_posts(request, programme)
     for p in posts:
         p.follow = participation.FollowControl(

@@ -45,6 +45,19 @@ STEP_CHOICES = [
 ]
 
 
+class PositionQuerySet(models.QuerySet):
+    def public(self):
+        """The posts the public sees — on the positions page, as what a question is about, as
+        a decision's link: those funded by a grant, and those a published milestone waits for."""
+        return self.filter(
+            models.Q(grant__isnull=False) | models.Q(required_by__in=Milestone.objects.public())
+        ).distinct()
+
+    def public_ids(self) -> set[int]:
+        """The ids of the public posts among these (see :meth:`public`)."""
+        return set(self.public().values_list("pk", flat=True))
+
+
 class Position(models.Model):
     NONE = "none"
     HONORARY = "honorary"
@@ -121,6 +134,8 @@ class Position(models.Model):
         related_name="required_positions",
         verbose_name=_("milestones waiting for this post"),
     )
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

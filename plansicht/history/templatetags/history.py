@@ -4,7 +4,6 @@ The words come from the registry (``plansicht.history.registry``), filled by the
 writes each action; this module knows no domain app."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from plansicht.history import registry
 
@@ -25,8 +24,4 @@ def change_rows(event):
 @register.filter
 def public_author(event):
     """Public pages name the unit, never a person: data minimisation."""
-    if event.unit_id is not None:
-        return event.unit.name
-    if event.user_id is not None:
-        return _("Programme office")
-    return event.actor or _("Programme office")
+    return event.public_author

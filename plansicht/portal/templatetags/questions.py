@@ -5,20 +5,15 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from plansicht.engine import periods
 from plansicht.participation import holidays
-from plansicht.participation.figures import STATUS_LABELS
+from plansicht.participation.figures import PUBLIC_STATUS_LABELS
 from plansicht.participation.models import period_words as models_period_words
 
 register = template.Library()
 
-HIDDEN = "hidden"
-WORDS = {  # the office's words for each status, and one for what the moderation hid
-    **STATUS_LABELS,
-    HIDDEN: pgettext_lazy("answer status", "hidden by the moderation"),
-}
+WORDS = PUBLIC_STATUS_LABELS  # the office's words for each status, and one for what was hidden
 BADGES = {
     periods.OPEN: "info",
     periods.OVERDUE: "danger",
