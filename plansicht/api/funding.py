@@ -5,7 +5,8 @@ spending by year of the programme and of each measure, with the milestones that 
 risk and why.
 
 Never the spending itself: no expenditure, no receipt, no internal note or reference, and
-nothing of what the office told the funder."""
+nothing of what the office told the funder. A finance officer's token records spending; the
+answer repeats what was recorded, without its internal fields."""
 
 from datetime import date
 from decimal import Decimal
@@ -14,14 +15,18 @@ from typing import Annotated
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 from pydantic import PlainSerializer, WithJsonSchema
 
 from plansicht.forecast import conditions, summaries
-from plansicht.funding.models import Grant
+from plansicht.funding.models import CostLine, Grant
 from plansicht.plan.models import Measure
+from plansicht.services import ServiceError
+from plansicht.services import funding as funding_service
 
-from .core import Money, PageQuery, Percent, page_of, paginate, responses
+from .core import Error, Money, PageQuery, Percent, page_of, paginate, responses
 from .plan import get_programme
+from .writes import scoped, token_auth
 
 router = Router(tags=["money"])
 
@@ -335,3 +340,65 @@ def measure_finance(request, slug: str, code: str):
             for line in summaries.public_cost_lines(subtree)
         ],
     }
+
+
+# -- recording spending (finance officers, with a token) ------------------------------------
+
+
+class ExpenditureIn(Schema):
+    cost_line: str = Field(description="The code of the cost line (KFP position).")
+    on: date = Field(description="The day the money was paid.")
+    amount: Decimal = Field(
+        gt=0, max_digits=14, decimal_places=2, description="A decimal with a point: 1234.50."
+    )
+    eligible: bool = True
+    payee: str = Field("", max_length=200, description="Internal: never published.")
+    note: str = Field("", max_length=300, description="Internal: never published.")
+    document_ref: str = Field("", max_length=100, description="Internal: the receipt number.")
+    reason: str = Field("", max_length=2000)
+
+
+class ExpenditureOut(Schema):
+    """What was recorded, without its internal fields."""
+
+    cost_line: str
+    on: date
+    amount: Money
+    eligible: bool
+
+
+@router.post(
+    "/programmes/{slug}/expenditures/",
+    response={201: ExpenditureOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+    summary="Record spending on a cost line (finance officers)",
+    auth=token_auth,
+)
+def record_expenditure(request, slug: str, body: ExpenditureIn):
+    """A new expenditure names no earlier version: no If-Match."""
+    programme = get_programme(slug)
+    actor = scoped(request, programme)
+    line = (
+        CostLine.objects.select_related("programme", "milestone", "grant")
+        .filter(programme=programme, code=body.cost_line)
+        .first()
+    )
+    if line is None:
+        raise ServiceError(
+            _("This programme has no cost line %(code)s.") % {"code": body.cost_line},
+            field="cost_line",
+        )
+    funding_service.save_expenditure(
+        line,
+        actor=actor,
+        on=body.on,
+        amount=body.amount,
+        eligible=body.eligible,
+        payee=body.payee,
+        note=body.note,
+        document_ref=body.document_ref,
+        reason=body.reason,
+    )
+    return Status(
+        201,
+        {"cost_line": line.code, "on": body.on, "amount": body.amount, "eligible": body.eligible},
+    )

@@ -19,9 +19,11 @@ from plansicht.engine import periods
 from plansicht.participation import figures
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Measure
+from plansicht.services import participation as service
 
 from .core import PageQuery, page_of, paginate, responses
 from .plan import get_programme
+from .writes import changing, scoped, token_auth
 
 router = Router(tags=["participation"])
 
@@ -203,6 +205,45 @@ def questions(request, slug: str, filters: Query[QuestionFilter]):
     return _listed(request, slug, Submission.QUESTION, filters)
 
 
+class AnswerIn(Schema):
+    text: str = Field(min_length=1, max_length=20_000, description="The official answer.")
+
+
+def _answer(request, slug, kind, code, body):
+    programme = get_programme(slug)
+    actor = scoped(request, programme)
+    item = _loaded().filter(programme=programme, kind=kind, code=code).public().first()
+    if item is None:
+        raise Http404(_("There is no public question or statement with this code."))
+    changing(request, _one(request, slug, kind, code), SubmissionOut)
+    service.answer(item, actor=actor, text=body.text, expected_version=item.version)
+    return _one(request, slug, kind, code)
+
+
+ANSWER = responses(SubmissionOut, 400, 401, 403, 404, 412, 428)
+
+
+@router.post(
+    "/programmes/{slug}/questions/{path:code}/answer",
+    response=ANSWER,
+    summary="Give or correct the official answer to a question",
+    auth=token_auth,
+)
+def answer_question(request, slug: str, code: str, body: AnswerIn):
+    return _answer(request, slug, Submission.QUESTION, code, body)
+
+
+@router.post(
+    "/programmes/{slug}/statements/{path:code}/answer",
+    response=ANSWER,
+    summary="Give or correct the official answer to a statement",
+    auth=token_auth,
+)
+def answer_statement(request, slug: str, code: str, body: AnswerIn):
+    return _answer(request, slug, Submission.STATEMENT, code, body)
+
+
+# After the writes: its path would take their addresses too.
 @router.get(
     "/programmes/{slug}/questions/{path:code}",
     response=responses(SubmissionOut, 404),
