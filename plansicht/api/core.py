@@ -199,10 +199,13 @@ def _page_url(request, page: int) -> str:
     return request.build_absolute_uri(request.path + "?" + query.urlencode())
 
 
-def responses(ok: Any, *statuses: int) -> dict:
+def responses(ok: Any, *statuses: int, read: bool = True) -> dict:
     """The response map of a route: ``ok`` for 200 and :class:`Error` for every refusal it
-    can answer (and 422 for a request that does not fit, which every route can)."""
+    can answer (and 422 for a request that does not fit, which every route can); a read also
+    answers 304, without a body, to an ``If-None-Match`` that holds its ETag."""
     out = {200: ok, 422: Error}
+    if read:
+        out[304] = None
     for status in statuses:
         out[status] = Error
     return out

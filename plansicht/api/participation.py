@@ -220,7 +220,7 @@ def _answer(request, slug, kind, code, body):
     return _one(request, slug, kind, code)
 
 
-ANSWER = responses(SubmissionOut, 400, 401, 403, 404, 412, 428)
+ANSWER = responses(SubmissionOut, 400, 401, 403, 404, 412, 428, read=False)
 
 
 @router.post(

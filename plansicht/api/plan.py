@@ -329,7 +329,7 @@ class ProgressIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-WRITE = responses(MilestoneOut, 400, 401, 403, 404, 412, 428)
+WRITE = responses(MilestoneOut, 400, 401, 403, 404, 412, 428, read=False)
 
 
 def _milestone_write(request, slug, code, change):
