@@ -125,8 +125,8 @@ def test_a_hiring_step_and_a_payment_as_the_portal_tells_them(client, changed):
         "CDO",
     )
     assert [(c["field"], c["old"], c["new"], c["new_text"]) for c in step["changes"]] == [
-        ("step", None, "advertised", "ausgeschrieben"),
         ("on", None, "2025-06-05", "05.06.2025"),
+        ("step", None, "advertised", "ausgeschrieben"),
     ]
     assert (payment["kind"], payment["subject"], payment["subject_page"]) == (
         "money",

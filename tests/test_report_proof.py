@@ -559,7 +559,7 @@ def test_building_a_proof_twice_gives_the_same_report(today):
 
 
 # The task worker closes the connections it finds (as a worker must): committed data.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_office_issues_an_interim_proof(client, personas, media):
     client.force_login(personas.finance)
     url = reverse("office:reports", args=["testprogramm"])

@@ -183,7 +183,7 @@ def run_worker():
 
 
 # The task worker closes the connections it finds (as a worker must): committed data.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_office_issues_a_report_in_the_background(client, personas, media):
     client.force_login(personas.editor)
     url = reverse("office:reports", args=["testprogramm"])
@@ -234,7 +234,7 @@ def test_a_job_is_found_only_under_its_own_programme(client, personas, media):
 
 
 # The task worker closes the connections it finds (as a worker must): committed data.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_request_refused_by_the_worker_says_why(client, personas, media):
     # The editor loses the right to issue between the click and the worker's turn.
     client.force_login(personas.editor)

@@ -53,19 +53,23 @@ def _raw(value):
 
 def event_row(e) -> dict:
     action = registry.action(e.action)
-    changes = [
-        {
-            "field": key,
-            "label": str(label),
-            "old": _raw(old),
-            "new": _raw(new),
-            "old_text": old_text,
-            "new_text": new_text,
-        }
-        for (key, (old, new)), (label, old_text, new_text) in zip(
-            e.changes.items(), registry.describe(e.action, e.changes), strict=True
-        )
-    ]
+    # By field name: PostgreSQL keeps a JSON object's keys in an order of its own.
+    changes = sorted(
+        (
+            {
+                "field": key,
+                "label": str(label),
+                "old": _raw(old),
+                "new": _raw(new),
+                "old_text": old_text,
+                "new_text": new_text,
+            }
+            for (key, (old, new)), (label, old_text, new_text) in zip(
+                e.changes.items(), registry.describe(e.action, e.changes), strict=True
+            )
+        ),
+        key=lambda change: change["field"],
+    )
     shown = e.shown
     return {
         "id": e.pk,

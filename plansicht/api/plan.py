@@ -332,14 +332,20 @@ class ProgressIn(Schema):
 WRITE = responses(MilestoneOut, 400, 401, 403, 404, 412, 428, read=False)
 
 
-def _milestone_write(request, slug, code, change):
+def _milestone_write(request, slug, code, service, body):
     """Find the milestone, check the token's programme and the ``If-Match``, make the change
-    through its service and answer the milestone as it is now."""
+    through ``service`` (the office's) with the fields the body gives, and answer the
+    milestone as it is now."""
     programme = get_programme(slug)
     actor = scoped(request, programme)
     milestone = public_milestone(programme, code)
     changing(request, milestone_row(milestone), MilestoneOut)
-    change(milestone, actor)
+    service(
+        milestone,
+        actor=actor,
+        expected_version=milestone.version,
+        **body.model_dump(exclude_unset=True),
+    )
     return milestone_row(public_milestone(programme, code))
 
 
@@ -350,16 +356,7 @@ def _milestone_write(request, slug, code, change):
     auth=token_auth,
 )
 def reschedule(request, slug: str, code: str, body: ScheduleIn):
-    given = body.model_dump(exclude_unset=True)
-    reason = given.pop("reason", "")
-    return _milestone_write(
-        request,
-        slug,
-        code,
-        lambda m, actor: plan_service.reschedule(
-            m, actor=actor, reason=reason, expected_version=m.version, **given
-        ),
-    )
+    return _milestone_write(request, slug, code, plan_service.reschedule, body)
 
 
 @router.post(
@@ -369,16 +366,7 @@ def reschedule(request, slug: str, code: str, body: ScheduleIn):
     auth=token_auth,
 )
 def actuals(request, slug: str, code: str, body: ActualsIn):
-    given = body.model_dump(exclude_unset=True)
-    reason = given.pop("reason", "")
-    return _milestone_write(
-        request,
-        slug,
-        code,
-        lambda m, actor: plan_service.record_actual(
-            m, actor=actor, reason=reason, expected_version=m.version, **given
-        ),
-    )
+    return _milestone_write(request, slug, code, plan_service.record_actual, body)
 
 
 @router.post(
@@ -388,14 +376,7 @@ def actuals(request, slug: str, code: str, body: ActualsIn):
     auth=token_auth,
 )
 def progress(request, slug: str, code: str, body: ProgressIn):
-    return _milestone_write(
-        request,
-        slug,
-        code,
-        lambda m, actor: plan_service.set_progress(
-            m, body.progress, actor=actor, reason=body.reason, expected_version=m.version
-        ),
-    )
+    return _milestone_write(request, slug, code, plan_service.set_progress, body)
 
 
 # After the writes: its path would take their addresses too.

@@ -87,6 +87,19 @@ def check_request(kind, *, as_of, language, year=None, issue_date=None, programm
             raise ServiceError(message, field=field)
 
 
+def _check_issue(programme, kind, actor, as_of, issue_date, language, year) -> None:
+    """Refuse a request to issue a report: who asks, then what is asked."""
+    check(actor, lambda user: may_issue(user, programme))
+    check_request(
+        kind,
+        as_of=as_of,
+        language=language,
+        year=year,
+        issue_date=issue_date,
+        programme=programme,
+    )
+
+
 def issue_report(
     programme,
     kind: str,
@@ -100,15 +113,7 @@ def issue_report(
 ) -> IssuedReport:
     """Make, render and freeze a report. ``public`` defaults by kind: council and public
     reports are public once issued, the others internal unless the office says otherwise."""
-    check(actor, lambda user: may_issue(user, programme))
-    check_request(
-        kind,
-        as_of=as_of,
-        language=language,
-        year=year,
-        issue_date=issue_date,
-        programme=programme,
-    )
+    _check_issue(programme, kind, actor, as_of, issue_date, language, year)
     shown = kind in PUBLIC_KINDS if public is None else public
     report = build(
         programme,
@@ -201,17 +206,9 @@ def request_issue(
     """Check a request to issue a report now (who asks, the kind, the dates) and hand the
     making and rendering to the task worker; returns the job's id (see ``job``). Issuing
     happens in ``issue_in_background``, through ``issue_report`` with its one event."""
-    check(actor, lambda user: may_issue(user, programme))
     if actor.user is None:
         raise ServiceError(_("Only a signed-in user issues a report from the office."))
-    check_request(
-        kind,
-        as_of=as_of,
-        language=language,
-        year=year,
-        issue_date=issue_date,
-        programme=programme,
-    )
+    _check_issue(programme, kind, actor, as_of, issue_date, language, year)
     result = issue_in_background.enqueue(
         programme.pk,
         actor.user.pk,

@@ -138,17 +138,7 @@ def cover(facts: Facts, issue_date, version) -> Section:
     p = facts.programme
     rows = [(_("Programme"), p.title), (_("Recipient"), p.organisation.name)]
     for g in facts.grants:
-        grant = g.grant
-        rows += [
-            (_("Grant"), common.grant_name(grant)),
-            (_("Funding reference"), grant.reference or "–"),
-            (_("Date of the grant notice"), day(grant.commitment_date)),
-            (
-                _("Eligibility period"),
-                _("%(start)s to %(end)s")
-                % {"start": day(grant.eligible_from), "end": day(grant.eligible_until)},
-            ),
-        ]
+        rows += common.grant_rows(g.grant, rate=False)
     if version is not None:
         rows.append(
             (
@@ -166,9 +156,7 @@ def cover(facts: Facts, issue_date, version) -> Section:
         rows.append(
             (_("Approved plan compared against"), _("none approved; the current plan instead"))
         )
-    rows.append((_("Cut-off date"), day(facts.as_of)))
-    if issue_date is not None:
-        rows.append((_("Date of issue"), day(issue_date)))
+    rows += common.dates_rows(facts, issue_date)
     blocks = [
         Table(
             _("The change request at a glance"),

@@ -294,3 +294,33 @@ def drawdowns_table(g) -> Table:
             for d in c["drawdowns"]
         ),
     )
+
+
+def period_words(start, end) -> str:
+    return _("%(start)s to %(end)s") % {"start": day(start), "end": day(end)}
+
+
+def grant_rows(grant, *, name: bool = True, rate: bool = True) -> list:
+    """A grant as the rows of a report's cover: its name, funding reference, date of the
+    grant notice, eligibility period and funding rate."""
+    rows = [(_("Grant"), grant_name(grant))] if name else []
+    rows += [
+        (_("Funding reference"), grant.reference or "–"),
+        (_("Date of the grant notice"), day(grant.commitment_date)),
+        (_("Eligibility period"), period_words(grant.eligible_from, grant.eligible_until)),
+    ]
+    if rate:
+        rows.append((_("Funding rate"), share(grant.rate * 100)))
+    return rows
+
+
+def dates_rows(facts: Facts, issue_date) -> list:
+    """The cut-off date and, once issued, the date of issue."""
+    rows = [(_("Cut-off date"), day(facts.as_of))]
+    if issue_date is not None:
+        rows.append((_("Date of issue"), day(issue_date)))
+    return rows
+
+
+def at_a_glance(rows) -> Table:
+    return Table(_("The project at a glance"), (Column(_("Item")), Column(_("Value"))), tuple(rows))

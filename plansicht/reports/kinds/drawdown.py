@@ -88,14 +88,7 @@ def grant_section(facts: Facts, g, issue_date) -> Section:
         (Column(_("Item")), Column(_("Value"))),
         (
             (_("Recipient"), facts.programme.organisation.name),
-            (_("Funding reference"), grant.reference or "–"),
-            (_("Date of the grant notice"), day(grant.commitment_date)),
-            (
-                _("Eligibility period"),
-                _("%(start)s to %(end)s")
-                % {"start": day(grant.eligible_from), "end": day(grant.eligible_until)},
-            ),
-            (_("Funding rate"), share(grant.rate * 100)),
+            *common.grant_rows(grant, name=False),
             (_("Request date"), day(need.requested_on)),
             (_("Drawdown window"), window_words(grant.drawdown_window)),
             (_("To be used by"), day(need.window_end)),

@@ -49,29 +49,12 @@ def cover(facts: Facts, issue_date) -> Section:
         (_("Recipient"), p.organisation.name),
     ]
     for g in facts.grants:
-        grant = g.grant
-        rows += [
-            (_("Grant"), common.grant_name(grant)),
-            (_("Funding reference"), grant.reference or "–"),
-            (_("Date of the grant notice"), day(grant.commitment_date)),
-            (
-                _("Eligibility period"),
-                _("%(start)s to %(end)s")
-                % {"start": day(grant.eligible_from), "end": day(grant.eligible_until)},
-            ),
-            (_("Funding rate"), share(grant.rate * 100)),
-        ]
-    rows.append((_("Cut-off date"), day(facts.as_of)))
-    if issue_date is not None:
-        rows.append((_("Date of issue"), day(issue_date)))
+        rows += common.grant_rows(g.grant)
+    rows += common.dates_rows(facts, issue_date)
     return Section(
         _("The project"),
         (
-            Table(
-                _("The project at a glance"),
-                (Column(_("Item")), Column(_("Value"))),
-                tuple(rows),
-            ),
+            common.at_a_glance(rows),
             Paragraph(
                 _(
                     "This report gives the state of the programme as of %(date)s. The figures "

@@ -143,32 +143,17 @@ def cover(facts: Facts, grants, issue_date) -> Section:
     rows = [(_("Programme"), p.title), (_("Recipient"), p.organisation.name)]
     for g, days in grants:
         grant = g.grant
-        rows += [
-            (_("Grant"), common.grant_name(grant)),
-            (_("Funding reference"), grant.reference or "–"),
-            (_("Date of the grant notice"), day(grant.commitment_date)),
-            (
-                _("Eligibility period"),
-                _from_to((grant.eligible_from, grant.eligible_until)),
-            ),
-            (_("Funding rate"), share(grant.rate * 100)),
-            (_("Period of this proof"), _from_to(days)),
-        ]
+        rows += common.grant_rows(grant)
+        rows.append((_("Period of this proof"), _from_to(days)))
         due = _proof_due(g, facts.year)
         if due is not None:
             rows.append((_("Proof due on"), day(due)))
-    rows.append((_("Cut-off date"), day(facts.as_of)))
-    if issue_date is not None:
-        rows.append((_("Date of issue"), day(issue_date)))
+    rows += common.dates_rows(facts, issue_date)
     start, end = _span(grants)
     return Section(
         _("The project"),
         (
-            Table(
-                _("The project at a glance"),
-                (Column(_("Item")), Column(_("Value"))),
-                tuple(rows),
-            ),
+            common.at_a_glance(rows),
             Paragraph(
                 _(
                     "This proof accounts for the use of the grant from %(start)s to %(end)s. "
