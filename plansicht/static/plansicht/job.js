@@ -5,9 +5,11 @@
   var DELAY = 2000;
   function check() {
     fetch(window.location.href, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text();
+      })
       .then(function (html) {
-        if (html === null) { return; }
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("job-status");
         var status = document.getElementById("job-status");
         if (!fresh || !status) { return; }
@@ -23,6 +25,7 @@
           if (refresh) { refresh.remove(); }
         }
       })
+      // A busy server or a lost connection: ask again a little later.
       .catch(function () { window.setTimeout(check, DELAY * 3); });
   }
   window.setTimeout(check, DELAY);
