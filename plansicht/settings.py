@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; with DEBUG off, values that pr
 must set explicitly are required and the server refuses to start without them.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -241,6 +242,23 @@ if not DEBUG and not SITE_URL:
     raise ImproperlyConfigured(
         "SITE_URL is not set. With DEBUG off, give the address the site is reached at, e.g. "
         "SITE_URL=https://plansicht.example.de (used for links in mails and feeds)."
+    )
+# Open data (docs/opendata.md). IATI_ORG_REF: the city's IATI organisation identifier, the
+# prefix of every iati-identifier (an org-id.guide identifier such as DE-AGS-07315000; empty:
+# "DE-AGS-" and the organisation's AGS). DECIDIM_STATUS_IDS: JSON mapping each health (green,
+# amber, red) to the id of an Accountability status in the city's own Decidim.
+IATI_ORG_REF = os.environ.get("IATI_ORG_REF", "").strip()
+try:
+    DECIDIM_STATUS_IDS = json.loads(os.environ.get("DECIDIM_STATUS_IDS", "") or "{}")
+except ValueError as error:
+    raise ImproperlyConfigured(
+        'DECIDIM_STATUS_IDS must be JSON such as {"green": 1, "amber": 2, "red": 3}.'
+    ) from error
+if not isinstance(DECIDIM_STATUS_IDS, dict) or not all(
+    isinstance(v, int) and not isinstance(v, bool) for v in DECIDIM_STATUS_IDS.values()
+):
+    raise ImproperlyConfigured(
+        'DECIDIM_STATUS_IDS must map health to integer ids, e.g. {"green": 1, "amber": 2}.'
     )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (

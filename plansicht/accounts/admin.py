@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, StaffRole, Unit
 
@@ -20,6 +21,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name"]}),
+        (
+            _("Open data"),
+            {
+                "fields": [
+                    "ags",
+                    "dcat_contributor_id",
+                    "open_data_licence",
+                    "contact_url",
+                    "contact_email",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Unit)

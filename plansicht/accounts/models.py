@@ -1,12 +1,50 @@
 """Organisations (a city, a city company) and their units, which lead measures and staff users."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+DL_BY_DE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Open data: what the DCAT-AP.de catalogue and the IATI file say about the publisher.
+    ags = models.CharField(
+        _("municipality key (AGS)"),
+        max_length=8,
+        blank=True,
+        default="",
+        validators=[RegexValidator(r"^\d{8}$", _("Enter the eight digits of the AGS."))],
+        help_text=_("The official municipality key, eight digits, e.g. 07315000 for Mainz."),
+    )
+    dcat_contributor_id = models.URLField(
+        _("DCAT-AP.de contributor ID"),
+        blank=True,
+        default="",
+        help_text=_(
+            "The organisation's URI in the DCAT-AP.de contributor list, e.g. "
+            "http://dcat-ap.de/def/contributors/stadtMainz."
+        ),
+    )
+    open_data_licence = models.URLField(
+        _("open data licence"),
+        default=DL_BY_DE,
+        help_text=_("A licence URI from the DCAT-AP.de licence vocabulary."),
+    )
+    contact_url = models.URLField(
+        _("open data contact page"),
+        blank=True,
+        default="",
+        help_text=_("A contact page of an office, never a person's."),
+    )
+    contact_email = models.EmailField(
+        _("open data contact e-mail"),
+        blank=True,
+        default="",
+        help_text=_("A functional address of an office (e.g. opendata@…), never a person's."),
+    )
 
     class Meta:
         ordering = ["name"]
