@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "plansicht.forecast",
     "plansicht.notify",
     "plansicht.reports",
+    "plansicht.opendata",
     # faces
     "plansicht.cli",
     "plansicht.portal",

@@ -6,6 +6,7 @@ by walking the portal's URL configuration: every URL name needs its sample argum
 ``SAMPLES``, so a new public page is covered the day it is added.
 """
 
+import io
 import json
 from datetime import date
 from urllib.parse import quote
@@ -421,6 +422,7 @@ SAMPLES = {
     "decision": lambda p: [({"slug": p.slug, "pk": pk}, "") for pk in shown_decisions(p)],
     # The follow button is sent (POST) from the pages above; opened, it explains following.
     "follow": lambda p: [({"slug": p.slug}, q) for q in FOLLOW_QUERIES],
+    "opendata": lambda p: [({"slug": p.slug}, "")],
 }
 
 
@@ -434,6 +436,21 @@ PARTICIPANT_PAGES = {"account": True, "account_export": False, "account_delete":
 FEEDS = {
     "feed": lambda p: [{"slug": p.slug}],
     "measure_feed": lambda p: [{"slug": p.slug, "code": c} for c in public_measures(p)],
+}
+
+
+# The open data files (not HTML): URL name → its sample arguments, every file and calendar.
+def open_data_names():
+    from plansicht.opendata.files import FILES
+
+    return [f.name for f in FILES]
+
+
+OPEN_DATA = {
+    "opendata_file": lambda p: [{"slug": p.slug, "name": n} for n in open_data_names()],
+    "opendata_measure_calendar": lambda p: [
+        {"slug": p.slug, "code": c} for c in public_measures(p)
+    ],
 }
 
 
@@ -685,11 +702,34 @@ def test_the_api_shows_hidden_items_and_drafts_links_as_the_portal_does(client, 
 
 
 def test_every_public_page_has_samples_in_the_leak_test():
-    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS) | set(FILES)
+    names = set(SAMPLES) | set(PARTICIPANT_PAGES) | set(FEEDS) | set(FILES) | set(OPEN_DATA)
     assert {p.name for p in portal_urls.urlpatterns} == names, (
         "add the page to SAMPLES (for a participant's own page: PARTICIPANT_PAGES; a feed: "
-        "FEEDS; a file: FILES)"
+        "FEEDS; a file: FILES; an open data file: OPEN_DATA)"
     )
+
+
+def test_no_open_data_file_holds_anything_internal_draft_or_personal(client, leaky):
+    import zipfile
+
+    urls = [
+        reverse(f"portal:{name}", kwargs=kw) for name, kws in OPEN_DATA.items() for kw in kws(leaky)
+    ]
+    assert len(urls) > 15
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content
+        if url.endswith(".xlsx"):
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                content = b"".join(book.read(n) for n in book.namelist())
+        text = content.decode("utf-8")
+        assert MARK not in text, f"{url} shows internal or draft content"
+        assert "Geheim" not in text, f"{url} names a draft"
+        assert "@example.org" not in text, f"{url} shows an e-mail address"
+        if url.endswith(".json"):
+            for key, _value in walk(json.loads(text)):
+                assert key not in FORBIDDEN_KEYS, f"{url} has {key}"
 
 
 def test_every_oparl_url_has_samples_in_the_leak_test():

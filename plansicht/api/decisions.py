@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from plansicht import clock
-from plansicht.decisions import reads
-from plansicht.decisions.models import Assignment, Decision
+from plansicht.decisions.models import Decision
+from plansicht.forecast import public_rows
 
 from .core import PageQuery, page_of, paginate, responses
 from .plan import get_programme
@@ -93,74 +93,18 @@ class DecisionOut(Schema):
     portal_url: str
 
 
-KINDS = dict(Assignment.KINDS)
-RESULTS = dict(Decision.RESULTS)
-
-
-def _assignment(row, public_milestones, public_posts) -> dict:
-    a = row.assignment
-    shown = reads.condition(a, public_milestones, public_posts)
-    return {
-        "code": a.code,
-        "title": a.title,
-        "due": a.due,
-        "done_when": shown.kind,
-        "done_when_label": str(KINDS.get(shown.kind, shown.kind)),
-        "milestone": shown.milestone.code if shown.milestone is not None else None,
-        "position": shown.position.code if shown.position_public else None,
-        "position_title": shown.position.title if shown.position is not None else None,
-        "step": shown.step or None,
-        "plan_version": shown.plan_version,
-        "status": row.status,
-        "status_label": row.status_label,
-        "done_on": row.done_on,
-    }
-
-
 def decision_rows(request, programme, decisions, today) -> list[dict]:
     """The decisions (a queryset, in its order) as the API shows them: a fixed number of
     queries, however many there are."""
-    rows = reads.rows(decisions, today)
-    about = reads.about(programme, [row.decision for row in rows])
-    public_milestones, public_posts = reads.public_facts(programme)
-    out = []
-    for row in rows:
-        d, links = row.decision, about[row.decision.pk]
-        votes = d.votes
-        out.append(
-            {
-                "id": d.pk,
-                "number": d.number,
-                "title": d.title,
-                "body": d.body.code,
-                "body_name": d.body.name,
-                "date": d.date,
-                "result": d.result,
-                "result_label": str(RESULTS.get(d.result, d.result)),
-                "votes": {"yes": votes[0], "no": votes[1], "abstain": votes[2]} if votes else None,
-                "text": d.text or None,
-                "url": d.url or None,
-                "plan_versions": [
-                    {"number": v.number, "label": v.label, "approved_on": v.approved_on}
-                    for v in links.plan_versions
-                ],
-                "measures": [{"code": m.code, "title": m.title} for m in links.measures],
-                "posts": [
-                    {"code": p.code if public else None, "title": p.title}
-                    for p, public in links.positions
-                ],
-                "grants": [
-                    {"code": g.code, "title": g.title, "funder": g.funder} for g in links.grants
-                ],
-                "assignments": [
-                    _assignment(a, public_milestones, public_posts) for a in row.assignments
-                ],
-                "portal_url": request.build_absolute_uri(
-                    reverse("portal:decision", args=[programme.slug, d.pk])
-                ),
-            }
-        )
-    return out
+    return [
+        {
+            **row,
+            "portal_url": request.build_absolute_uri(
+                reverse("portal:decision", args=[programme.slug, row["id"]])
+            ),
+        }
+        for row in public_rows.decision_rows(programme, decisions, today)
+    ]
 
 
 class DecisionFilter(PageQuery):

@@ -7,6 +7,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 
 from plansicht import clock
+from plansicht.forecast.public_rows import indicator_row
 from plansicht.indicators import reads
 
 from .core import PageQuery, Percent, page_of, paginate, responses
@@ -42,24 +43,6 @@ class IndicatorOut(Schema):
         description="How much of the way from baseline to target the latest value is; null "
         "without a value, or when the target equals the baseline."
     )
-
-
-def indicator_row(i) -> dict:
-    latest = i.latest
-    return {
-        "measure": i.measure.code,
-        "code": i.code,
-        "title": i.title,
-        "unit": i.unit,
-        "baseline": {"value": i.baseline_value, "on": i.baseline_on},
-        "target": {"value": i.target_value, "on": i.target_on},
-        "values": [
-            {"on": v.on, "value": v.value, "note": v.note or None, "latest": v is latest}
-            for v in i.actuals
-        ],
-        "latest": {"value": latest.value, "on": latest.on} if latest is not None else None,
-        "progress_percent": i.progress,
-    }
 
 
 class IndicatorFilter(PageQuery):

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from plansicht import clock
 from plansicht.accounts.models import Unit
-from plansicht.engine import periods
+from plansicht.forecast import public_rows
 from plansicht.participation import figures
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Measure
@@ -69,56 +69,18 @@ class SubmissionOut(Schema):
     portal_url: str
 
 
-def _about(programme, item) -> dict:
-    if item.milestone_id:
-        m = item.milestone
-        return {"kind": "milestone", "code": m.code, "title": m.title}
-    if item.position_id:
-        p = item.position
-        return {"kind": "position", "code": p.code, "title": p.title}
-    if item.measure_id:
-        m = item.measure
-        return {"kind": "measure", "code": m.code, "title": m.title}
-    return {"kind": "programme", "code": None, "title": programme.title}
-
-
 PAGES = {Submission.QUESTION: "portal:question", Submission.STATEMENT: "portal:statement"}
 
 
 def submission_row(request, programme, item, status, due, today) -> dict:
     """An item as its public page shows it as of ``today`` (``status`` and ``due`` in force
-    as the period rules give them then)."""
-    hidden = item.hidden
-    shown = figures.public_status(status, hidden)
-    answered = not hidden and item.answered_on is not None and item.answered_on <= today
+    as the period rules give them then), with the addresses of its page and its PDF."""
     slug = programme.slug
     pdf = None
     if item.pdf_shown:
         pdf = request.build_absolute_uri(reverse("portal:statement_pdf", args=[slug, item.code]))
     return {
-        "code": item.code,
-        "about": _about(programme, item),
-        "asked_by": None if item.body_id else (item.shown_author or None),
-        "body": item.body.code if item.body_id else None,
-        "body_name": item.body.name if item.body_id else None,
-        "received": item.received,
-        "due": item.due,
-        "due_in_force": due,
-        "extended": due != item.due,
-        "status": shown,
-        "status_label": str(figures.PUBLIC_STATUS_LABELS.get(shown, shown)),
-        "hidden_reason": item.hidden_reason if hidden else None,
-        "text": None if hidden else item.text,
-        "responsible_unit": item.unit.name if item.unit_id else None,
-        "answer": item.answer if answered else None,
-        "answered_on": item.answered_on if answered else None,
-        "answered_by": item.answer_unit.name if answered and item.answer_unit_id else None,
-        "withdrawn_on": item.withdrawn_on if status == periods.WITHDRAWN else None,
-        "extensions": [
-            {"on": e.on, "to": e.to, "reason": e.reason}
-            for e in item.extensions.all()
-            if e.on <= today
-        ],
+        **public_rows.submission_row(programme, item, status, due, today),
         "pdf_url": pdf,
         "portal_url": request.build_absolute_uri(reverse(PAGES[item.kind], args=[slug, item.code])),
     }

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from plansicht.forecast.public_rows import FIGURES, measure_row, milestone_row, public_milestones
 from plansicht.plan.models import Measure, Milestone, Programme
 from plansicht.services import plan as plan_service
 
@@ -36,18 +37,6 @@ class ProgrammeOut(Schema):
     grant_at_risk: Money | None
     milestone_count: int
     portal_url: str
-
-
-FIGURES = (
-    "forecast_finish",
-    "baseline_finish",
-    "original_finish",
-    "slip_days",
-    "health",
-    "percent_complete",
-    "cost_at_risk",
-    "grant_at_risk",
-)
 
 
 def programme_row(request, programme) -> dict:
@@ -121,64 +110,6 @@ def get_programme(slug: str) -> Programme:
     return found
 
 
-def measure_row(m) -> dict:
-    f = getattr(m, "forecast", None)
-    return {
-        "code": m.code,
-        "title": m.title,
-        "description": m.description,
-        "parent": m.parent.code if m.parent_id else None,
-        "field_of_action": m.field_of_action.code if m.field_of_action_id else None,
-        "lead_unit": m.lead_unit.name if m.lead_unit_id else None,
-        **{k: getattr(f, k, None) for k in (*FIGURES, "late_since")},
-        "milestone_count": getattr(f, "milestone_count", 0),
-    }
-
-
-def milestone_row(m) -> dict:
-    f = getattr(m, "forecast", None)
-    forecast = None
-    if f is not None:
-        forecast = {
-            "start": f.start,
-            "finish": f.finish,
-            "started": f.started,
-            "finished": f.finished,
-            "baseline_finish": f.baseline_finish,
-            "original_finish": f.original_finish,
-            "slip_days": f.slip_days,
-            "original_slip_days": f.original_slip_days,
-            "health": f.health,
-            "late_since": f.late_since,
-            "cost_at_risk": f.cost_at_risk,
-            "grant_at_risk": f.grant_at_risk,
-            "late_because_of_milestone": f.driver_milestone.code if f.driver_milestone else None,
-            "late_because_of_post": f.driver_position.code if f.driver_position else None,
-        }
-    return {
-        "code": m.code,
-        "title": m.title,
-        "description": m.description,
-        "measure": m.measure.code,
-        "planned_start": m.planned_start,
-        "duration_days": m.duration_days,
-        "expected_finish": m.expected_finish,
-        "actual_start": m.actual_start,
-        "actual_finish": m.actual_finish,
-        "progress": m.progress,
-        "accepted_on": m.accepted_on,
-        "forecast": forecast,
-    }
-
-
-MILESTONE_RELATED = (
-    "measure",
-    "forecast",
-    "forecast__driver_milestone",
-    "forecast__driver_position",
-)
-
-
 # The fields a milestone's row reads, for a list page: its measure and drivers by code only.
 LIST_FIELDS = (
     *("code", "title", "description", "measure", "measure__code", "planned_start"),
@@ -193,15 +124,6 @@ LIST_FIELDS = (
         )
     ),
 )
-
-
-def public_milestones(programme):
-    return (
-        Milestone.objects.filter(programme=programme)
-        .public()
-        .select_related(*MILESTONE_RELATED)
-        .order_by("code", "pk")
-    )
 
 
 def public_milestone(programme, code: str) -> Milestone:

@@ -5,6 +5,8 @@ address from the organisation's open-data settings. It conforms to the official 
 (GovData's DCAT-AP.de 3.0 profile with the deprecated-property shapes)."""
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
@@ -37,7 +39,8 @@ def site_url(path: str) -> str:
 
 def file_url(programme, name: str) -> str:
     """The stable download URL of one open-data file of ``programme``."""
-    return site_url(f"/p/{programme.slug}/daten/{name}")
+    with translation.override(settings.LANGUAGE_CODE):  # the address without /en/
+        return site_url(reverse("portal:opendata_file", args=[programme.slug, name]))
 
 
 def _media_type(value: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decisions, feeds, my_account, participation, reports, views
+from . import decisions, feeds, my_account, opendata, participation, reports, views
 
 app_name = "portal"
 urlpatterns = [
@@ -31,6 +31,13 @@ urlpatterns = [
     path("p/<slug:slug>/beschluesse/<int:pk>/", decisions.decision, name="decision"),
     path("p/<slug:slug>/berichte/", reports.reports, name="reports"),
     path("p/<slug:slug>/berichte/<int:pk>/<str:fmt>/", reports.report_file, name="report_file"),
+    path("p/<slug:slug>/daten/", opendata.download, name="opendata"),
+    path(
+        "p/<slug:slug>/daten/massnahme/<path:code>.ics",
+        opendata.measure_calendar,
+        name="opendata_measure_calendar",
+    ),
+    path("p/<slug:slug>/daten/<str:name>", opendata.file, name="opendata_file"),
     path("p/<slug:slug>/feed/", feeds.ProgrammeFeed(), name="feed"),
     path("p/<slug:slug>/feed/<path:code>/", feeds.MeasureFeed(), name="measure_feed"),
     # A participant's own pages (beside allauth's under konto/, see plansicht/urls.py).
