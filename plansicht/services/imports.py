@@ -66,6 +66,7 @@ def import_plan(
     result = ImportResult(notices=list(table.notices), problems=list(table.problems))
     result.dry_run = dry_run
     if result.problems:
+        result.problems.sort(key=_in_order)
         return result
     reason = (reason or "").strip()
     try:
@@ -80,7 +81,18 @@ def import_plan(
         result.problems.append(Problem(None, None, beyond_calendar_message()))
     if result.problems:
         result.events = 0
+        result.problems.sort(key=_in_order)
     return result
+
+
+ORDER = list(HEADERS.values())
+
+
+def _in_order(problem: Problem):
+    """Row by row as the spreadsheet shows them, in the template's order of columns; the
+    problems of the whole file last."""
+    column = ORDER.index(problem.column) if problem.column in ORDER else -1
+    return (problem.row is None, problem.row or 0, column)
 
 
 class _Import:
@@ -341,6 +353,7 @@ class _Import:
         p = self.programme
         later = set()
         self.milestones = dict(stored)
+        self.linked = {}
         pending = []
         for code, row in rows.items():
             v = row.values
@@ -403,6 +416,8 @@ class _Import:
                     ]
                     if changes["predecessors"][0] == changes["predecessors"][1]:
                         del changes["predecessors"]
+                    else:  # the event is public only when every milestone it names is
+                        self.linked[code] = [link.code for link in (*old_links, *new_links)]
             if new or changes:
                 self.count("milestones", "created" if new else "updated")
                 self.events.append(
@@ -473,7 +488,10 @@ class _Import:
             reason = self.base_reason
             if code is not None:
                 m = e["milestone"]
-                e["public"] = m.pk in public_milestones
+                e["public"] = m.pk in public_milestones and all(
+                    self.milestones[other].pk in public_milestones
+                    for other in self.linked.get(code, ())
+                )
                 old = before.forecast.milestones.get(m.pk)
                 now = after.forecast.milestones.get(m.pk)
                 if old and now and old.finish != now.finish:
