@@ -28,6 +28,12 @@ def register():
             "plan_version.frozen": (_("Plan version approved"), PLAN),
             "milestone.accepted": (_("Accepted by the funder"), PLAN),
             "milestone.acceptance_corrected": (_("Funder's acceptance corrected"), PLAN),
+            # an import from a spreadsheet (plansicht.services.imports)
+            "field_of_action.created": (_("Field of action created"), PLAN),
+            "measure.created": (_("Measure created"), PLAN),
+            "measure.changed": (_("Measure changed"), PLAN),
+            "milestone.created": (_("Milestone created"), PLAN),
+            "milestone.changed": (_("Milestone changed"), PLAN),
         },
         keys={
             "planned_start": Key(_("planned start"), as_date),
@@ -48,6 +54,13 @@ def register():
             "milestones": Key(_("published milestones"), number),
             "accepted_on": Key(_("accepted by the funder on"), as_date),
             "acceptance_ref": Key(_("funder's reference")),
+            "code": Key(_("code")),
+            "title": Key(_("title")),
+            "field_of_action": Key(_("field of action")),
+            "parent": Key(_("parent measure")),
+            "lead_unit": Key(_("lead unit")),
+            "measure": Key(_("measure")),
+            "predecessors": Key(_("waits for")),
             "acceptance_document": Key(_("funder's acceptance (PDF)"), choice(DOCUMENT_WORDS)),
         },
     )
