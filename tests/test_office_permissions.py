@@ -79,6 +79,10 @@ ACCESS = {
     "milestones": (OFFICE, None),
     "milestone": (OFFICE, MILESTONE_B),
     "plan_versions": (OFFICE, PLAN),
+    # the plan import and its templates: whoever may edit the plan
+    "plan_import": (PLAN, PLAN),
+    "plan_import_template": (PLAN, None),
+    "plan_import_current": (PLAN, None),
     "positions": (OFFICE, None),
     "hiring_settings": (OFFICE, POSTS),
     "position": (OFFICE, POSTS),
@@ -198,6 +202,30 @@ ROWS = {
 }
 
 
+def plan_import():
+    """The current plan as the import template, with B's title changed: one event."""
+    import hashlib
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from plansicht.imports.template import plan_template
+
+    book = load_workbook(io.BytesIO(plan_template(Programme.objects.get(slug=SLUG))))
+    for row in book.active.iter_rows(min_row=2):
+        if row[4].value == "B":
+            row[5].value = "Beschaffung der Sensoren"
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    return {
+        "op": "apply",
+        "digest": hashlib.sha256(data).hexdigest(),
+        "file": SimpleUploadedFile("plan.xlsx", data),
+    }
+
+
 def grant():
     return str(CostLine.objects.get(code="K1").grant_id)
 
@@ -210,6 +238,7 @@ CHANGES = {
         "approved_on": "2025-06-01",
         "decision_ref": "Ratsbeschluss 3/2025",
     },
+    "plan_import": plan_import,
     "hiring_settings": lambda: hiring_settings_form(onboarding_days=20),
     "position": lambda: {"op": "step", "step-step": "advertised", "step-on": "2025-05-15"},
     "cost_line_new": lambda: {
