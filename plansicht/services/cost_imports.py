@@ -13,29 +13,22 @@ Every event gives the import as its reason; a changed planned amount of a stored
 real one (as in the office form): the row's ``Begründung``, else the ``reason`` given to the
 import, else the row is refused."""
 
-from django.db import transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from plansicht.forecast import run
 from plansicht.funding.models import CostLine, Grant
+from plansicht.funding.templatetags.funding import euro
 from plansicht.imports.cost_table import HEADERS
 from plansicht.imports.table import Problem, Table
 from plansicht.plan.models import Milestone, Programme
 
 from . import Actor, ServiceError
-from .common import beyond_calendar_message
 from .funding import KEEP, save_cost_line
-from .imports import ImportResult
+from .imports import ImportResult, all_or_nothing
 from .permissions import can_edit_money, check
 
 KIND = "cost_lines"
 # save_cost_line's fields as the template's columns.
 FIELDS = {"code": "code", "amount": "amount", "category": "category", "closed_on": "closed_on"}
-
-
-class _Refused(Exception):
-    """Roll the transaction back: the problems are in the result."""
 
 
 def import_costs(
@@ -62,34 +55,13 @@ def import_costs(
     # The rows are checked against the programme even when some cells are unreadable: the
     # clerk sees every problem of the file at once.
     todo = _check(programme, table, result.problems)
-    if not result.problems:
-        reason = (reason or "").strip()
-        try:
-            with transaction.atomic():
-                Programme.objects.select_for_update().filter(pk=programme.pk).exists()
-                _write(programme, table, todo, actor, reason, source, result)
-                if result.problems or dry_run:
-                    raise _Refused
-        except _Refused:
-            pass
-        except run.BeyondCalendar:
-            result.problems.append(Problem(None, None, beyond_calendar_message()))
-    if result.problems:
-        result.events = 0
-        result.problems.sort(key=_in_order)
-    return result
-
-
-ORDER = list(HEADERS.values())
-
-
-def _in_order(problem: Problem):
-    column = ORDER.index(problem.column) if problem.column in ORDER else -1
-    return (problem.row is None, problem.row or 0, column)
-
-
-def _euro(amount) -> str:
-    return number_format(amount, 2, force_grouping=True) + " €"
+    reason = (reason or "").strip()
+    return all_or_nothing(
+        programme,
+        result,
+        lambda: _write(programme, table, todo, actor, reason, source, result),
+        HEADERS,
+    )
 
 
 def _problem(problems, row, key, message):
@@ -173,7 +145,7 @@ def _write(programme, table, todo, actor, reason, source, result):
                 _(
                     "changes the planned amount of {code} from {old} to {new}; give the reason "
                     "in the column ‚Begründung‘ or for the whole import"
-                ).format(code=line.code, old=_euro(line.amount), new=_euro(v["amount"])),
+                ).format(code=line.code, old=euro(line.amount), new=euro(v["amount"])),
             )
             continue
         try:

@@ -65,33 +65,41 @@ def import_plan(
     check(actor, lambda user: can_edit_plan(user, programme))
     result = ImportResult(notices=list(table.notices), problems=list(table.problems))
     result.dry_run = dry_run
-    if result.problems:
-        result.problems.sort(key=_in_order)
-        return result
     reason = (reason or "").strip()
-    try:
-        with transaction.atomic():
-            Programme.objects.select_for_update().filter(pk=programme.pk).exists()
-            _Import(programme, table, actor, reason, source, result).run()
-            if result.problems or dry_run:
-                raise _Refused
-    except _Refused:
-        pass
-    except run.BeyondCalendar:
-        result.problems.append(Problem(None, None, beyond_calendar_message()))
+    return all_or_nothing(
+        programme,
+        result,
+        lambda: _Import(programme, table, actor, reason, source, result).run(),
+        HEADERS,
+    )
+
+
+def all_or_nothing(programme, result: ImportResult, write, headers) -> ImportResult:
+    """Run ``write()`` in one transaction with the programme locked, unless the file already
+    has problems; roll everything back when it finds any, or for a dry run. The problems come
+    back row by row in the template's order of columns (``headers``), and no event counts."""
+    if not result.problems:
+        try:
+            with transaction.atomic():
+                Programme.objects.select_for_update().filter(pk=programme.pk).exists()
+                write()
+                if result.problems or result.dry_run:
+                    raise _Refused
+        except _Refused:
+            pass
+        except run.BeyondCalendar:
+            result.problems.append(Problem(None, None, beyond_calendar_message()))
     if result.problems:
         result.events = 0
-        result.problems.sort(key=_in_order)
+        order = list(headers.values())
+        result.problems.sort(key=lambda problem: _in_order(problem, order))
     return result
 
 
-ORDER = list(HEADERS.values())
-
-
-def _in_order(problem: Problem):
+def _in_order(problem: Problem, order: list):
     """Row by row as the spreadsheet shows them, in the template's order of columns; the
     problems of the whole file last."""
-    column = ORDER.index(problem.column) if problem.column in ORDER else -1
+    column = order.index(problem.column) if problem.column in order else -1
     return (problem.row is None, problem.row or 0, column)
 
 
