@@ -18,6 +18,7 @@ The programme is ``factories.change_request_document`` (read its docstring); B i
 """
 
 import io
+import re
 from datetime import date
 from io import StringIO
 
@@ -38,6 +39,7 @@ from plansicht.services import plan as plan_service
 from plansicht.services import reports as service
 
 from .factories import SYSTEM, change_request_document, load
+from .test_report_proof import file_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +193,21 @@ def test_issuing_makes_the_record_drafted_in_one_event(programme, media):
     # Other kinds make none.
     service.issue_report(programme, "funder", actor=SYSTEM, as_of=CUT_OFF, issue_date=CUT_OFF)
     assert ChangeRequest.objects.count() == 2
+
+
+def test_the_issued_files_print_the_code_of_their_record(programme, media):
+    for code in ("ÄA-1", "ÄA-2"):
+        issued = service.issue_report(
+            programme, "change-request", actor=SYSTEM, as_of=CUT_OFF, issue_date=date(2025, 6, 1)
+        )
+        assert issued.change_requests.get().code == code
+        texts = file_texts(issued)
+        assert set(texts) == {"pdf", "docx", "odt"}
+        for fmt, text in texts.items():
+            assert re.search(rf"Änderungsantrag\s{code}\b", text), fmt
+    # The draft before issue has no code yet: none is taken until it is issued.
+    draft = text_of(build(programme, "change-request", as_of=CUT_OFF, language="de"))
+    assert "ÄA-" not in draft
 
 
 @pytest.fixture

@@ -137,6 +137,16 @@ class ChangeRequest(models.Model):
     def __str__(self):
         return self.code
 
+    @classmethod
+    def next_number(cls, programme) -> int:
+        """The number the programme's next change request gets: one more than the last."""
+        last = cls.objects.filter(programme=programme).aggregate(n=models.Max("number"))["n"]
+        return (last or 0) + 1
+
+    @classmethod
+    def code_of(cls, number: int) -> str:
+        return f"{cls.PREFIX}{number}"
+
     @property
     def next_statuses(self) -> tuple:
         return self.NEXT.get(self.status, ())

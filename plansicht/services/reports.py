@@ -115,6 +115,8 @@ def issue_report(
     reports are public once issued, the others internal unless the office says otherwise."""
     _check_issue(programme, kind, actor, as_of, issue_date, language, year)
     shown = kind in PUBLIC_KINDS if public is None else public
+    # A change request prints its code; the record made on issue must get the same one.
+    printed = ChangeRequest.next_number(programme) if kind == CHANGE_REQUEST else None
     report = build(
         programme,
         kind,
@@ -129,6 +131,8 @@ def issue_report(
     holder = {}
 
     def apply():
+        if kind == CHANGE_REQUEST:
+            _check_code_still_next(programme, printed)
         number = (
             IssuedReport.objects.filter(
                 programme=programme, kind=kind, year=year, language=language
@@ -158,7 +162,7 @@ def issue_report(
             stored.save()
         holder["report"] = issued
         if kind == CHANGE_REQUEST:
-            holder["change_request"] = _new_change_request(programme, issued)
+            holder["change_request"] = _new_change_request(programme, issued, printed)
 
     def changes():
         found = {
@@ -253,16 +257,25 @@ def issue_in_background(
 # -- change requests ---------------------------------------------------------------------------
 
 
-def _new_change_request(programme, issued: IssuedReport) -> ChangeRequest:
-    """The record of a change request just issued: the next code of the programme, status
-    drafted since the issue date."""
-    number = (
-        ChangeRequest.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
+def _check_code_still_next(programme, printed: int) -> None:
+    """Refuse to issue a change request whose files print a code another took meanwhile."""
+    if ChangeRequest.next_number(programme) != printed:
+        raise ServiceError(
+            _(
+                "Another change request was issued at the same time and took the code "
+                "%(code)s. Nothing was issued; issue this one again."
+            )
+            % {"code": ChangeRequest.code_of(printed)}
+        )
+
+
+def _new_change_request(programme, issued: IssuedReport, number: int) -> ChangeRequest:
+    """The record of a change request just issued: the code its files print, status drafted
+    since the issue date."""
     return ChangeRequest.objects.create(
         programme=programme,
         number=number,
-        code=f"{ChangeRequest.PREFIX}{number}",
+        code=ChangeRequest.code_of(number),
         date=issued.issue_date,
         status=ChangeRequest.DRAFTED,
         status_on=issued.issue_date,

@@ -23,6 +23,7 @@ from plansicht.plan.models import Milestone, PlanVersion, PlanVersionEntry
 
 from ..content import Column, Paragraph, Section, Table
 from ..facts import Facts
+from ..models import ChangeRequest
 from ..words import day, money
 from . import common
 
@@ -137,6 +138,10 @@ def eligibility_extensions(facts: Facts) -> list:
 def cover(facts: Facts, issue_date, version) -> Section:
     p = facts.programme
     rows = [(_("Programme"), p.title), (_("Recipient"), p.organisation.name)]
+    if issue_date is not None:
+        # Issuing it makes the record with this code (services.reports checks it is still next).
+        code = ChangeRequest.code_of(ChangeRequest.next_number(p))
+        rows.insert(0, (_("Change request"), code))
     for g in facts.grants:
         rows += common.grant_rows(g.grant, rate=False)
     if version is not None:
