@@ -89,7 +89,11 @@ def _cell(column: Column, value):
 
 def read_plan(data: bytes) -> Table:
     """The plan's rows, each checked on its own; the checks across rows and against the stored
-    plan are ``services.imports``'s."""
+    plan are ``services.imports``'s. A Decidim results CSV is read as such (``decidim_table``)."""
+    from .decidim_table import looks_like_results, read_results
+
+    if looks_like_results(data):
+        return read_results(data)
     table = read(data, COLUMNS, ["measure"], _cell)
     if table.problems and not table.rows:
         return table

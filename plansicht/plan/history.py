@@ -56,6 +56,7 @@ def register():
             "acceptance_ref": Key(_("funder's reference")),
             "code": Key(_("code")),
             "title": Key(_("title")),
+            "description": Key(_("description")),
             "field_of_action": Key(_("field of action")),
             "parent": Key(_("parent measure")),
             "lead_unit": Key(_("lead unit")),

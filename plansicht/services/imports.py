@@ -112,7 +112,10 @@ class _Import:
         self.events = []  # (kind, dict for record(), milestone code or None)
 
     def problem(self, row, key, message):
-        self.problems.append(Problem(row, HEADERS[key] if key else None, message))
+        """A problem named by the file's own header of ``key`` (a Decidim file's differ)."""
+        column = self.table.columns.get(key)
+        header = column.header if column is not None else HEADERS.get(key)
+        self.problems.append(Problem(row, header if key else None, message))
 
     # -- checks across rows --------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class _Import:
             if code is None:
                 continue
             seen = measures.setdefault(code, {"_row": row.number})
-            for key in MEASURE_COLUMNS:
+            for key in (*MEASURE_COLUMNS, "measure_description"):
                 if not self.table.has(key):
                     continue
                 value = row.values.get(key)
@@ -204,6 +207,8 @@ class _Import:
                 want["parent"] = parent[0]
             if self.table.has("lead_unit"):
                 want["lead_unit"] = seen.get("lead_unit", (None,))[0]
+            if self.table.has("measure_description"):
+                want["description"] = seen.get("measure_description", (None,))[0] or ""
             wanted[code] = want
         # The measure tree may not loop.
         parents = {c: m.parent.code if m.parent_id else None for c, m in stored_measures.items()}
@@ -319,6 +324,9 @@ class _Import:
                 "parent": (m.parent.code if m.parent_id else None) if not new else None,
                 "lead_unit": (m.lead_unit.name if m.lead_unit_id else None) if not new else None,
             }
+            if "description" in want:
+                old["description"] = m.description if not new else None
+                m.description = want["description"]
             m.title = want["title"]
             if "field" in want:
                 m.field_of_action = want["field"]
@@ -338,6 +346,9 @@ class _Import:
                 "parent": m.parent.code if m.parent_id else None,
                 "lead_unit": m.lead_unit.name if m.lead_unit_id else None,
             }
+            if "description" in want:
+                now["description"] = m.description or None
+                old["description"] = old["description"] or None
             changes = {k: [old[k], v] for k, v in now.items() if old[k] != v}
             if new:
                 changes = {k: [None, v] for k, v in now.items() if v is not None}
@@ -384,6 +395,10 @@ class _Import:
                     m.planned_start.toordinal() + m.duration_days
                 ):
                     later.add(code)
+            # Progress only from a file that has it (Decidim's results), and only where given.
+            progress = v.get("progress")
+            if progress is not None:
+                old["progress"] = None if new else m.progress
             m.measure = measure
             m.title = v["title"]
             m.planned_start = v["start"]
@@ -394,6 +409,8 @@ class _Import:
                 "planned_start": m.planned_start,
                 "duration_days": m.duration_days,
             }
+            if progress is not None:
+                m.progress = now["progress"] = progress
             changes = {k: [old[k], val] for k, val in now.items() if old[k] != val}
             self.milestones[code] = m
             pending.append((code, m, new, changes))
