@@ -469,6 +469,74 @@ def bench_reports(repeat=3):
     return ok
 
 
+def bench_import(size, repeat=3):
+    """The plan of synthetic-<size> as the import template (one row per milestone), imported
+    into an empty programme: created from nothing, then the same file again (nothing changes).
+    Target: under 10 s for 10,000 rows."""
+    from plansicht.imports.plan_table import read_plan
+    from plansicht.imports.template import plan_template
+    from plansicht.plan.models import Measure, Programme
+    from plansicht.services import Actor
+    from plansicht.services.imports import import_plan
+
+    source = Programme.objects.get(slug=f"synthetic-{size}")
+    data = plan_template(source)
+    actor = Actor.system("bench")
+    target = Programme.objects.filter(slug="bench-import").first()
+    if target is None:
+        target = Programme.objects.create(
+            slug="bench-import", title="Import", organisation=source.organisation
+        )
+
+    def empty():
+        Measure.objects.filter(programme=target).update(parent=None)
+        Measure.objects.filter(programme=target).delete()
+        target.fields_of_action.all().delete()
+
+    created, again = [], []
+    for _ in range(repeat):
+        empty()
+        t = time.perf_counter()
+        result = import_plan(target, read_plan(data), actor=actor, source="bench.xlsx")
+        created.append(time.perf_counter() - t)
+        assert result.ok, result.problems[:3]
+        t = time.perf_counter()
+        result = import_plan(target, read_plan(data), actor=actor, source="bench.xlsx")
+        again.append(time.perf_counter() - t)
+        assert result.ok and result.events == 0
+    rows = result.unchanged["milestones"]
+    first, second = statistics.median(created), statistics.median(again)
+    print(f"plan import, {rows} rows of XLSX ({len(data) // 1024} kB), median of {repeat}:")
+    print(
+        f"  into an empty programme  median {first:5.2f} s  target < 10 s  "
+        f"{'OK' if first < 10 else 'MISSED'}"
+    )
+    print(f"  the same file again      median {second:5.2f} s  (nothing changes)")
+    return first < 10
+
+
+def bench_exports(size=5000, repeat=3):
+    """Every open-data file of synthetic-<size> built from the stored data (export_opendata's
+    work without the writing). Target: under 10 s together."""
+    from plansicht.opendata import files
+    from plansicht.plan.models import Programme
+
+    programme = Programme.objects.get(slug=f"synthetic-{size}")
+    built = {}
+
+    def build():
+        built.update(files.build_all(programme))
+
+    median, best = timed(build, repeat)
+    total = sum(len(b) for b in built.values())
+    print(f"open data of synthetic-{size}: {len(built)} files, {total // 1024} kB, {repeat} runs:")
+    print(
+        f"  all files  median {median:5.2f} s (min {best:.2f})  target < 10 s  "
+        f"{'OK' if median < 10 else 'MISSED'}"
+    )
+    return median < 10
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
@@ -485,6 +553,8 @@ def main():
     results.append(bench_recompute(args.size, max(3, args.repeat // 3)))
     results.append(bench_memory(args.size))
     results.append(bench_pages(max(11, args.repeat)))
+    results.append(bench_exports())
+    results.append(bench_import(args.size))
     results.append(bench_api(max(11, args.repeat)))
     return 0 if all(results) else 1
 

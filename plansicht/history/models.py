@@ -135,8 +135,48 @@ def record(
     transaction, so the event exists exactly when the change does.
 
     The action and every key of ``changes`` must have a label in the registry (ValueError)."""
+    event = _event(
+        action=action,
+        subject=subject,
+        programme=programme,
+        measure=measure,
+        milestone=milestone,
+        changes=changes,
+        reason=reason,
+        public=public,
+        user=user,
+        actor=actor,
+        unit=unit,
+        label=label,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events: list[dict]) -> list[Event]:
+    """Write many events at once (an import: one per row it changes), each given as the
+    keyword arguments of ``record`` and checked alike; in batches of 500 rows."""
+    built = [_event(**e) for e in events]
+    return Event.objects.bulk_create(built, batch_size=500)
+
+
+def _event(
+    *,
+    action,
+    subject=None,
+    programme=None,
+    measure=None,
+    milestone=None,
+    changes=None,
+    reason="",
+    public=True,
+    user=None,
+    actor="",
+    unit=None,
+    label=None,
+) -> Event:
     registry.check(action, changes or {})
-    return Event.objects.create(
+    return Event(
         action=action,
         programme=programme,
         measure=measure,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from plansicht.accounts.models import Unit
 from plansicht.engine.schedule import cycle_members
 from plansicht.forecast import run
-from plansicht.history.models import record
+from plansicht.history.models import record_many
 from plansicht.imports.plan_table import HEADERS, MEASURE_COLUMNS, Link
 from plansicht.imports.table import Problem, Table
 from plansicht.notify import hooks
@@ -414,18 +414,22 @@ class _Import:
             changes = {k: [old[k], val] for k, val in now.items() if old[k] != val}
             self.milestones[code] = m
             pending.append((code, m, new, changes))
+        # New milestones in batches (a 10,000-row plan is one INSERT per 500), changed ones
+        # one by one; then the dependencies of every milestone whose list changed, at once.
+        Milestone.objects.bulk_create([m for _c, m, new, _ch in pending if new], batch_size=500)
         for _code, m, new, changes in pending:
-            if new or changes:
-                if not new:
-                    m.version += 1
+            if changes and not new:
+                m.version += 1
                 m.save()
+        replaced, dependencies = [], []
         for code, m, new, changes in pending:
             if code in links:
                 old_links = sorted(stored_links.get(code, []), key=str)
                 new_links = sorted(links[code], key=str)
                 if [str(link) for link in old_links] != [str(link) for link in new_links]:
-                    Dependency.objects.filter(successor=m).delete()
-                    Dependency.objects.bulk_create(
+                    if not new:
+                        replaced.append(m.pk)
+                    dependencies += [
                         Dependency(
                             programme=p,
                             predecessor=self.milestones[link.code],
@@ -434,7 +438,7 @@ class _Import:
                             lag_days=link.lag_days,
                         )
                         for link in new_links
-                    )
+                    ]
                     changes["predecessors"] = [
                         ", ".join(map(str, old_links)) or None if not new else None,
                         ", ".join(map(str, new_links)) or None,
@@ -457,6 +461,9 @@ class _Import:
                 )
             else:
                 self.count("milestones", "unchanged")
+        for start in range(0, len(replaced), 500):
+            Dependency.objects.filter(successor__in=replaced[start : start + 500]).delete()
+        Dependency.objects.bulk_create(dependencies, batch_size=500)
         return later
 
     def check_later(self, before, after, own_later, rows):
@@ -526,13 +533,13 @@ class _Import:
                     reason = given or self.reason
             elif "measure" in e:
                 e["public"] = e["measure"].pk in public_measures
-            written = record(
+            e.update(
                 programme=self.programme,
                 reason=reason,
                 user=self.actor.user,
                 actor=self.actor.name,
                 unit=self.actor.unit,
-                **e,
             )
+        for written in record_many(self.events):
             hooks.event_written(written)
             self.result.events += 1
