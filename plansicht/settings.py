@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "plansicht.notify",
     "plansicht.reports",
     "plansicht.opendata",
+    "plansicht.imports",
     # faces
     "plansicht.cli",
     "plansicht.portal",
@@ -244,6 +245,9 @@ if not DEBUG and not SITE_URL:
         "SITE_URL is not set. With DEBUG off, give the address the site is reached at, e.g. "
         "SITE_URL=https://plansicht.example.de (used for links in mails and feeds)."
     )
+# A plan file larger than this (bytes; about 3,000 rows of XLSX) is checked and imported by the
+# task worker, its progress shown on its own page (docs/import.md).
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", "200000"))
 # Open data (docs/opendata.md). IATI_ORG_REF: the city's IATI organisation identifier, the
 # prefix of every iati-identifier (an org-id.guide identifier such as DE-AGS-07315000; empty:
 # "DE-AGS-" and the organisation's AGS). DECIDIM_STATUS_IDS: JSON mapping each health (green,

@@ -8,6 +8,8 @@ change) and, if its address has a code or a row id, a sample in ``CODES`` or ``R
 without them fails ``test_every_office_page_has_a_row_in_the_matrix``, so none is forgotten.
 """
 
+import hashlib
+
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,6 +30,8 @@ from plansicht.funding.models import (
     Repayment,
 )
 from plansicht.history.models import Event
+from plansicht.imports.models import ImportJob
+from plansicht.imports.template import plan_template
 from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Body, Extension, Submission
@@ -35,6 +39,7 @@ from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
 from plansicht.reports.models import ChangeRequest, IssuedFile, IssuedReport
 from plansicht.risks.models import Risk
 from plansicht.services import Actor
+from plansicht.services.imports import ImportResult
 from plansicht.services.reports import request_issue
 from plansicht.services.tokens import create_token
 from plansicht.staffing.models import HiringStep, Position
@@ -83,6 +88,7 @@ ACCESS = {
     "plan_import": (PLAN, PLAN),
     "plan_import_template": (PLAN, None),
     "plan_import_current": (PLAN, None),
+    "plan_import_job": (PLAN, PLAN),  # a large file's dry run, applied from its page
     "positions": (OFFICE, None),
     "hiring_settings": (OFFICE, POSTS),
     "position": (OFFICE, POSTS),
@@ -158,7 +164,7 @@ ACCESS = {
 WAY_IN_AND_OUT = {"login", "logout"}
 # Pages whose change the task worker makes: the page queues one task (its one event is
 # written when the worker runs it).
-BACKGROUND = {"reports"}
+BACKGROUND = {"reports", "plan_import_job"}
 
 # Sample arguments: <slug> is always the test programme; <code> and <pk> per URL name.
 CODES = {
@@ -239,6 +245,7 @@ CHANGES = {
         "decision_ref": "Ratsbeschluss 3/2025",
     },
     "plan_import": plan_import,
+    "plan_import_job": lambda: {"op": "apply"},
     "hiring_settings": lambda: hiring_settings_form(onboarding_days=20),
     "position": lambda: {"op": "step", "step-step": "advertised", "step-on": "2025-05-15"},
     "cost_line_new": lambda: {
@@ -428,6 +435,7 @@ CHANGES.update(
 )
 STORED = [
     DBTaskResult,  # a refused request queues no task
+    ImportJob,
     Programme,
     Milestone,
     Dependency,
@@ -539,6 +547,18 @@ def personas(personas, settings, tmp_path):
         likelihood=3,
         impact=4,
     )
+    # A large plan file the task worker checked without a problem, for the page that applies it.
+    data = plan_template(personas.programme)
+    ImportJob.objects.create(
+        programme=personas.programme,
+        user=personas.editor,
+        name="plan.xlsx",
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        dry_run=True,
+        state=ImportJob.DONE,
+        result=ImportResult().as_data(),
+    )
     # The finance officer's API token, for the page that revokes it.
     create_token(
         personas.programme,
@@ -569,6 +589,8 @@ def address(name):
             kwargs[key] = KINDS[name]
         elif key == "fmt":
             kwargs[key] = "pdf"
+        elif key == "job" and name == "plan_import_job":
+            kwargs[key] = ImportJob.objects.get(dry_run=True).pk
         elif key == "job":
             kwargs[key] = DBTaskResult.objects.order_by("enqueued_at").first().id
         else:

@@ -87,14 +87,14 @@ def _cell(column: Column, value):
     return typed(value, column)
 
 
-def read_plan(data: bytes) -> Table:
+def read_plan(data: bytes, progress=None) -> Table:
     """The plan's rows, each checked on its own; the checks across rows and against the stored
     plan are ``services.imports``'s. A Decidim results CSV is read as such (``decidim_table``)."""
     from .decidim_table import looks_like_results, read_results
 
     if looks_like_results(data):
         return read_results(data)
-    table = read(data, COLUMNS, ["measure"], _cell)
+    table = read(data, COLUMNS, ["measure"], _cell, progress)
     if table.problems and not table.rows:
         return table
     has_milestones = table.has("milestone")

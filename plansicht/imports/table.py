@@ -240,9 +240,15 @@ def typed(value, column: Column):
 # -- the table -------------------------------------------------------------------------------
 
 
-def read(data: bytes, columns: list[Column], required: list[str], parse_cell=None) -> Table:
+PROGRESS_EVERY = 1000  # rows
+
+
+def read(
+    data: bytes, columns: list[Column], required: list[str], parse_cell=None, progress=None
+) -> Table:
     """The rows of ``data`` for the template ``columns``; ``required`` keys must be headers.
-    ``parse_cell(key, value)`` may type a column of its own (else ``typed``)."""
+    ``parse_cell(key, value)`` may type a column of its own (else ``typed``); ``progress(done,
+    total)`` is told every thousand rows how many of the file's rows are read."""
     try:
         cells = raw_rows(data)
     except Unreadable as e:
@@ -294,8 +300,11 @@ def read(data: bytes, columns: list[Column], required: list[str], parse_cell=Non
             )
     if table.problems:
         return table
+    total = len(cells) - 1
     for offset, raw in enumerate(cells[1:]):
         number = offset + 2
+        if progress is not None and offset % PROGRESS_EVERY == 0:
+            progress(offset, total)
         if all(_blank(c) for c in raw):
             continue
         values = {}
@@ -308,6 +317,8 @@ def read(data: bytes, columns: list[Column], required: list[str], parse_cell=Non
                 table.problems.append(Problem(number, column.header, str(e)))
                 values[key] = None
         table.rows.append(Row(number, values))
+    if progress is not None:
+        progress(total, total)
     return table
 
 

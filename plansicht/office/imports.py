@@ -15,18 +15,22 @@ import base64
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plansicht.imports.models import ImportJob
 from plansicht.imports.plan_table import read_plan
 from plansicht.imports.template import plan_template
 from plansicht.services import ServiceError
-from plansicht.services.imports import KINDS, import_plan
+from plansicht.services.import_jobs import apply_checked, request_import
+from plansicht.services.imports import KINDS, ImportResult, import_plan
 from plansicht.services.permissions import can_edit_plan
 
 from .common import actor, get_programme_for_user, page_context
@@ -116,26 +120,11 @@ def plan_import(request, slug):
     elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            reason = form.cleaned_data["reason"]
-            try:
-                result = _run(request, programme, data, upload.name, reason, dry_run=True)
-            except ServiceError as e:
-                form.add_error(None, e.message)
-            else:
-                digest = hashlib.sha256(data).hexdigest()
-                request.session[SESSION_KEY] = {
-                    "programme": programme.pk,
-                    "digest": digest,
-                    "name": upload.name,
-                    "data": base64.b64encode(data).decode("ascii"),
-                }
-                if result.ok:
-                    apply_form = ApplyForm(initial={"digest": digest, "reason": reason})
-                else:
-                    status = 400
-        else:
+            checked = _check(request, programme, form)
+            if isinstance(checked, ImportJob):
+                return redirect("office:plan_import_job", programme.slug, checked.pk)
+            result, apply_form = checked
+        if not form.is_valid() or (result is not None and not result.ok):
             status = 400
     return render(
         request,
@@ -151,6 +140,70 @@ def plan_import(request, slug):
             error=error,
         ),
         status=status,
+    )
+
+
+def _check(request, programme, form):
+    """The dry run of the uploaded file: here and now (the result, and the form that applies
+    it when it has no problem), or for a large file by the task worker (its job)."""
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    reason = form.cleaned_data["reason"]
+    try:
+        if len(data) > settings.IMPORT_BACKGROUND_BYTES:
+            return request_import(
+                programme, data, upload.name, actor=actor(request, programme), reason=reason
+            )
+        result = _run(request, programme, data, upload.name, reason, dry_run=True)
+    except ServiceError as e:
+        form.add_error(None, e.message)
+        return None, None
+    digest = hashlib.sha256(data).hexdigest()
+    request.session[SESSION_KEY] = {
+        "programme": programme.pk,
+        "digest": digest,
+        "name": upload.name,
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+    apply_form = ApplyForm(initial={"digest": digest, "reason": reason}) if result.ok else None
+    return result, apply_form
+
+
+@login_required
+def plan_import_job(request, slug, job):
+    """Where a large file handed to the task worker stands (``services.import_jobs``): waiting,
+    rows read, checking; then what the dry run or the import found. A dry run without problems
+    is applied from here, on the very bytes it checked."""
+    programme = get_programme_for_user(request, slug, may=can_edit_plan)
+    found = ImportJob.objects.filter(programme=programme, pk=job).first()
+    if found is None:
+        raise Http404(_("There is no such import."))
+    error = ""
+    if request.method == "POST" and request.POST.get("op") == "apply":
+        try:
+            applying = apply_checked(found, actor=actor(request, programme))
+        except ServiceError as e:
+            error = e.message
+        else:
+            return redirect("office:plan_import_job", programme.slug, applying.pk)
+    outcome = found.result or {}
+    result = ImportResult.from_data(outcome) if "created" in outcome else None
+    return render(
+        request,
+        "office/import_job.html",
+        page_context(
+            request,
+            programme,
+            nav="plan_import",
+            job=found,
+            rows_read=number_format(found.rows_read, force_grouping=True),
+            rows_total=number_format(found.rows_total or 0, force_grouping=True),
+            result=result,
+            counts=_counts(result) if result else None,
+            error=error or outcome.get("error", ""),
+            can_apply=bool(result and result.ok and found.dry_run and found.data),
+        ),
+        status=400 if error else 200,
     )
 
 

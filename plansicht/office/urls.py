@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/plan-versions/", plan.plan_versions, name="plan_versions"),
     path("<slug:slug>/import/", imports.plan_import, name="plan_import"),
+    path("<slug:slug>/import/jobs/<uuid:job>/", imports.plan_import_job, name="plan_import_job"),
     path(
         "<slug:slug>/import/vorlage.xlsx",
         imports.plan_import_template,

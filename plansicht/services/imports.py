@@ -45,6 +45,30 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def as_data(self) -> dict:
+        """As JSON keeps it (an import job's result); ``from_data`` reads it back."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "notices": [str(n) for n in self.notices],
+            "problems": [[p.row, p.column, str(p.message)] for p in self.problems],
+            "events": self.events,
+            "dry_run": self.dry_run,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> "ImportResult":
+        return cls(
+            created=data["created"],
+            updated=data["updated"],
+            unchanged=data["unchanged"],
+            notices=data["notices"],
+            problems=[Problem(*p) for p in data["problems"]],
+            events=data["events"],
+            dry_run=data["dry_run"],
+        )
+
 
 class _Refused(Exception):
     """Roll the transaction back: the problems are in the result."""

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date
 
+from django.core.management import call_command
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
@@ -59,6 +60,38 @@ def test_a_dry_run_names_the_row_error_and_the_corrected_file_is_applied(demo, o
     expect(page.locator("#import-result")).to_have_attribute("data-ok", "yes")
     follow(page.get_by_role("button", name="Übernehmen"))
     expect(page.locator(".messages")).to_be_visible()
+    assert set(
+        Milestone.objects.filter(programme=demo, code__startswith="N9").values_list(
+            "code", flat=True
+        )
+    ) == {"N9-01", "N9-02"}
+
+
+@VIEWPORTS
+def test_a_large_file_is_followed_while_the_task_worker_checks_and_imports_it(
+    demo, open_page, viewport, settings
+):
+    settings.IMPORT_BACKGROUND_BYTES = 0  # every file counts as large here
+    page = open_page(viewport)
+    page.goto(url("office:plan_import", SLUG))
+    log_in(page, "buero")
+    page.locator("#id_file").set_input_files(workbook(GOOD))
+    follow(page.locator("form[enctype] button[type=submit]"))
+    status = page.locator("#job-status")
+    expect(status).to_have_attribute("data-state", "waiting")
+    expect(status.locator("progress")).to_have_count(1)
+    assert_sound(page, "the page of a large file waiting for the task worker")
+    # The worker checks it; the page sees the job done and loads the dry run's result.
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    expect(page.locator("#import-result")).to_have_attribute("data-ok", "yes", timeout=15_000)
+    assert_sound(page, "the dry run of a large file")
+    assert not Milestone.objects.filter(programme=demo, code__startswith="N9").exists()
+    follow(page.get_by_role("button", name="Übernehmen"))
+    expect(status).to_have_attribute("data-state", "waiting")
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    expect(page.locator("#result-heading")).to_have_text(
+        "Der Plan wurde importiert", timeout=15_000
+    )
     assert set(
         Milestone.objects.filter(programme=demo, code__startswith="N9").values_list(
             "code", flat=True

@@ -1,5 +1,6 @@
 // The page of a report being issued asks again every few seconds and replaces its status
-// (a polite live region) with the new one, until the report is ready or not issued.
+// (a polite live region) with the new one, until the job is done; a page that shows more once
+// done (data-reload) is loaded anew then.
 (function () {
   "use strict";
   var DELAY = 2000;
@@ -14,11 +15,17 @@
         var status = document.getElementById("job-status");
         if (!fresh || !status) { return; }
         var state = fresh.getAttribute("data-state");
-        if (state !== status.getAttribute("data-state")) {
-          status.innerHTML = fresh.innerHTML;
+        var finished = ["waiting", "running", "reading", "importing"].indexOf(state) < 0;
+        if (finished && status.getAttribute("data-reload") === "yes") {
+          // The finished page shows more than its status (an import's result): load it whole.
+          window.location.reload();
+          return;
+        }
+        if (fresh.innerHTML !== status.innerHTML) {
+          status.innerHTML = fresh.innerHTML;  // a new step, or more rows read
           status.setAttribute("data-state", state);
         }
-        if (state === "waiting" || state === "running") {
+        if (!finished) {
           window.setTimeout(check, DELAY);
         } else {
           var refresh = document.querySelector(".job-refresh");
