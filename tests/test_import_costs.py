@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from plansicht.funding.models import CostLine
@@ -263,3 +265,33 @@ def test_the_command_with_costs(programme, tmp_path, capsys):
     )
     assert "3 Ereignisse geschrieben." in capsys.readouterr().out
     assert lines_of(programme) == AFTER
+
+
+COST_CELL = st.one_of(
+    st.none(),
+    st.text(max_size=10),
+    st.sampled_from(["K1", "K5", "A", "C", "Z", "Personal", "sachkosten", "Miete", "G1", "G9"]),
+    st.sampled_from(["1.234,50", "1234,5", "-5", "0,001", "12,345.00", "1e9"]),
+    st.integers(-5, 10_000_000_000),
+    st.dates(date(1900, 1, 1), date(2200, 1, 1)),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(COST_CELL, min_size=5, max_size=5), min_size=1, max_size=4))
+def test_fuzz_random_cost_rows_never_crash_nor_write_in_part(rows):
+    from plansicht.plan.models import Programme
+
+    programme = Programme.objects.filter(slug="testprogramm").first() or load(funded_document())
+    before, events = lines_of(programme), Event.objects.count()
+    try:
+        data = xlsx([[c.replace("\x00", "") if isinstance(c, str) else c for c in r] for r in rows])
+    except Exception:  # openpyxl refuses some control characters: not the importer's input
+        return
+    result, problems = run_import(programme, data, reason="Fuzz")
+    if problems:
+        assert lines_of(programme) == before and Event.objects.count() == events
+    else:
+        assert Event.objects.count() - events == result.events

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plansicht.history.models import Event
 from plansicht.imports.plan_table import read_plan
@@ -167,3 +169,33 @@ def test_the_command_reads_a_decidim_file(tmp_path):
     call_command("import_plan", str(path), "--programme", programme.slug, stdout=out)
     assert Measure.objects.filter(programme=programme).count() == 4
     assert "4" in out.getvalue()
+
+
+DECIDIM_CELL = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(["69", "70", "-1", "x", "2020-05-26", "2020-02-30", "96.0", "101", "<p>a</p>"]),
+)
+FUZZED = ["id", "parent/id", "title/de", "title/en", "start_date", "end_date", "progress"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(DECIDIM_CELL, min_size=7, max_size=7), min_size=1, max_size=4))
+def test_fuzz_random_results_never_crash_nor_write_in_part(rows):
+    from plansicht.plan.models import Programme
+
+    programme = Programme.objects.filter(slug="testprogramm").first() or empty_programme()
+    before = sorted(Measure.objects.filter(programme=programme).values_list("code", "title"))
+    events = Event.objects.count()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(FUZZED)
+    writer.writerows([["" if c is None else c.replace("\x00", "") for c in r] for r in rows])
+    result = imported(programme, out.getvalue().encode(), reason="Fuzz")
+    if result.problems:
+        after = sorted(Measure.objects.filter(programme=programme).values_list("code", "title"))
+        assert after == before and Event.objects.count() == events
+    else:
+        assert Event.objects.count() - events == result.events
