@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.functional import lazy
@@ -40,90 +41,49 @@ class Column:
     description_en: str
 
 
+def _columns() -> dict[str, tuple[Column, ...]]:
+    """Every table's columns, in order, from ``columns.csv`` beside this module: the CSV
+    header, the Frictionless type and the titles and descriptions the README and the XLSX
+    show, German and English."""
+    found = {}
+    with open(Path(__file__).with_name("columns.csv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            table = row.pop("table")
+            found.setdefault(table, []).append(Column(**row))
+    return {table: tuple(columns) for table, columns in found.items()}
+
+
+COLUMNS = _columns()
+
+
 @dataclass(frozen=True)
 class Table:
     name: str  # the resource's name; the CSV file is name + ".csv"
     title_de: str
     title_en: str
-    columns: tuple[Column, ...]
-    rows: object  # rows(programme) -> list of tuples, in the order of the columns
+    rows: object  # rows(programme) -> tuples, in the order of the table's columns
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return COLUMNS[self.name]
 
     @property
     def file_name(self) -> str:
         return f"{self.name}.csv"
 
 
-def C(name, type_, title_de, title_en, description_de, description_en) -> Column:  # noqa: N802
-    return Column(name, type_, title_de, title_en, description_de, description_en)
-
-
 # -- rows ------------------------------------------------------------------------------------
 
+# The forecast's figures of a measure, in the order of their columns.
 MEASURE_FIGURES = (
-    C(
-        "forecast_finish",
-        "date",
-        "Prognose Ende",
-        "Forecast finish",
-        "Voraussichtliches Ende laut Prognose.",
-        "The forecast finish.",
-    ),
-    C(
-        "baseline_finish",
-        "date",
-        "Ende laut aktuellem Plan",
-        "Finish in the current plan",
-        "Ende im aktuell gültigen Planstand.",
-        "The finish in the current plan version.",
-    ),
-    C(
-        "original_finish",
-        "date",
-        "Ende laut ursprünglichem Plan",
-        "Finish in the original plan",
-        "Ende im ursprünglichen Planstand.",
-        "The finish in the original plan version.",
-    ),
-    C(
-        "slip_days",
-        "integer",
-        "Verzug (Tage)",
-        "Slip (days)",
-        "Tage später als im aktuellen Plan (negativ: früher).",
-        "Days later than the current plan (negative: earlier).",
-    ),
-    C(
-        "health",
-        "string",
-        "Ampel",
-        "Health",
-        "green, amber oder red; leer: nichts zu beurteilen.",
-        "green, amber or red; empty: nothing to judge.",
-    ),
-    C(
-        "percent_complete",
-        "number",
-        "Fertigstellung (%)",
-        "Percent complete",
-        "Fertigstellungsgrad in Prozent.",
-        "How far it is complete, in percent.",
-    ),
-    C(
-        "cost_at_risk",
-        "number",
-        "Gefährdete Kosten (EUR)",
-        "Cost at risk (EUR)",
-        "Geplante Kosten außerhalb der Bewilligungszeiträume, in Euro.",
-        "Planned cost outside the grants' periods, in euros.",
-    ),
-    C(
-        "grant_at_risk",
-        "number",
-        "Gefährdete Zuwendung (EUR)",
-        "Grant at risk (EUR)",
-        "Zuwendung, die dadurch gefährdet ist, in Euro.",
-        "The grant money at risk, in euros.",
-    ),
+    "forecast_finish",
+    "baseline_finish",
+    "original_finish",
+    "slip_days",
+    "health",
+    "percent_complete",
+    "cost_at_risk",
+    "grant_at_risk",
 )
 
 
@@ -143,7 +103,7 @@ def _measures(programme):
             r["parent"],
             r["field_of_action"],
             r["lead_unit"],
-            *(r[c.name] for c in MEASURE_FIGURES),
+            *(r[name] for name in MEASURE_FIGURES),
             r["late_since"],
             r["milestone_count"],
         )
@@ -153,52 +113,6 @@ MEASURES = Table(
     "massnahmen",
     "Maßnahmen",
     "Measures",
-    (
-        C("code", "string", "Maßnahme", "Measure", "Kennung der Maßnahme.", "The measure's code."),
-        C("title", "string", "Titel", "Title", "Titel der Maßnahme.", "The measure's title."),
-        C("description", "string", "Beschreibung", "Description", "Beschreibung.", "Description."),
-        C(
-            "parent",
-            "string",
-            "Übergeordnete Maßnahme",
-            "Parent measure",
-            "Kennung der übergeordneten Maßnahme; leer: keine.",
-            "The parent's code; empty: none.",
-        ),
-        C(
-            "field_of_action",
-            "string",
-            "Handlungsfeld",
-            "Field of action",
-            "Kennung des Handlungsfelds.",
-            "The code of its field of action.",
-        ),
-        C(
-            "lead_unit",
-            "string",
-            "Verantwortlich",
-            "Lead unit",
-            "Die federführende Organisationseinheit.",
-            "The unit that leads it.",
-        ),
-        *MEASURE_FIGURES,
-        C(
-            "late_since",
-            "date",
-            "Verspätet seit",
-            "Late since",
-            "Seit wann der Verzug die Warnschwelle überschreitet.",
-            "Since when its slip exceeds the amber threshold.",
-        ),
-        C(
-            "milestone_count",
-            "integer",
-            "Meilensteine",
-            "Milestones",
-            "Zahl der veröffentlichten Meilensteine.",
-            "The number of published milestones.",
-        ),
-    ),
     _measures,
 )
 
@@ -244,140 +158,6 @@ MILESTONES = Table(
     "meilensteine",
     "Meilensteine",
     "Milestones",
-    (
-        C(
-            "code",
-            "string",
-            "Meilenstein",
-            "Milestone",
-            "Kennung des Meilensteins.",
-            "The milestone's code.",
-        ),
-        C("title", "string", "Titel", "Title", "Titel.", "Title."),
-        C("description", "string", "Beschreibung", "Description", "Beschreibung.", "Description."),
-        C(
-            "measure",
-            "string",
-            "Maßnahme",
-            "Measure",
-            "Kennung der Maßnahme.",
-            "The code of its measure.",
-        ),
-        C(
-            "planned_start",
-            "date",
-            "Beginn (geplant)",
-            "Planned start",
-            "Geplanter Beginn.",
-            "The planned start.",
-        ),
-        C(
-            "duration_days",
-            "integer",
-            "Dauer (Tage)",
-            "Duration (days)",
-            "Geplante Dauer in Tagen.",
-            "The planned duration in days.",
-        ),
-        C(
-            "expected_finish",
-            "date",
-            "Erwartetes Ende",
-            "Expected finish",
-            "Von der Verwaltung erwartetes Ende, falls angegeben.",
-            "The finish the office expects, if given.",
-        ),
-        C(
-            "actual_start",
-            "date",
-            "Tatsächlicher Beginn",
-            "Actual start",
-            "Tatsächlicher Beginn.",
-            "The actual start.",
-        ),
-        C(
-            "actual_finish",
-            "date",
-            "Tatsächliches Ende",
-            "Actual finish",
-            "Tatsächliches Ende.",
-            "The actual finish.",
-        ),
-        C(
-            "progress",
-            "integer",
-            "Fortschritt (%)",
-            "Progress (%)",
-            "Fortschritt in Prozent.",
-            "Progress in percent.",
-        ),
-        C(
-            "accepted_on",
-            "date",
-            "Abgenommen am",
-            "Accepted on",
-            "Tag der Abnahme durch den Zuwendungsgeber.",
-            "The day the funder accepted it.",
-        ),
-        C(
-            "forecast_start",
-            "date",
-            "Prognose Beginn",
-            "Forecast start",
-            "Beginn laut Prognose.",
-            "The forecast start.",
-        ),
-        C(
-            "forecast_finish",
-            "date",
-            "Prognose Ende",
-            "Forecast finish",
-            "Ende laut Prognose.",
-            "The forecast finish.",
-        ),
-        C(
-            "started",
-            "boolean",
-            "Begonnen",
-            "Started",
-            "Ob er begonnen hat (true/false).",
-            "Whether it has started (true/false).",
-        ),
-        C(
-            "finished",
-            "boolean",
-            "Abgeschlossen",
-            "Finished",
-            "Ob er abgeschlossen ist (true/false).",
-            "Whether it is finished (true/false).",
-        ),
-        *(c for c in MEASURE_FIGURES[1:5]),
-        C(
-            "late_since",
-            "date",
-            "Verspätet seit",
-            "Late since",
-            "Seit wann der Verzug die Warnschwelle überschreitet.",
-            "Since when its slip exceeds the amber threshold.",
-        ),
-        *MEASURE_FIGURES[6:8],
-        C(
-            "late_because_of_milestone",
-            "string",
-            "Verzögert durch Meilenstein",
-            "Late because of milestone",
-            "Der Meilenstein, der den Beginn verzögert.",
-            "The milestone that holds back its start.",
-        ),
-        C(
-            "late_because_of_post",
-            "string",
-            "Verzögert durch Stelle",
-            "Late because of post",
-            "Die Stelle, deren Besetzung den Beginn verzögert.",
-            "The post whose filling holds back its start.",
-        ),
-    ),
     _milestones,
 )
 
@@ -397,40 +177,6 @@ DEPENDENCIES = Table(
     "abhaengigkeiten",
     "Abhängigkeiten",
     "Dependencies",
-    (
-        C(
-            "predecessor",
-            "string",
-            "Vorgänger",
-            "Predecessor",
-            "Kennung des Vorgängers.",
-            "The predecessor's code.",
-        ),
-        C(
-            "successor",
-            "string",
-            "Nachfolger",
-            "Successor",
-            "Kennung des Nachfolgers.",
-            "The successor's code.",
-        ),
-        C(
-            "type",
-            "string",
-            "Art",
-            "Type",
-            "FS: Ende–Anfang (EA), SS: Anfang–Anfang (AA).",
-            "FS: finish to start, SS: start to start.",
-        ),
-        C(
-            "lag_days",
-            "integer",
-            "Versatz (Tage)",
-            "Lag (days)",
-            "Versatz in Tagen.",
-            "The lag in days.",
-        ),
-    ),
     _dependencies,
 )
 
@@ -456,33 +202,6 @@ COST_PLAN = Table(
     "kostenplan",
     "Kosten- und Finanzierungsplan",
     "Cost and financing plan",
-    (
-        C(
-            "measure",
-            "string",
-            "Maßnahme",
-            "Measure",
-            "Kennung der Maßnahme.",
-            "The measure's code.",
-        ),
-        C("year", "integer", "Jahr", "Year", "Haushaltsjahr.", "The year."),
-        C(
-            "category",
-            "string",
-            "Kategorie",
-            "Category",
-            "staff (Personal), material (Sachkosten) oder investment (Investitionen).",
-            "staff, material or investment.",
-        ),
-        C(
-            "amount",
-            "number",
-            "Betrag (EUR)",
-            "Amount (EUR)",
-            "Geplanter Betrag nach den Terminen des aktuellen Plans, in Euro.",
-            "The planned amount by the current plan's dates, in euros.",
-        ),
-    ),
     _cost_plan,
 )
 
@@ -497,33 +216,6 @@ MONEY = Table(
     "geld_nach_jahr",
     "Ausgaben nach Jahr",
     "Spending by year",
-    (
-        C("year", "integer", "Jahr", "Year", "Jahr.", "The year."),
-        C(
-            "planned",
-            "number",
-            "Geplant (EUR)",
-            "Planned (EUR)",
-            "Laut Kosten- und Finanzierungsplan, in Euro.",
-            "By the cost plan, in euros.",
-        ),
-        C(
-            "forecast",
-            "number",
-            "Prognose (EUR)",
-            "Forecast (EUR)",
-            "Ausgegeben plus der Rest nach den Prognoseterminen, in Euro.",
-            "Spent, plus the rest by the forecast dates, in euros.",
-        ),
-        C(
-            "actual",
-            "number",
-            "Ist (EUR)",
-            "Actual (EUR)",
-            "Bis zum Stichtag der Prognose ausgegeben, in Euro.",
-            "Spent by the forecast's date, in euros.",
-        ),
-    ),
     _money_by_year,
 )
 
@@ -553,107 +245,6 @@ POSITIONS = Table(
     "stellen",
     "Geförderte Stellen",
     "Funded posts",
-    (
-        C("code", "string", "Stelle", "Post", "Kennung der Stelle.", "The post's code."),
-        C("title", "string", "Bezeichnung", "Title", "Bezeichnung der Stelle.", "Its title."),
-        C(
-            "grant",
-            "string",
-            "Zuwendung",
-            "Grant",
-            "Kennung der fördernden Zuwendung.",
-            "The code of the grant that funds it.",
-        ),
-        C(
-            "vacant",
-            "boolean",
-            "Unbesetzt",
-            "Vacant",
-            "Ob die Stelle unbesetzt ist.",
-            "Whether the post is vacant.",
-        ),
-        C(
-            "filled_since",
-            "date",
-            "Besetzt seit",
-            "Filled since",
-            "Besetzt seit.",
-            "When filled: since when.",
-        ),
-        C(
-            "current_step",
-            "string",
-            "Besetzungsschritt",
-            "Hiring step",
-            "Unbesetzt: der erreichte Schritt (planned, in_establishment_plan, advertised, "
-            "selection, offer).",
-            "When vacant: the hiring step it stands at.",
-        ),
-        C(
-            "current_since",
-            "date",
-            "Schritt seit",
-            "Step since",
-            "Seit wann in diesem Schritt.",
-            "Since when at this step.",
-        ),
-        C(
-            "vacant_since",
-            "date",
-            "Unbesetzt seit",
-            "Vacant since",
-            "Unbesetzt seit.",
-            "Vacant since.",
-        ),
-        C(
-            "days_vacant",
-            "integer",
-            "Tage unbesetzt",
-            "Days vacant",
-            "Tage unbesetzt.",
-            "Days vacant.",
-        ),
-        C(
-            "forecast_fill",
-            "date",
-            "Prognose Besetzung",
-            "Forecast fill",
-            "Voraussichtliche Besetzung.",
-            "The forecast fill date.",
-        ),
-        C(
-            "cover",
-            "string",
-            "Vertretung",
-            "Cover",
-            "none, honorary oder interim.",
-            "none, honorary or interim.",
-        ),
-        C(
-            "vacancy_cost",
-            "number",
-            "Kosten der Vakanz (EUR)",
-            "Vacancy cost (EUR)",
-            "Wegen der Vakanz gefährdete Zuwendung, in Euro.",
-            "The grant money at risk because of the vacancy, in euros.",
-        ),
-        C(
-            "month_cost",
-            "number",
-            "Kosten je Monat (EUR)",
-            "Cost per month (EUR)",
-            "Was jeder Monat Verzögerung kostet, in Euro.",
-            "What each month of delay costs.",
-        ),
-        C(
-            "waiting_milestones",
-            "string",
-            "Wartende Meilensteine",
-            "Waiting milestones",
-            "Kennungen der Meilensteine, die auf die Stelle warten, durch Kommas getrennt.",
-            "The codes of the milestones waiting for it, separated by commas.",
-        ),
-    ),
     _positions,
 )
 
@@ -707,109 +298,6 @@ SUBMISSIONS = Table(
     "fragen_und_stellungnahmen",
     "Fragen und Stellungnahmen",
     "Questions and statements",
-    (
-        C(
-            "kind",
-            "string",
-            "Art",
-            "Kind",
-            "question (Frage) oder statement (Stellungnahme).",
-            "question or statement.",
-        ),
-        C("code", "string", "Kennung", "Code", "Kennung.", "Its code."),
-        C(
-            "about_kind",
-            "string",
-            "Betrifft (Art)",
-            "About (kind)",
-            "programme, measure, milestone oder position.",
-            "programme, measure, milestone or position.",
-        ),
-        C(
-            "about_code",
-            "string",
-            "Betrifft (Kennung)",
-            "About (code)",
-            "Kennung der Maßnahme, des Meilensteins oder der Stelle.",
-            "The code of the measure, milestone or post.",
-        ),
-        C(
-            "body",
-            "string",
-            "Gremium",
-            "Body",
-            "Kennung des Gremiums einer Stellungnahme.",
-            "The code of the body that submitted a statement.",
-        ),
-        C("received", "date", "Eingegangen", "Received", "Eingangsdatum.", "The day received."),
-        C(
-            "due",
-            "date",
-            "Antwort fällig (ursprünglich)",
-            "Answer due (original)",
-            "Ursprüngliche Antwortfrist.",
-            "The original due date.",
-        ),
-        C(
-            "due_in_force",
-            "date",
-            "Antwort fällig",
-            "Answer due",
-            "Antwortfrist mit den gewährten Verlängerungen.",
-            "The due date with its extensions.",
-        ),
-        C(
-            "status",
-            "string",
-            "Stand",
-            "Status",
-            "open, overdue, answered_in_time, answered_within_extension, answered_late, "
-            "withdrawn oder hidden (von der Moderation ausgeblendet: ohne Text und Antwort).",
-            "open, overdue, answered_in_time, answered_within_extension, answered_late, "
-            "withdrawn or hidden (hidden by the moderation: no text, no answer).",
-        ),
-        C(
-            "text",
-            "string",
-            "Text",
-            "Text",
-            "Der Text; leer, wenn ausgeblendet.",
-            "Its text; empty when hidden.",
-        ),
-        C(
-            "responsible_unit",
-            "string",
-            "Zuständig",
-            "Responsible unit",
-            "Die antwortende Organisationseinheit.",
-            "The unit that answers it.",
-        ),
-        C("answer", "string", "Antwort", "Answer", "Die Antwort.", "The answer."),
-        C(
-            "answered_on",
-            "date",
-            "Beantwortet am",
-            "Answered on",
-            "Tag der Antwort.",
-            "The day answered.",
-        ),
-        C(
-            "answered_by",
-            "string",
-            "Beantwortet von",
-            "Answered by",
-            "Die Organisationseinheit, die geantwortet hat.",
-            "The unit that answered.",
-        ),
-        C(
-            "withdrawn_on",
-            "date",
-            "Zurückgezogen am",
-            "Withdrawn on",
-            "Tag der Rücknahme.",
-            "The day withdrawn.",
-        ),
-    ),
     _submissions,
 )
 
@@ -841,68 +329,6 @@ DECISIONS = Table(
     "beschluesse",
     "Beschlüsse",
     "Council decisions",
-    (
-        C(
-            "number",
-            "string",
-            "Drucksache",
-            "Number",
-            "Nummer der Vorlage.",
-            "The decision's number.",
-        ),
-        C("title", "string", "Titel", "Title", "Titel.", "Title."),
-        C(
-            "body",
-            "string",
-            "Gremium",
-            "Body",
-            "Kennung des beschließenden Gremiums.",
-            "The code of the body that decided.",
-        ),
-        C(
-            "body_name",
-            "string",
-            "Gremium (Name)",
-            "Body (name)",
-            "Name des Gremiums.",
-            "The body's name.",
-        ),
-        C("date", "date", "Datum", "Date", "Tag des Beschlusses.", "The day of the decision."),
-        C(
-            "result",
-            "string",
-            "Ergebnis",
-            "Result",
-            "adopted, adopted_with_changes, rejected, deferred oder noted.",
-            "adopted, adopted_with_changes, rejected, deferred or noted.",
-        ),
-        C("votes_yes", "integer", "Ja-Stimmen", "Votes yes", "Ja-Stimmen.", "Votes yes."),
-        C("votes_no", "integer", "Nein-Stimmen", "Votes no", "Nein-Stimmen.", "Votes no."),
-        C(
-            "votes_abstain",
-            "integer",
-            "Enthaltungen",
-            "Abstentions",
-            "Enthaltungen.",
-            "Abstentions.",
-        ),
-        C(
-            "url",
-            "string",
-            "Ratsinformationssystem",
-            "Council information system",
-            "Adresse im Ratsinformationssystem.",
-            "Its page in the council information system.",
-        ),
-        C(
-            "measures",
-            "string",
-            "Maßnahmen",
-            "Measures",
-            "Kennungen der betroffenen Maßnahmen, durch Kommas getrennt.",
-            "The codes of the measures it is about, separated by commas.",
-        ),
-    ),
     _decisions,
 )
 
@@ -929,68 +355,6 @@ ASSIGNMENTS = Table(
     "auftraege",
     "Aufträge aus Beschlüssen",
     "Assignments of decisions",
-    (
-        C(
-            "decision",
-            "string",
-            "Drucksache",
-            "Decision",
-            "Nummer des Beschlusses.",
-            "The decision's number.",
-        ),
-        C(
-            "code",
-            "string",
-            "Auftrag",
-            "Assignment",
-            "Kennung des Auftrags.",
-            "The assignment's code.",
-        ),
-        C("title", "string", "Titel", "Title", "Was zu tun ist.", "What is to be done."),
-        C("due", "date", "Fällig", "Due", "Frist.", "The due date."),
-        C(
-            "done_when",
-            "string",
-            "Erledigt, wenn",
-            "Done when",
-            "milestone, position_step, plan_version oder recorded.",
-            "milestone, position_step, plan_version or recorded.",
-        ),
-        C(
-            "milestone",
-            "string",
-            "Meilenstein",
-            "Milestone",
-            "Kennung des Meilensteins.",
-            "The milestone's code.",
-        ),
-        C("position", "string", "Stelle", "Post", "Kennung der Stelle.", "The post's code."),
-        C(
-            "step",
-            "string",
-            "Besetzungsschritt",
-            "Hiring step",
-            "Der zu erreichende Besetzungsschritt.",
-            "The hiring step the post is to reach.",
-        ),
-        C(
-            "plan_version",
-            "integer",
-            "Planstand",
-            "Plan version",
-            "Nummer des Planstands.",
-            "The plan version's number.",
-        ),
-        C(
-            "status",
-            "string",
-            "Stand",
-            "Status",
-            "open, overdue, done_in_time oder done_late.",
-            "open, overdue, done_in_time or done_late.",
-        ),
-        C("done_on", "date", "Erledigt am", "Done on", "Tag der Erledigung.", "The day done."),
-    ),
     _assignments,
 )
 
@@ -1025,75 +389,6 @@ INDICATORS = Table(
     "indikatoren",
     "Indikatoren",
     "Indicators",
-    (
-        C(
-            "measure",
-            "string",
-            "Maßnahme",
-            "Measure",
-            "Kennung der Maßnahme.",
-            "The measure's code.",
-        ),
-        C(
-            "code",
-            "string",
-            "Indikator",
-            "Indicator",
-            "Kennung (je Maßnahme eindeutig).",
-            "Its code (unique within its measure).",
-        ),
-        C("title", "string", "Titel", "Title", "Titel.", "Title."),
-        C("unit", "string", "Einheit", "Unit", "Einheit der Werte.", "The values' unit."),
-        C(
-            "baseline_value",
-            "number",
-            "Ausgangswert",
-            "Baseline",
-            "Ausgangswert.",
-            "The baseline value.",
-        ),
-        C(
-            "baseline_on",
-            "date",
-            "Ausgangswert am",
-            "Baseline on",
-            "Stichtag des Ausgangswerts.",
-            "The baseline's date.",
-        ),
-        C("target_value", "number", "Zielwert", "Target", "Zielwert.", "The target value."),
-        C(
-            "target_on",
-            "date",
-            "Ziel bis",
-            "Target by",
-            "Stichtag des Ziels.",
-            "The target's date.",
-        ),
-        C(
-            "latest_value",
-            "number",
-            "Letzter Wert",
-            "Latest value",
-            "Der letzte gemessene Wert.",
-            "The latest value measured.",
-        ),
-        C(
-            "latest_on",
-            "date",
-            "Letzter Wert am",
-            "Latest on",
-            "Tag des letzten Werts.",
-            "The latest value's date.",
-        ),
-        C(
-            "progress_percent",
-            "number",
-            "Fortschritt (%)",
-            "Progress (%)",
-            "Anteil des Wegs vom Ausgangs- zum Zielwert, in Prozent.",
-            "How much of the way from baseline to target, in percent.",
-        ),
-    ),
     _indicators,
 )
 
@@ -1108,27 +403,6 @@ INDICATOR_VALUES = Table(
     "indikatorwerte",
     "Werte der Indikatoren",
     "Indicator values",
-    (
-        C(
-            "measure",
-            "string",
-            "Maßnahme",
-            "Measure",
-            "Kennung der Maßnahme.",
-            "The measure's code.",
-        ),
-        C(
-            "indicator",
-            "string",
-            "Indikator",
-            "Indicator",
-            "Kennung des Indikators.",
-            "The indicator's code.",
-        ),
-        C("on", "date", "Datum", "Date", "Tag der Messung.", "The day measured."),
-        C("value", "number", "Wert", "Value", "Gemessener Wert.", "The value measured."),
-        C("note", "string", "Anmerkung", "Note", "Anmerkung.", "Note."),
-    ),
     _indicator_values,
 )
 
