@@ -248,3 +248,24 @@ def test_the_files_are_rebuilt_after_the_forecast_is_stored(client, programme):
     assert row["progress"] == "70"
     after = OpenDataFile.objects.get(programme=programme, name="meilensteine.csv").sha256
     assert after != before
+
+
+def test_the_documentation_lists_every_column_of_every_table():
+    """docs/opendata.md names each table's columns with their types, as opendata/columns.csv
+    defines them: the two cannot drift apart."""
+    import re
+    from pathlib import Path
+
+    from plansicht.opendata.tables import TABLES
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "opendata.md").read_text()
+    documented, current = {}, None
+    for line in text.splitlines():
+        heading = re.match(r"### `(\w+)\.csv`", line)
+        if heading:
+            current = documented.setdefault(heading.group(1), [])
+        elif line.startswith("## "):
+            current = None
+        elif current is not None and (cell := re.match(r"\| `(\w+)` \| (\w+) \|", line)):
+            current.append(cell.groups())
+    assert documented == {t.name: [(c.name, c.type) for c in t.columns] for t in TABLES}
