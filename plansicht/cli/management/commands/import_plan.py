@@ -1,5 +1,6 @@
 """Import the plan (measures and milestones) of programme SLUG from an XLSX or CSV file in the
-documented template (docs/import.md); with --costs the cost plan (cost lines) instead; with
+documented template, or from Decidim's accountability results CSV, recognised by its header
+(docs/import.md); with --costs the cost plan (cost lines) instead; with
 --dry-run only check it. Every problem is listed by
 row and column; exit 1 when there is one, and then nothing is changed."""
 
@@ -36,7 +37,8 @@ KIND_WORDS = {
 class Command(BaseCommand):
     help = (
         "Import the plan of programme SLUG from FILE (XLSX or CSV with the template's German "
-        "headers); --costs imports the cost plan instead; --dry-run checks it and changes nothing."
+        "headers, or Decidim's accountability results CSV); --costs imports the cost plan "
+        "instead; --dry-run checks it and changes nothing."
     )
 
     def add_arguments(self, parser):
