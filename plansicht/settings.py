@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "plansicht.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "plansicht.portal.hosts.OrganisationHostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",

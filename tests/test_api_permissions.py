@@ -197,3 +197,27 @@ def test_a_token_whose_role_may_write_changes_it_with_one_event(client, personas
             assert Event.objects.count() == events + 1, persona
             assert Event.objects.order_by("-pk").first().user == user
             transaction.set_rollback(True)
+
+
+def test_a_token_of_another_city_writes_nothing_here(client, personas):
+    """An administrator's token made for another city's programme, sent to every write of
+    this one: refused with 403, nothing stored."""
+    from django.contrib.auth import get_user_model
+
+    from plansicht.accounts.models import StaffRole, Unit
+
+    from .factories import document, load
+
+    doc = document(slug="anderswo")
+    doc["programme"]["organisation"] = "Stadt Anderswo"
+    elsewhere = load(doc)
+    user = get_user_model().objects.create_user("anderswo", password="pw-anderswo")
+    unit = Unit.objects.create(organisation=elsewhere.organisation, name="Hauptamt")
+    StaffRole.objects.create(
+        user=user, organisation=elsewhere.organisation, role=StaffRole.ADMIN, unit=unit
+    )
+    headers = token(user, elsewhere, "admin")
+    before = stored()
+    answered = {path: _post(client, path, headers).status_code for path in sorted(CHANGES)}
+    assert answered == dict.fromkeys(answered, 403)
+    assert stored() == before

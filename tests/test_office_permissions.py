@@ -11,6 +11,7 @@ without them fails ``test_every_office_page_has_a_row_in_the_matrix``, so none i
 import hashlib
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -695,3 +696,46 @@ def test_the_office_start_page_lists_no_programme_to_an_outsider(client, persona
     response = client.get(reverse("office:index"))
     assert response.status_code == 200
     assert b"testprogramm" not in response.content
+
+
+@pytest.fixture
+def other_city(personas):
+    """An administrator (also a moderator) of another city, with its own programme."""
+    from plansicht.accounts.models import StaffRole, Unit
+
+    from .factories import document, load
+
+    # A plan of its own without items: the sample changes look this programme's items up by code.
+    doc = document(slug="anderswo", measures=[], milestones=[], dependencies=[], plan_versions=[])
+    doc["programme"]["organisation"] = "Stadt Anderswo"
+    elsewhere = load(doc)
+    user = get_user_model().objects.create_user("anderswo", password="pw-anderswo")
+    unit = Unit.objects.create(organisation=elsewhere.organisation, name="Hauptamt")
+    StaffRole.objects.create(
+        user=user,
+        organisation=elsewhere.organisation,
+        role=StaffRole.ADMIN,
+        moderator=True,
+        unit=unit,
+    )
+    return user
+
+
+def test_an_administrator_of_another_city_sees_and_changes_nothing_here(
+    client, personas, other_city
+):
+    """Every office page of this programme, read and written, by an administrator and moderator
+    of another city: 403 each time, nothing stored; the office's start page lists only theirs."""
+    client.force_login(other_city)
+    start = client.get(reverse("office:index")).content.decode()
+    assert "anderswo" in start and "testprogramm" not in start
+    before = stored()
+    answered = {}
+    for name in sorted(ACCESS):
+        if name == "index":
+            continue
+        url = address(name)
+        answered[name] = client.get(url).status_code
+        answered[name + " (post)"] = client.post(url, CHANGES.get(name, dict)()).status_code
+    assert answered == dict.fromkeys(answered, 403)
+    assert stored() == before

@@ -45,9 +45,29 @@ class Organisation(models.Model):
         default="",
         help_text=_("A functional address of an office (e.g. opendata@…), never a person's."),
     )
+    # Optional: the portal answered on this host name shows this organisation's programmes only
+    # (it must also be in ALLOWED_HOSTS); empty: the organisation is reached on the main host.
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+                _("Enter a host name in lower case, e.g. plansicht.musterstadt.de."),
+            )
+        ],
+        help_text=_("The host name of the city's own portal, e.g. plansicht.musterstadt.de."),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"], condition=~models.Q(domain=""), name="organisation_domain_once"
+            )
+        ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 

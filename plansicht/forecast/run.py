@@ -24,6 +24,7 @@ from plansicht.plan.models import (
     Milestone,
     PlanVersion,
     PlanVersionEntry,
+    Programme,
 )
 
 from . import conditions, money
@@ -352,6 +353,7 @@ def store(
 ) -> None:
     """Store the forecast. ``event_at`` is the date of the event being written and ``moved``
     what it moved; together they date when an item became late (``late_since``)."""
+    Programme.objects.filter(pk=programme.pk).touch()  # the public pages show it from now on
     forecast, funds = result.forecast, result.funds
     moved = moved or Moved()
     amber = forecast.thresholds.amber_days

@@ -150,6 +150,7 @@ def record(
         label=label,
     )
     event.save(force_insert=True)
+    _touch({event.programme_id})
     return event
 
 
@@ -157,7 +158,18 @@ def record_many(events: list[dict]) -> list[Event]:
     """Write many events at once (an import: one per row it changes), each given as the
     keyword arguments of ``record`` and checked alike; in batches of 500 rows."""
     built = [_event(**e) for e in events]
-    return Event.objects.bulk_create(built, batch_size=500)
+    written = Event.objects.bulk_create(built, batch_size=500)
+    _touch({e.programme_id for e in written})
+    return written
+
+
+def _touch(programme_ids: set) -> None:
+    """A change was recorded: the public pages of its programme may show it now."""
+    from plansicht.plan.models import Programme  # plan stands on history
+
+    programme_ids.discard(None)
+    if programme_ids:
+        Programme.objects.filter(pk__in=programme_ids).touch()
 
 
 def _event(

@@ -4,6 +4,7 @@ the frozen plan versions (baselines) that slips are measured against.
 Writes go through ``plansicht.services.plan``; reads use the QuerySet methods here.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +45,18 @@ def _answer_period():
 
 def _statement_period():
     return {"kind": periods.STATEMENTS_DEFAULT.kind, "count": periods.STATEMENTS_DEFAULT.count}
+
+
+def new_public_version() -> int:
+    """A fresh token, never one a page was cached under before (not even of a programme that
+    was removed and made again under the same short name)."""
+    return secrets.randbits(62)
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def touch(self) -> int:
+        """Mark these programmes' public pages as changed: a new ``public_version``."""
+        return self.update(public_version=new_public_version())
 
 
 class Programme(models.Model):
@@ -113,6 +126,11 @@ class Programme(models.Model):
     )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Bumped by every change the public pages may show (every history event, every stored
+    # forecast): the portal's cached pages carry it in their keys, so none is ever stale.
+    public_version = models.PositiveBigIntegerField(default=new_public_version, editable=False)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

@@ -24,6 +24,7 @@ from plansicht.engine import assignments as rules
 from plansicht.plan.models import Programme
 from plansicht.staffing.models import STEP_CHOICES
 
+from .cache import public_page
 from .forms import DecisionFilter
 
 
@@ -37,6 +38,7 @@ def decision_url(programme, decision) -> str:
     return reverse("portal:decision", args=[programme.slug, decision.pk])
 
 
+@public_page
 def register(request, slug):
     """The programme's decisions, newest first, with how their assignments stand today."""
     programme = _programme(slug)
@@ -137,6 +139,7 @@ def _condition(programme, assignment, public_milestones, public_posts) -> Link:
     return Link(None, _("The programme office records it as done"))
 
 
+@public_page
 def decision(request, slug, pk):
     """One decision: who decided what and when, the vote, the text, what it is about, and
     each assignment with its due date, how it is shown done and its status today."""

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from plansicht.opendata import files, ical
 from plansicht.plan.models import Measure, Programme
 
+from .cache import public_page
+
 
 def _programme(slug):
     return get_object_or_404(
@@ -18,6 +20,7 @@ def _programme(slug):
     )
 
 
+@public_page
 def download(request, slug):
     programme = _programme(slug)
     stored = files.current(programme)

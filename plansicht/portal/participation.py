@@ -49,6 +49,7 @@ from plansicht.services import participation as service
 from plansicht.staffing.models import Position
 
 from . import limits
+from .cache import public_page
 from .forms import CommentForm, QuestionForm, ReportForm, StatementForm, SubmissionFilter
 
 PER_PAGE = 50
@@ -302,6 +303,7 @@ def _participant_context(request, programme, kind):
     return {"may_ask": may, "signed_in": True, "speaker_bodies": bodies}
 
 
+@public_page
 def questions(request, slug):
     """The questions (or, ``?kind=statement``, the statements) of a programme as of today:
     filtered, 50 a page, with the figures; a participant asks here."""
@@ -479,10 +481,12 @@ def _item_page(request, slug, code, kind):
     )
 
 
+@public_page
 def question(request, slug, code):
     return _item_page(request, slug, code, Submission.QUESTION)
 
 
+@public_page
 def statement(request, slug, code):
     return _item_page(request, slug, code, Submission.STATEMENT)
 

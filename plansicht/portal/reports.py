@@ -10,11 +10,14 @@ from plansicht.plan.models import Programme
 from plansicht.reports.models import IssuedFile, IssuedReport
 from plansicht.reports.render import MEDIA_TYPES
 
+from .cache import public_page
+
 
 def _programme(slug):
     return get_object_or_404(Programme.objects.select_related("organisation"), slug=slug)
 
 
+@public_page
 def reports(request, slug):
     programme = _programme(slug)
     issued = (

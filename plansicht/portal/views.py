@@ -5,6 +5,7 @@ any depth of the measure tree, never a field declared internal. Nothing is compu
 view, and the number of queries of a page does not grow with the size of the programme.
 """
 
+from itertools import groupby
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
@@ -32,6 +33,7 @@ from plansicht.plan.models import (
 )
 
 from . import decisions, indicators, participation, timeline
+from .cache import public_page
 from .forms import HistoryFilter
 
 HEALTHS = ("red", "amber", "green")
@@ -133,11 +135,44 @@ def _set_starts(programme, tree):
         m.first_plan_start = earliest(planned, *(c.first_plan_start for c in below))
 
 
+INDEX_PAGE_SIZE = 20
+INDEX_SEARCH_FROM = 10  # programmes: from this many on, the start page offers a search
+
+
 def index(request):
-    programmes = Programme.objects.select_related("forecast", "organisation").order_by("title")
-    return render(request, "portal/index.html", {"programmes": programmes})
+    """The programmes, grouped by organisation, searchable and in pages; on an organisation's
+    own host name only its programmes (``portal.hosts``)."""
+    programmes = Programme.objects.select_related("forecast", "organisation").order_by(
+        "organisation__name", "title"
+    )
+    own = getattr(request, "organisation_id", None)
+    if own is not None:
+        programmes = programmes.filter(organisation_id=own)
+    searchable = programmes.count() >= INDEX_SEARCH_FROM
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        programmes = programmes.filter(
+            Q(title__icontains=query) | Q(organisation__name__icontains=query)
+        )
+    page = Paginator(programmes, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = [
+        (organisation, list(items))
+        for organisation, items in groupby(page.object_list, key=lambda p: p.organisation)
+    ]
+    return render(
+        request,
+        "portal/index.html",
+        {
+            "groups": groups,
+            "page": page,
+            "query": query,
+            "searchable": searchable or bool(query),
+            "grouped": own is None,
+        },
+    )
 
 
+@public_page
 def overview(request, slug):
     programme = _programme(slug)
     measures = list(_public_measures(programme))
@@ -204,6 +239,7 @@ def overview(request, slug):
     )
 
 
+@public_page
 def measure_list(request, slug):
     programme = _programme(slug)
     measures = _public_measures(programme)
@@ -257,6 +293,7 @@ def _health(measure):
     return measure.forecast.health if hasattr(measure, "forecast") else None
 
 
+@public_page
 def measure_detail(request, slug, code):
     """A measure's page; a participant's comment on it is sent here (POST)."""
     programme = _programme(slug)
@@ -351,6 +388,7 @@ def _baseline_dates(programme, milestones):
     }
 
 
+@public_page
 def milestone_detail(request, slug, code):
     programme = _programme(slug)
     milestone = get_object_or_404(
@@ -397,6 +435,7 @@ def milestone_detail(request, slug, code):
     )
 
 
+@public_page
 def history(request, slug):
     """Every public change, newest first, 50 a page; filtered by kind, measure (with its
     sub-measures) and dates. A filter that is not understood says so and is left out."""
@@ -431,6 +470,7 @@ def history(request, slug):
     )
 
 
+@public_page
 def methodology(request, slug):
     from plansicht.engine import hiring
     from plansicht.participation.models import Submission, period_of
@@ -459,6 +499,7 @@ def site_page(request, key):
     return render(request, "portal/site_page.html", {"page": page})
 
 
+@public_page
 def finance(request, slug):
     from plansicht.funding.models import Grant
 
@@ -487,6 +528,7 @@ def finance(request, slug):
     )
 
 
+@public_page
 def measure_finance(request, slug, code):
     programme = _programme(slug)
     public = list(Measure.objects.filter(programme=programme).public().select_related("forecast"))
@@ -516,6 +558,7 @@ def measure_finance(request, slug, code):
     )
 
 
+@public_page
 def positions(request, slug):
     """Every funded post (and every post a published milestone waits for): where its hiring
     stands, who stands in, what waits for it and what its vacancy costs."""

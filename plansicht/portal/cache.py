@@ -1,0 +1,120 @@
+"""The portal's public pages, cached for anonymous visitors and never stale.
+
+A page's cache key carries what decides its content: the host, the path with its query, the
+language, the programme's ``public_version`` (bumped in the database by every history event and
+every stored forecast, so a change made by another worker process or by a command is seen at
+once, with any cache backend, the per-process local memory cache included) and the local date
+(what changes with the day alone -- a question overdue at midnight, "today" on a timeline --
+expires at local midnight). The same key, hashed, is the page's ETag: a browser that has the
+page gets 304 Not Modified after one small query, without the page being rendered.
+
+Only what every anonymous visitor sees alike is kept: no signed-in user, no session or flash
+message cookie, no page that set a cookie or used a CSRF token, only 200 answers. When a change
+has just made a page's key new, the first request renders it while the others of the same
+process wait briefly for its result instead of all rendering at once."""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+from plansicht import __version__, clock
+from plansicht.plan.models import Programme
+
+TIMEOUT = 24 * 60 * 60  # a key holds at most a day anyway: the date is part of it
+WAIT = 3.0  # seconds a request waits for another that renders the same page
+POLL = 0.05
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+    )
+
+
+def _key(request, version: int) -> str:
+    parts = (
+        __version__,
+        request.get_host(),
+        request.get_full_path(),
+        get_language() or "",
+        str(version),
+        clock.today().isoformat(),
+    )
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+    )
+
+
+def _answer(etag: str, response):
+    response["ETag"] = etag
+    # Keep it, but ask every time: the ETag makes asking cheap.
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def public_page(view):
+    """Cache a portal view of one programme (``slug``) for anonymous visitors."""
+
+    @wraps(view)
+    def cached(request, *args, **kwargs):
+        if not _anonymous(request):
+            return view(request, *args, **kwargs)
+        version = (
+            Programme.objects.filter(slug=kwargs.get("slug"))
+            .values_list("public_version", flat=True)
+            .first()
+        )
+        if version is None:
+            return view(request, *args, **kwargs)  # its 404
+        key = _key(request, version)
+        etag = f'"{key[-32:]}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            return _answer(etag, HttpResponseNotModified())
+        stored = cache.get(key)
+        if stored is None and not cache.add(key + ":rendering", 1, timeout=int(WAIT) + 1):
+            stored = _wait_for(key)
+        if stored is not None:
+            body, content_type = stored
+            return _answer(etag, HttpResponse(body, content_type=content_type))
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if _storable(request, response):
+                cache.set(key, (response.content, response["Content-Type"]), timeout=TIMEOUT)
+                return _answer(etag, response)
+            return response
+        finally:
+            cache.delete(key + ":rendering")
+
+    return cached
+
+
+def _wait_for(key):
+    """The page another request is rendering, once it is there (None after ``WAIT``)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        stored = cache.get(key)
+        if stored is not None:
+            return stored
+    return None
