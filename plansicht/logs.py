@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
-# Letters, digits and -_.:@ up to 128 characters, enough for a UUID, nginx's $request_id or a
+# ASCII letters, digits and -_.: up to 128 characters, enough for a UUID, nginx's $request_id or a
 # trace id; nothing that could break a log line or a header.
-SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Route arguments whose values are secrets and never appear in a log line.
 SECRET_ROUTE_ARGUMENTS = ("token",)

@@ -104,6 +104,7 @@ def test_no_email_address_or_path_token_reaches_the_log(production_log):
         "a" * 129,  # too long
         "<script>",
         "-starts-with-a-dash",
+        "anna.muster@example.org",  # an id that would carry an address into the log
     ],
 )
 def test_an_unsafe_request_id_is_replaced(client, incoming):
