@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",  # login throttling (below, "Login throttling")
     "allauth",  # participants' accounts (below, "Participants")
     "allauth.account",
+    "plansicht.ops",  # /healthz; before django_tasks_db: its db_worker beats (plansicht/ops)
     "django_tasks",  # background tasks: mail (below, "Tasks and mail")
     "django_tasks_db",
     # domain, from the floor up
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plansicht.logs.RequestIdMiddleware",  # first: every later log line carries the request id
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,7 +175,10 @@ STORAGES = {
 }
 if not DEBUG:
     # Production serves the collected static files itself (python manage.py collectstatic).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # Login throttling (django-axes), for the office's and the admin's login alike: after 5 failed
 # attempts for one user name, or 5 from one address, that user name or address is locked for
@@ -292,9 +297,51 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# The cache: Redis when REDIS_URL is set (shared by every web node and worker), else each
+# process's own memory. /healthz checks that it answers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# /healthz reports the task worker "stale" when its last heartbeat is older than this.
+try:
+    HEALTHZ_WORKER_STALE_MINUTES = int(os.environ.get("HEALTHZ_WORKER_STALE_MINUTES", "5"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "HEALTHZ_WORKER_STALE_MINUTES must be a whole number of minutes, e.g. 5."
+    ) from None
+
+# Logs go to standard error: one JSON object per line in production, readable text in
+# development, each line with the request id (plansicht/logs.py, docs/production.md "Logs").
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+# One line per request (method, path, status, duration); runserver writes its own in development.
+LOG_REQUESTS = envbool("LOG_REQUESTS", "false" if DEBUG else "true")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").strip().upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "plansicht.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "plansicht.logs.JSONFormatter"},
+        "text": {"()": "plansicht.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own lines in the same format: its default handlers (plain text with DEBUG
+        # on, mail to ADMINS with DEBUG off) are replaced by the root's (runserver keeps its own).
+        "django": {"level": LOG_LEVEL},
+        "plansicht.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
+    },
 }

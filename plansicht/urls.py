@@ -1,12 +1,16 @@
 """Public pages at / (German) and /en/ (English); the office under /office/; participants'
 accounts (django-allauth) under /konto/; the API under /api/v1/; the council decisions in OParl 1.1
-under /oparl/v1/."""
+under /oparl/v1/; the health check at /healthz."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from plansicht.ops.views import healthz
+
 urlpatterns = [
+    # For load balancers and monitoring: no language, no login, never cached (docs/production.md)
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("plansicht.api.urls")),
     # OParl 1.1, the council decisions for council information systems (one address, no language)
