@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -177,7 +178,7 @@ def test_a_sqlite_backup_restores_every_programme_history_and_report(seeded, tmp
 def test_a_postgresql_backup_restores_into_another_database(seeded, tmp_path):
     if shutil.which("pg_dump") is None or shutil.which("psql") is None:
         pytest.skip("the PostgreSQL client programs pg_dump and psql are not installed")
-    names = [f"plansicht_backup_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    names = [f"plansicht_backup_{uuid.uuid4().hex[:12]}" for _ in range(3)]
 
     def psql(sql):
         subprocess.run(
@@ -211,10 +212,19 @@ def test_a_postgresql_backup_restores_into_another_database(seeded, tmp_path):
         assert new.snapshot() == snapshot
         assert media_files(new.media) == media_files(old.media)
 
+        # A database never migrated takes it just as well.
+        bare = Site(POSTGRES + names[2], tmp_path / "bare-media")
+        done = bare.manage("restore", archive)
+        assert done.returncode == 0, done.stderr
+        assert bare.snapshot() == snapshot
+
         # Restored, it holds data: a second restore is refused and changes nothing.
         done = new.manage("restore", archive)
         assert done.returncode == 1
-        assert "The database is not empty: it holds 2 programmes, 1 user accounts" in done.stderr
+        assert (
+            "The database is not empty: it holds 2 programmes, 1 user account. A backup"
+            in done.stderr
+        )
         assert new.snapshot() == snapshot
 
         # A PostgreSQL backup does not go into SQLite.
@@ -233,7 +243,9 @@ def test_restore_refuses_a_database_holding_data_and_changes_nothing(seeded):
     files = media_files(site.media)
     done = site.manage("restore", archive)
     assert done.returncode == 1 and done.stdout == ""
-    assert "The database is not empty: it holds 2 programmes, 1 user accounts" in done.stderr
+    assert (
+        "The database is not empty: it holds 2 programmes, 1 user account. A backup" in done.stderr
+    )
     assert "Nothing was changed." in done.stderr
     assert site.snapshot() == snapshot and media_files(site.media) == files
 
@@ -278,6 +290,17 @@ def as_postgresql(member, body):
     return body
 
 
+def from_a_newer_version(member, body):
+    """A backup whose database has a migration this version does not know (checksums intact:
+    the manifest has none of its own)."""
+    if member.name == "manifest.json":
+        manifest = json.loads(body)
+        manifest["plansicht_version"] = "9.0.0"
+        manifest["migrations"]["plan"] = "0099_from_the_future"
+        return json.dumps(manifest).encode()
+    return body
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -287,6 +310,7 @@ def as_postgresql(member, body):
         ("no manifest", "is not a Plansicht backup: it has no manifest.json"),
         ("text file", "cannot be read as a Plansicht backup (a tar.gz archive)"),
         ("other database", "holds a PostgreSQL database, but this site uses SQLite"),
+        ("newer version", "was made by Plansicht 9.0.0, whose database is newer than"),
     ],
 )
 def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(
@@ -304,8 +328,10 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(
         rewrite(archive, bad, lambda member, body: None if member.name == "manifest.json" else body)
     elif damage == "text file":
         bad.write_text("Sicherung vom 01.06.2025\n")
-    else:
+    elif damage == "other database":
         rewrite(archive, bad, as_postgresql)
+    elif damage == "newer version":
+        rewrite(archive, bad, from_a_newer_version)
     # The target: a freshly migrated, empty database that must stay byte for byte the same.
     database = tmp_path / "b.sqlite3"
     shutil.copy(migrated, database)
@@ -326,3 +352,36 @@ def test_backup_into_a_missing_folder_exits_1_and_writes_nothing(seeded, tmp_pat
     assert f"The folder {tmp_path / 'nirgends'} does not exist" in done.stderr
     assert "No backup was written." in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_from_an_older_version_is_restored_and_says_to_migrate(seeded, tmp_path):
+    _site, _archive, _snapshot, migrated = seeded
+    # An older site: its database lacks the latest migration of the reports app.
+    older = tmp_path / "older.sqlite3"
+    shutil.copy(migrated, older)
+    with sqlite3.connect(older) as db:
+        latest = db.execute(
+            "SELECT MAX(name) FROM django_migrations WHERE app = 'reports'"
+        ).fetchone()[0]
+        db.execute("DELETE FROM django_migrations WHERE app = 'reports' AND name = ?", [latest])
+    db.close()
+    archive = tmp_path / "older.tar.gz"
+    done = sqlite(older, tmp_path / "older-media").manage("backup", archive)
+    assert done.returncode == 0, done.stderr
+    assert manifest_of(archive)["migrations"]["reports"] < latest
+
+    done = sqlite(tmp_path / "new.sqlite3", tmp_path / "media").manage("restore", archive)
+    assert done.returncode == 0, done.stderr
+    assert "Restored the SQLite database and 0 media files" in done.stdout
+    assert "This version has 1 database migration the backup does not have yet" in done.stdout
+    assert "run `manage.py migrate` next" in done.stdout
+
+
+def test_the_postgresql_password_is_passed_in_the_environment_only():
+    from plansicht.cli.backup import postgres_environment
+
+    args, env = postgres_environment(
+        {"NAME": "plansicht", "USER": "site", "PASSWORD": "geheim-123", "HOST": "db", "PORT": 5433}
+    )
+    assert args == ["--host", "db", "--port", "5433", "--username", "site"]
+    assert env["PGPASSWORD"] == "geheim-123"

@@ -360,10 +360,11 @@ def describe_data(connection, tables: list[str]) -> str:
     quote = connection.ops.quote_name
     counts = []
     with connection.cursor() as cursor:
-        for table, label in (("plan_programme", "programmes"), ("auth_user", "user accounts")):
+        for table, label in (("plan_programme", "programme"), ("auth_user", "user account")):
             if table in tables:
                 cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608
-                counts.append(f"{cursor.fetchone()[0]} {label}")
+                count = cursor.fetchone()[0]
+                counts.append(f"{count} {label}{'' if count == 1 else 's'}")
     return ", ".join(counts) if counts else f"rows in {len(tables)} tables"
 
 

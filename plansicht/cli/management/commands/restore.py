@@ -34,10 +34,10 @@ class Command(BaseCommand):
             f"Restored the {vendor_name(restored.vendor)} database and {restored.files} media "
             f"files from {source} (made {restored.created} by Plansicht {restored.version})."
         )
-        if restored.pending_migrations:
+        if pending := restored.pending_migrations:
             self.stdout.write(
-                f"This version has {restored.pending_migrations} database migrations the "
-                "backup does not have yet: run `manage.py migrate` next."
+                f"This version has {pending} database migration{'' if pending == 1 else 's'} "
+                "the backup does not have yet: run `manage.py migrate` next."
             )
 
     def fail(self, message):
