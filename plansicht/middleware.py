@@ -59,31 +59,38 @@ OFFICE_LAST_SEEN = "office_last_seen"
 class OfficeIdleTimeoutMiddleware:
     """An office session ends after OFFICE_SESSION_IDLE_MINUTES without an office page: the next
     office request logs the user out and sends them to the login with a message, so a screen
-    left open at the town hall does not stay open to the plan. Only office pages count."""
+    left open at the town hall does not stay open to the plan. Office pages count, the login
+    among them; the portal's do not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # After the view, so that the login itself starts the clock.
+        if _in_office(request) and request.user.is_authenticated:
+            request.session[OFFICE_LAST_SEEN] = timezone.now().timestamp()
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        if match is None or match.namespace != "office" or not request.user.is_authenticated:
+        if not _in_office(request) or not request.user.is_authenticated:
             return None
-        now = timezone.now().timestamp()
         last_seen = request.session.get(OFFICE_LAST_SEEN)
         idle = settings.OFFICE_SESSION_IDLE_MINUTES * 60
-        if last_seen is not None and now - last_seen > idle:
-            logout(request)
-            messages.info(
-                request,
-                _(
-                    "You were logged out because the office was not used for %(minutes)d "
-                    "minutes. Please log in again."
-                )
-                % {"minutes": settings.OFFICE_SESSION_IDLE_MINUTES},
+        if last_seen is None or timezone.now().timestamp() - last_seen <= idle:
+            return None
+        logout(request)
+        messages.info(
+            request,
+            _(
+                "You were logged out because the office was not used for %(minutes)d minutes. "
+                "Please log in again."
             )
-            return redirect_to_login(request.get_full_path())
-        request.session[OFFICE_LAST_SEEN] = now
-        return None
+            % {"minutes": settings.OFFICE_SESSION_IDLE_MINUTES},
+        )
+        return redirect_to_login(request.get_full_path())
+
+
+def _in_office(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.namespace == "office"

@@ -63,3 +63,35 @@ def test_defaults_are_development_with_sqlite_and_berlin_time():
 
     assert settings.TIME_ZONE == "Europe/Berlin"
     assert settings.LANGUAGE_CODE == "de"
+
+
+def test_the_login_throttle_and_the_office_s_idle_time_come_from_the_environment():
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, "
+            "s.AXES_COOLOFF_TIME.total_seconds(), s.ACCOUNT_RATE_LIMITS['login_failed'], "
+            "s.OFFICE_SESSION_IDLE_MINUTES)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "LOGIN_FAILURE_LIMIT": "3",
+            "LOGIN_LOCKOUT_MINUTES": "60",
+            "OFFICE_SESSION_IDLE_MINUTES": "10",
+        },
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # 60 minutes are 3,600 seconds, for the office (axes) and the participants (allauth).
+    assert proc.stdout.splitlines()[-1] == "3 3600.0 10/m/ip,3/3600s/key 10"
+
+
+def test_a_nonsense_login_limit_is_refused():
+    proc = manage_check(LOGIN_FAILURE_LIMIT="fünf")
+    assert proc.returncode != 0 and "LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES" in proc.stderr
