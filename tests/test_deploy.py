@@ -152,6 +152,8 @@ def test_with_debug_off_a_plain_http_request_is_answered_not_redirected(tmp_path
         status, headers, _body = get(css)
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
     finally:
         server.terminate()
         try:
