@@ -74,7 +74,7 @@ def test_the_login_throttle_and_the_office_s_idle_time_come_from_the_environment
             "-c",
             "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, "
             "s.AXES_COOLOFF_TIME.total_seconds(), s.ACCOUNT_RATE_LIMITS['login_failed'], "
-            "s.OFFICE_SESSION_IDLE_MINUTES)",
+            "s.OFFICE_SESSION_IDLE_MINUTES, *s.SECURE_PROXY_SSL_HEADER)",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -84,12 +84,16 @@ def test_the_login_throttle_and_the_office_s_idle_time_come_from_the_environment
             "LOGIN_FAILURE_LIMIT": "3",
             "LOGIN_LOCKOUT_MINUTES": "60",
             "OFFICE_SESSION_IDLE_MINUTES": "10",
+            "PROXY_COUNT": "1",
         },
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    # 60 minutes are 3,600 seconds, for the office (axes) and the participants (allauth).
-    assert proc.stdout.splitlines()[-1] == "3 3600.0 10/m/ip,3/3600s/key 10"
+    # 60 minutes are 3,600 seconds, for the office (axes) and the participants (allauth);
+    # behind a proxy, its X-Forwarded-Proto says whether the request came over HTTPS.
+    assert proc.stdout.splitlines()[-1] == (
+        "3 3600.0 10/m/ip,3/3600s/key 10 HTTP_X_FORWARDED_PROTO https"
+    )
 
 
 def test_a_nonsense_login_limit_is_refused():
