@@ -86,7 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "plansicht.logs.RequestIdMiddleware",  # first: every later log line carries the request id
+    # Security headers next, so that every answer carries them, error pages included.
     "django.middleware.security.SecurityMiddleware",
+    "plansicht.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "plansicht.middleware.RefuseNulMiddleware",
@@ -96,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "plansicht.middleware.OfficeIdleTimeoutMiddleware",  # after auth and messages
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
@@ -158,7 +161,7 @@ SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # Front-end assets come from their npm packages (npm ci at set-up), never pasted into the repo.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -175,8 +178,9 @@ STORAGES = {
 }
 if not DEBUG:
     # Production serves the collected static files itself (python manage.py collectstatic).
+    # Inside the security headers' middleware: static files carry them too.
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        MIDDLEWARE.index("django.middleware.clickjacking.XFrameOptionsMiddleware") + 1,
         "whitenoise.middleware.WhiteNoiseMiddleware",
     )
 
@@ -189,9 +193,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "plansicht.portal.accounts.ParticipantBackend",  # participants, by e-mail (allauth)
 ]
-AXES_FAILURE_LIMIT = 5
+# LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES change the 5 and the 15, for the participants'
+# login too (below, ACCOUNT_RATE_LIMITS).
+try:
+    AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be whole numbers, e.g. 5 and 15."
+    ) from None
+if AXES_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
-AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # keep no record of successful logins
@@ -216,7 +230,12 @@ LOGOUT_REDIRECT_URL = "portal:index"
 
 # Participants (django-allauth): they sign up with an e-mail address and a display name, confirm
 # the address by a link (double opt-in) and log in with a password or a one-time code by mail.
-# Their logins are throttled by allauth's rate limits (its defaults). Staff log in at /office/.
+# Their logins are throttled by allauth's rate limits: its defaults, but failed logins as the
+# office's (LOGIN_FAILURE_LIMIT per e-mail address within LOGIN_LOCKOUT_MINUTES, and 10 a minute
+# per network address). Staff log in at /office/.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{AXES_FAILURE_LIMIT}/{LOGIN_LOCKOUT_MINUTES * 60}s/key",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -244,12 +263,23 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# Absolute links in mails, feeds and unsubscribe links.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+
+# Absolute links in mails, feeds and unsubscribe links. With DEBUG off and no SITE_URL, the
+# first of ALLOWED_HOSTS over https (production is reached over HTTPS through its proxy).
+def _site_url_from_hosts() -> str:
+    host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else ""
+    return f"https://{host}" if host and "*" not in host else ""
+
+
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else _site_url_from_hosts()
+).rstrip("/")
 if not DEBUG and not SITE_URL:
     raise ImproperlyConfigured(
         "SITE_URL is not set. With DEBUG off, give the address the site is reached at, e.g. "
-        "SITE_URL=https://plansicht.example.de (used for links in mails and feeds)."
+        "SITE_URL=https://plansicht.example.de (used for links in mails and feeds); it cannot "
+        "be derived from an ALLOWED_HOSTS entry with a wildcard."
     )
 # A plan file larger than this (bytes; about 3,000 rows of XLSX) is checked and imported by the
 # task worker, its progress shown on its own page (docs/import.md).
@@ -293,9 +323,93 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 
+# Security headers (docs/security.md). Django's SecurityMiddleware sends HSTS (on HTTPS
+# requests only), nosniff, the referrer policy and the cross-origin opener policy; its
+# clickjacking middleware X-Frame-Options; plansicht.middleware.SecurityHeadersMiddleware the
+# Content Security Policy and the Permissions-Policy below.
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+try:
+    # A year in production (browsers then refuse plain HTTP to this host); off while developing.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "SECURE_HSTS_SECONDS must be a whole number of seconds, e.g. 31536000 (a year) or 0 "
+        "(no HSTS)."
+    ) from None
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Redirecting plain HTTP to HTTPS is the reverse proxy's job; Plansicht itself answers HTTP
+# (the proxy talks to it so, and so do health checks) unless SECURE_SSL_REDIRECT says otherwise.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+if PROXY_COUNT > 0:
+    # Behind a proxy, a request came over HTTPS when the proxy says so (it must set, not
+    # append, X-Forwarded-Proto: nginx's `proxy_set_header X-Forwarded-Proto $scheme`).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The pages need no inline script or style and load nothing from elsewhere; images in the
+# stylesheets (KERN's icons) and the favicon are data: addresses.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+SILENCED_SYSTEM_CHECKS = [
+    # SECURE_SSL_REDIRECT is off by default: redirecting to HTTPS is the reverse proxy's job,
+    # and the application must still answer plain HTTP from the proxy and health checks.
+    "security.W008",
+    # HSTS preloading is a promise for the whole registrable domain (the city's), hard to
+    # undo; its owner decides and sets SECURE_HSTS_PRELOAD=true.
+    "security.W021",
+]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot enforce the follow's uniqueness with NULLs (one follow per thing and user);
+    # the services write follows with get_or_create, and PostgreSQL, for production, enforces it.
+    SILENCED_SYSTEM_CHECKS.append("models.W047")
+
+# Office sessions end after this many minutes without a request (plansicht.middleware).
+try:
+    OFFICE_SESSION_IDLE_MINUTES = int(os.environ.get("OFFICE_SESSION_IDLE_MINUTES", "30"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "OFFICE_SESSION_IDLE_MINUTES must be a whole number of minutes, e.g. 30."
+    ) from None
 
 # The cache: Redis when REDIS_URL is set (shared by every web node and worker), else each
 # process's own memory. /healthz checks that it answers.

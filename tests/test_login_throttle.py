@@ -3,7 +3,8 @@ in with that name or from that address is refused for 15 minutes with a page tha
 happened, when to try again and that an administrator can unlock earlier. Office and admin
 login alike; an administrator's reset unlocks."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from axes.models import AccessAttempt
@@ -51,6 +52,47 @@ def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_refused(clie
     assert "kann die Sperre früher aufheben" in text
     assert 'href="/office/"' in text  # the office layout
     assert not logged_in(client)
+
+
+def test_the_sixth_attempt_is_refused_even_with_the_right_password(client, accounts):
+    fail(client, "erika", 5)
+    for password in ("falsch", "richtig-erika"):
+        response = log_in(client, "erika", password)
+        assert response.status_code == 429
+        assert "Anmeldung vorübergehend gesperrt" in response.content.decode()
+    assert not logged_in(client)
+
+
+def test_after_the_cool_off_the_right_password_logs_in(client, accounts, time_machine):
+    start = datetime(2025, 6, 1, 12, tzinfo=ZoneInfo("Europe/Berlin"))
+    time_machine.move_to(start, tick=False)
+    fail(client, "erika", 5)
+    # The lock lasts 15 minutes from the failures: at 12:14 still locked, and the page says
+    # 12:15; at 12:15:01 free.
+    time_machine.move_to(start + timedelta(minutes=14), tick=False)
+    response = log_in(client, "erika", "richtig-erika")
+    assert response.status_code == 429
+    assert "ab 12:15 Uhr wieder versuchen, in etwa 1 Minute" in response.content.decode()
+    time_machine.move_to(start + timedelta(minutes=15, seconds=1), tick=False)
+    response = log_in(client, "erika", "richtig-erika")
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+def test_an_administrator_unlocks_in_the_admin(client, accounts):
+    fail(Client(), "erika", 5)
+    assert log_in(Client(), "erika", "richtig-erika", ELSEWHERE).status_code == 429
+    client.force_login(get_user_model().objects.get(username="root"))
+    attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "delete_selected", "_selected_action": attempts, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    erika = Client()
+    assert log_in(erika, "erika", "richtig-erika", ELSEWHERE).status_code == 302
+    assert logged_in(erika)
 
 
 def test_the_lockout_page_says_when_to_try_again(client, accounts):

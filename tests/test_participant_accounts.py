@@ -5,6 +5,8 @@ download and deleting the account; staff keep the office's login."""
 
 import json
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -225,8 +227,9 @@ def test_a_participant_logs_in_with_a_code_from_the_mail(client, smtp_server):
 
 
 def test_five_wrong_passwords_pause_logging_in_with_that_address(client):
-    """allauth's default: 5 failed logins per e-mail address within 5 minutes (and 10 a minute
-    per network address); the sixth attempt is refused even with the right password."""
+    """allauth's throttle, set as the office's: 5 failed logins per e-mail address within 15
+    minutes (and 10 a minute per network address); the sixth attempt is refused even with the
+    right password."""
     erika = participant("Erika M.", ERIKA)
     bernd = participant("Bernd B.", BERND)
     for _ in range(5):
@@ -234,7 +237,10 @@ def test_five_wrong_passwords_pause_logging_in_with_that_address(client):
         assert "Die E-Mail-Adresse oder das Passwort ist falsch." in main(response)
     refused = log_in(client, ERIKA, PASSWORD)
     assert refused.status_code == 200
-    assert "Zu viele Anmeldeversuche mit dieser Adresse" in main(refused)
+    assert (
+        "Zu viele Anmeldeversuche mit dieser Adresse. Zu Ihrem Schutz ist die Anmeldung damit "
+        "für bis zu 15 Minuten angehalten; bitte versuchen Sie es dann noch einmal."
+    ) in main(refused)
     assert not signed_in(client)
     # Another participant at the same network address is not hindered ...
     other = Client()
@@ -243,6 +249,21 @@ def test_five_wrong_passwords_pause_logging_in_with_that_address(client):
     # ... nor is the office's login: axes, which throttles that one, counted none of these.
     assert AccessAttempt.objects.count() == 0
     assert erika.is_active
+
+
+def test_after_fifteen_minutes_the_right_password_logs_in_again(client, time_machine):
+    start = datetime(2025, 6, 1, 12, tzinfo=ZoneInfo("Europe/Berlin"))
+    time_machine.move_to(start, tick=False)
+    erika = participant("Erika M.", ERIKA)
+    for _ in range(5):
+        log_in(client, ERIKA, "falsch")
+    # The five failures count for 15 minutes from the first (900 s of allauth's window).
+    time_machine.move_to(start + timedelta(minutes=14, seconds=59), tick=False)
+    assert "Zu viele Anmeldeversuche" in main(log_in(client, ERIKA, PASSWORD))
+    time_machine.move_to(start + timedelta(minutes=15, seconds=1), tick=False)
+    response = log_in(client, ERIKA, PASSWORD)
+    assert response.status_code == 302
+    assert signed_in(client) == str(erika.pk)
 
 
 def test_a_fourth_code_within_a_minute_is_refused(client, smtp_server):

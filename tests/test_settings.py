@@ -12,7 +12,7 @@ def manage_check(**env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL")
+        if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL")
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -46,8 +46,10 @@ def test_production_with_its_settings_starts():
     assert proc.returncode == 0, proc.stderr
 
 
-def test_production_needs_the_site_address_for_its_mails():
-    proc = manage_check(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="plansicht.example.de")
+def test_production_needs_the_site_address_when_the_host_is_a_wildcard():
+    # Without SITE_URL the links in mails go to the first host over HTTPS (test_deploy.py);
+    # a wildcard names no host to link to.
+    proc = manage_check(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="*.example.de")
     assert proc.returncode != 0 and "SITE_URL is not set" in proc.stderr
 
 
@@ -61,3 +63,39 @@ def test_defaults_are_development_with_sqlite_and_berlin_time():
 
     assert settings.TIME_ZONE == "Europe/Berlin"
     assert settings.LANGUAGE_CODE == "de"
+
+
+def test_the_login_throttle_and_the_office_s_idle_time_come_from_the_environment():
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, "
+            "s.AXES_COOLOFF_TIME.total_seconds(), s.ACCOUNT_RATE_LIMITS['login_failed'], "
+            "s.OFFICE_SESSION_IDLE_MINUTES, *s.SECURE_PROXY_SSL_HEADER)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "LOGIN_FAILURE_LIMIT": "3",
+            "LOGIN_LOCKOUT_MINUTES": "60",
+            "OFFICE_SESSION_IDLE_MINUTES": "10",
+            "PROXY_COUNT": "1",
+        },
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # 60 minutes are 3,600 seconds, for the office (axes) and the participants (allauth);
+    # behind a proxy, its X-Forwarded-Proto says whether the request came over HTTPS.
+    assert proc.stdout.splitlines()[-1] == (
+        "3 3600.0 10/m/ip,3/3600s/key 10 HTTP_X_FORWARDED_PROTO https"
+    )
+
+
+def test_a_nonsense_login_limit_is_refused():
+    proc = manage_check(LOGIN_FAILURE_LIMIT="fünf")
+    assert proc.returncode != 0 and "LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES" in proc.stderr

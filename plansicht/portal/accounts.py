@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import Resolver404, include, path, resolve, reverse
 from django.utils import translation
@@ -111,14 +112,22 @@ class AccountAdapter(DefaultAccountAdapter):
         "incorrect_code": _("The code is wrong. Look at the mail again and type the code."),
         "incorrect_password": _("The password is wrong."),
         "invalid_or_expired_key": _("The link has expired or was used already."),
+        # The password login's pause (settings: LOGIN_LOCKOUT_MINUTES) is the longest; a code
+        # request's is a minute.
         "too_many_login_attempts": _(
             "Too many login attempts with this address. For your protection, logging in with "
-            "it is paused for a few minutes; please try again then."
+            "it is paused for up to %(minutes)d minutes; please try again then."
         ),
         "unknown_email": _("No account has this e-mail address."),
         "unverified_primary_email": _("Only a confirmed address can be the main address."),
         "rate_limited": _("Too many tries in a short time. Please wait a minute."),
     }
+
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            message = self.error_messages[code] % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+            return ValidationError(message, code=code)
+        return super().validation_error(code, *args)
 
     def get_login_redirect_url(self, request):
         return reverse("portal:index")

@@ -108,10 +108,32 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
 SEEDED: dict = {}
 
 
+# Every document records what the Content Security Policy blocked (the browser also says so on
+# the console); ``csp_violations(page)`` reads it.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+  );
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """What the Content Security Policy blocked on the page now shown."""
+    return page.evaluate("() => window.__cspViolations")
+
+
 @pytest.fixture
 def open_page(browser, live_server):
-    """open_page(viewport) → a page in a fresh browser context (no cookies) on the live server."""
+    """open_page(viewport) → a page in a fresh browser context (no cookies) on the live server.
+
+    The pages' Content Security Policy allows no inline script, so axe-core comes in as an init
+    script (the browser's own, which the policy does not govern) rather than a script tag. A
+    test fails if the policy blocked anything on any of its pages (the browser's console)."""
     contexts = []
+    blocked = []
 
     def open_page(viewport):
         context = browser.new_context(
@@ -121,19 +143,29 @@ def open_page(browser, live_server):
             timezone_id="Europe/Berlin",
         )
         context.set_default_timeout(10_000)
+        context.add_init_script(path=str(chromium.AXE))
+        context.add_init_script(script=CSP_LISTENER)
+        context.on(
+            "console",
+            lambda message: (
+                blocked.append(f"{message.page.url if message.page else ''}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert blocked == [], "the Content Security Policy blocked:\n" + "\n".join(blocked)
 
 
 def assert_accessible(page, label):
     """axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
     page.evaluate("async () => { await document.fonts.ready; }")
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(chromium.AXE))
+    assert page.evaluate("() => typeof window.axe === 'object'"), "axe-core is not loaded"
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         WCAG_21_AA,
