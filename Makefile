@@ -37,16 +37,17 @@ assets: node_modules/.installed
 # As root they are installed; anyone else is told the one command to run first.
 CHROMIUM := /usr/bin/chromium
 PDFTOTEXT := /usr/bin/pdftotext
+NGINX := /usr/sbin/nginx
 browser:
-	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(PDFTOTEXT) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(PDFTOTEXT) ] || [ ! -x $(NGINX) ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "== installing Chromium and poppler-utils from Debian's packages"; \
+			echo "== installing Chromium, poppler-utils and nginx-light from Debian's packages"; \
 			export DEBIAN_FRONTEND=noninteractive; \
-			apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null || exit 1; \
+			apt-get update -qq && apt-get install -y -qq chromium poppler-utils nginx-light >/dev/null || exit 1; \
 		else \
-			echo "The tests need Chromium at $(CHROMIUM) and poppler-utils at $(PDFTOTEXT)." >&2; \
+			echo "The tests need Chromium at $(CHROMIUM), poppler-utils at $(PDFTOTEXT) and nginx at $(NGINX) (the production example's test)." >&2; \
 			echo "Install them first:" >&2; \
-			echo "    sudo apt-get update && sudo apt-get install -y chromium poppler-utils" >&2; \
+			echo "    sudo apt-get update && sudo apt-get install -y chromium poppler-utils nginx-light" >&2; \
 			exit 1; \
 		fi; \
 	fi
