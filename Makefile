@@ -8,7 +8,7 @@ BENCH_SIZE ?= 10000
 
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev assets browser migrate bench screenshots lint format lock clean
+.PHONY: demo test install install-dev assets browser migrate bench loadtest screenshots lint format lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ test: install-dev assets browser
 
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
+
+# The demo under gunicorn on PostgreSQL, 100 connections with wrk (bench/loadtest.py).
+loadtest: install-dev assets
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq wrk >/dev/null; } || { echo "Install wrk first: sudo apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python bench/loadtest.py
 
 # The README's screenshot of the portal, taken with the same browser as the tests.
 screenshots: install-dev assets browser

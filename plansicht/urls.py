@@ -7,10 +7,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from plansicht.ops.views import healthz
+from plansicht.portal.views import robots_txt
 
 urlpatterns = [
     # For load balancers and monitoring: no language, no login, never cached (docs/production.md)
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("plansicht.api.urls")),
     # OParl 1.1, the council decisions for council information systems (one address, no language)

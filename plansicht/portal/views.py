@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import Min, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -133,6 +133,14 @@ def _set_starts(programme, tree):
         below = children.get(m.pk, [])
         m.first_forecast_start = earliest(start, *(c.first_forecast_start for c in below))
         m.first_plan_start = earliest(planned, *(c.first_plan_start for c in below))
+
+
+ROBOTS = "User-agent: *\nDisallow: /office/\nDisallow: /konto/\nDisallow: /admin/\n"
+
+
+def robots_txt(request):
+    """What crawlers may visit: the public pages, not the office, the accounts or the admin."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
 
 
 INDEX_PAGE_SIZE = 20
