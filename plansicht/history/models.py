@@ -116,39 +116,14 @@ class Event(models.Model):
         return self.actor or str(_("Programme office"))
 
 
-def record(
-    *,
-    action,
-    subject=None,
-    programme=None,
-    measure=None,
-    milestone=None,
-    changes=None,
-    reason="",
-    public=True,
-    user=None,
-    actor="",
-    unit=None,
-    label=None,
-) -> Event:
+def record(**fields) -> Event:
     """Write one event. Called by the service functions, once per operation, inside their
-    transaction, so the event exists exactly when the change does.
+    transaction, so the event exists exactly when the change does. ``fields``: ``action`` and
+    what ``_event`` takes (subject, programme, measure, milestone, changes, reason, public,
+    user, actor, unit, label).
 
     The action and every key of ``changes`` must have a label in the registry (ValueError)."""
-    event = _event(
-        action=action,
-        subject=subject,
-        programme=programme,
-        measure=measure,
-        milestone=milestone,
-        changes=changes,
-        reason=reason,
-        public=public,
-        user=user,
-        actor=actor,
-        unit=unit,
-        label=label,
-    )
+    event = _event(**fields)
     event.save(force_insert=True)
     _touch({event.programme_id})
     return event
