@@ -122,6 +122,17 @@ class MilestoneForecast(LateSince):
         verbose_name=_("late because of post"),
     )
 
+    class Meta:
+        indexes = [
+            # The money pages ask for the milestones with money at risk: few, even among the
+            # 146,000 milestones of 73 cities; without it every stored forecast is read.
+            models.Index(
+                fields=["milestone"],
+                condition=models.Q(cost_at_risk__gt=0),
+                name="milestone_forecast_at_risk",
+            )
+        ]
+
     def __str__(self):
         return f"milestone {self.milestone_id}: {self.start} – {self.finish}"
 

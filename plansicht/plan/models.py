@@ -287,6 +287,11 @@ class Measure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="measure_code_unique")
         ]
+        indexes = [
+            # Every public read starts from the drafts (hidden_measure_ids): few of them, also
+            # among the measures of every city of the installation.
+            models.Index(fields=["id"], condition=models.Q(draft=True), name="measure_drafts")
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
