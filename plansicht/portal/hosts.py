@@ -35,25 +35,30 @@ def forget() -> None:
 
 
 def organisation_id(request) -> int | None:
-    """The organisation whose own host name the request came to, if any."""
-    return _current()["hosts"].get(request.get_host().rsplit(":", 1)[0].lower())
+    """The organisation whose own host name the request came to, if any (None: the main host).
+    Asked only by the portal's pages: the office, the API and /healthz never read the map."""
+    if not hasattr(request, "_organisation_id"):
+        host = request.get_host().rsplit(":", 1)[0].lower()
+        request._organisation_id = _current()["hosts"].get(host)
+    return request._organisation_id
 
 
 class OrganisationHostMiddleware:
-    """Sets ``request.organisation_id`` (None on the main host) and hides, on an organisation's
-    host, the portal pages of every programme that is not its own."""
+    """Hides, on an organisation's own host, the portal pages of every programme that is not
+    its own (the start page filters itself, with ``organisation_id``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.organisation_id = organisation_id(request)
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
-        own = request.organisation_id
         match = request.resolver_match
-        if own is None or match is None or match.app_name != "portal" or "slug" not in kwargs:
+        if match is None or match.app_name != "portal" or "slug" not in kwargs:
+            return None
+        own = organisation_id(request)
+        if own is None:
             return None
         belongs = _current()["programmes"].get(kwargs["slug"])
         if belongs is None:  # a programme made since the map was read

@@ -32,7 +32,7 @@ from plansicht.plan.models import (
     Programme,
 )
 
-from . import decisions, indicators, participation, timeline
+from . import decisions, hosts, indicators, participation, timeline
 from .cache import public_page
 from .forms import HistoryFilter
 
@@ -153,7 +153,7 @@ def index(request):
     programmes = Programme.objects.select_related("forecast", "organisation").order_by(
         "organisation__name", "title"
     )
-    own = getattr(request, "organisation_id", None)
+    own = hosts.organisation_id(request)
     if own is not None:
         programmes = programmes.filter(organisation_id=own)
     searchable = programmes.count() >= INDEX_SEARCH_FROM
