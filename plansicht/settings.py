@@ -138,6 +138,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     options["timeout"] = 20
     options["transaction_mode"] = "IMMEDIATE"
 
+# Read replicas of a PostgreSQL primary (docs/scaling.md, "Beyond one machine"): public reads
+# go to a replica, everything in a request that writes and the same client's next requests for
+# REPLICA_STICKY_SECONDS to the primary (plansicht/db_router.py). In tests a replica is the
+# test database itself (MIRROR), so the suite runs unchanged.
+DATABASE_REPLICA_URLS = envlist("DATABASE_REPLICA_URLS", "")
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    try:
+        replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: replica {number} is not a database address; "
+            "write postgres://USER:PASSWORD@HOST:5432/NAME, several separated by commas."
+        ) from None
+    if "postgresql" not in DATABASES["default"]["ENGINE"] or "postgresql" not in replica["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS needs PostgreSQL: DATABASE_URL and every replica must be "
+            "postgres:// addresses (read replicas by streaming replication)."
+        )
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+try:
+    REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "15"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "REPLICA_STICKY_SECONDS must be a whole number of seconds, e.g. 15."
+    ) from None
+if REPLICA_STICKY_SECONDS < 1:
+    raise ImproperlyConfigured("REPLICA_STICKY_SECONDS must be at least 1.")
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["plansicht.db_router.ReplicaRouter"]
+    # Right after the request id: it decides before anything reads the database, and sees the
+    # session being saved on the way out.
+    MIDDLEWARE.insert(1, "plansicht.db_router.ReplicaReadsMiddleware")
+# Behind PgBouncer in transaction pooling mode, queries of one cursor may go to different
+# server connections: Django's server-side cursors (QuerySet.iterator()) must then be off.
+if envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "false"):
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

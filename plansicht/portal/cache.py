@@ -20,7 +20,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -111,8 +111,11 @@ def public_page(view):
 
 def _version(slug) -> int | None:
     """The programme's public version: one indexed row, asked on every cached request (the
-    statement written out, not compiled by the ORM each time: it is most of a cached answer)."""
-    with connection.cursor() as cursor:
+    statement written out, not compiled by the ORM each time: it is most of a cached answer).
+
+    Asked of the database the page is then read from (a read replica, if any, for anonymous
+    visitors: plansicht/db_router.py says why), so a page is never older than its key."""
+    with connections[router.db_for_read(Programme)].cursor() as cursor:
         cursor.execute(_VERSION_SQL, [slug])
         row = cursor.fetchone()
     return row[0] if row else None
