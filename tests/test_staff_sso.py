@@ -168,6 +168,11 @@ def test_with_sso_the_button_is_shown_and_the_password_login_still_works(
     assert BUTTON in page.content.decode()
     policy = page["Content-Security-Policy"]
     assert f"form-action 'self' {staff_sso.issuer};" in policy
+    # On the English page too the button leads to the address without a language prefix: the
+    # provider sends people back to the one callback address registered there.
+    english = client.get("/en/office/login/").content.decode()
+    assert f"Log in with {NAME}" in english
+    assert 'action="/konto/oidc/staff/login/?process=login"' in english
     user = get_user_model().objects.create_user("clara", password="ein-langes-passwort")
     StaffRole.objects.create(
         user=user, organisation=organisation, role="viewer", unit=organisation.units.first()
