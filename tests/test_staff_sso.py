@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from plansicht.accounts.models import Organisation, StaffRole, Unit
 from plansicht.history.models import Event
+from plansicht.participation.models import Participant
 from plansicht.settings import content_security_policy, oidc_settings
 
 from .oidc.fixtures import NAME, ORGANISATION, environment
@@ -158,6 +159,28 @@ def test_the_sso_user_is_matched_by_subject_not_by_name_or_address(
     new = get_user_model().objects.get(username="anna.schmidt-2")
     assert new.email == "" and new.socialaccount_set.get().uid == "anna.schmidt"
     assert not other.staff_roles.exists() and other.has_usable_password()
+
+
+def test_a_participant_cannot_connect_the_staff_login_to_their_account(
+    staff_sso, live_server, organisation, client
+):
+    participant = get_user_model().objects.create_user("participant-1", password="x" * 12)
+    Participant.objects.create(user=participant, display_name="Erika M.")
+    client.force_login(participant)
+    session = requests.Session()
+    session.cookies.set("sessionid", client.cookies["sessionid"].value)
+    assert session.get(f"{live_server.url}/konto/3rdparty/").status_code == 404
+    # Asking allauth to connect anyway: the provider's login, then the refusal.
+    page = session.get(f"{live_server.url}/office/login/")
+    _action, fields = form(page, BUTTON)
+    page = session.post(f"{live_server.url}/konto/oidc/staff/login/?process=connect", data=fields)
+    action, fields = form(page, "Sign-in")
+    page = session.post(action, data={**fields, "login": "anna.schmidt", "password": "any"})
+    action, fields = form(page, "Continue")
+    page = session.post(action, data=fields)
+    assert page.status_code == 403 and h1(page) == "Kein Zugang zum Verwaltungsbereich"
+    assert "nicht mit einem bestehenden Konto verbunden werden" in page.text
+    assert not participant.socialaccount_set.exists() and not participant.staff_roles.exists()
 
 
 def test_with_sso_the_button_is_shown_and_the_password_login_still_works(

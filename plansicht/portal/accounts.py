@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import Resolver404, include, path, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -205,8 +205,15 @@ def _with_participant_login(view):
     return login_required(view, login_url=LOGIN)
 
 
+def _no_connections(request):
+    """allauth's page for connecting third-party logins to one's account: participants have
+    none, and the staff's single sign-on is never connected to an existing account."""
+    raise Http404("no third-party logins for participants")
+
+
 # allauth's addresses, the pages for signed-in users first with the participants' login.
 urlpatterns = [
+    path("3rdparty/", _no_connections, name="socialaccount_connections"),
     path("email/", _with_participant_login(allauth_views.email), name="account_email"),
     path(
         "password/change/",
