@@ -26,7 +26,9 @@ class Grant:
     moderator: bool
 
     def describe(self) -> str:
-        moderator = _(", moderator") if self.moderator else ""
+        """For the history, in the words of OIDC_ROLE_MAP (the role's and the flag's codes),
+        whatever language the login was in."""
+        moderator = ", moderator" if self.moderator else ""
         return f"{self.organisation.name}: {self.role} ({self.unit.name}{moderator})"
 
 
