@@ -8,6 +8,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "axes",  # login throttling (below, "Login throttling")
     "allauth",  # participants' accounts (below, "Participants")
     "allauth.account",
+    "allauth.socialaccount",  # staff single sign-on, when configured (below, "Staff SSO")
+    "allauth.socialaccount.providers.openid_connect",
     "plansicht.ops",  # /healthz; before django_tasks_db: its db_worker beats (plansicht/ops)
     "django_tasks",  # background tasks: mail (below, "Tasks and mail")
     "django_tasks_db",
@@ -263,6 +266,118 @@ except ValueError:
         "Plansicht (0 if none)."
     ) from None
 
+# Staff single sign-on with OpenID Connect (docs/security.md, "Single sign-on"): off unless
+# OIDC_SERVER_URL is set. Staff then may log in at the office with their organisation's
+# identity provider (Keycloak, Microsoft Entra, …) through allauth's OpenID Connect provider;
+# a new user's staff roles come from their groups, through OIDC_ROLE_MAP, at their first login
+# only; from then on they are managed in Plansicht. The password login stays.
+OIDC_PROVIDER_ID = "staff"  # in the addresses: /konto/oidc/staff/login/callback/
+# The roles OIDC_ROLE_MAP may give (StaffRole.ROLES; the settings cannot import models).
+OIDC_ROLE_NAMES = ("admin", "editor", "unit_editor", "finance", "hr", "viewer")
+
+
+def oidc_settings(environ) -> dict:
+    """The settings of staff single sign-on from the environment ``environ``: every name
+    below that starts with OIDC_ or SOCIALACCOUNT_PROVIDERS. Tests call it with an
+    environment of their own."""
+    server_url = environ.get("OIDC_SERVER_URL", "").strip().rstrip("/")
+    if not server_url:
+        return {
+            "OIDC_ENABLED": False,
+            "OIDC_NAME": "",
+            "OIDC_ORIGIN": "",
+            "OIDC_GROUPS_CLAIM": "groups",
+            "OIDC_ROLE_MAP": {},
+            "SOCIALACCOUNT_PROVIDERS": {},
+        }
+    parts = urlsplit(server_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            "OIDC_SERVER_URL must be the identity provider's issuer address, e.g. "
+            "https://login.example.de/realms/stadt (Keycloak) or "
+            "https://login.microsoftonline.com/<tenant id>/v2.0 (Microsoft Entra)."
+        )
+    client_id = environ.get("OIDC_CLIENT_ID", "").strip()
+    secret = environ.get("OIDC_CLIENT_SECRET", "").strip()
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            "OIDC_SERVER_URL is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be too: "
+            "the client Plansicht is registered as at the identity provider."
+        )
+    try:
+        role_map = json.loads(environ.get("OIDC_ROLE_MAP", "") or "{}")
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "OIDC_ROLE_MAP must be JSON mapping a group to a role, e.g. "
+            '{"plansicht-editors": {"organisation": "Stadt Musterstadt", "role": "editor", '
+            '"unit": "Amt für Digitales"}}.'
+        ) from error
+    if not isinstance(role_map, dict) or not role_map:
+        raise ImproperlyConfigured(
+            "OIDC_ROLE_MAP must map at least one group to a role: without it nobody could "
+            "log in by single sign-on."
+        )
+    for group, grant in role_map.items():
+        if (
+            not isinstance(grant, dict)
+            or not all(isinstance(grant.get(k), str) for k in ("organisation", "role", "unit"))
+            or not set(grant) <= {"organisation", "role", "unit", "moderator"}
+            or not isinstance(grant.get("moderator", False), bool)
+        ):
+            raise ImproperlyConfigured(
+                f"OIDC_ROLE_MAP: the group {group!r} must map to an object with "
+                '"organisation", "role" and "unit" (names as in Plansicht) and optionally '
+                '"moderator": true or false.'
+            )
+        if grant["role"] not in OIDC_ROLE_NAMES:
+            raise ImproperlyConfigured(
+                f"OIDC_ROLE_MAP: the group {group!r} maps to the role {grant['role']!r}; "
+                f"the roles are {', '.join(OIDC_ROLE_NAMES)}."
+            )
+    name = environ.get("OIDC_NAME", "").strip() or "Single Sign-on"
+    scopes = environ.get("OIDC_SCOPES", "").split() or ["openid", "profile", "email"]
+    return {
+        "OIDC_ENABLED": True,
+        "OIDC_NAME": name,
+        # Where the login form's redirect goes: the Content Security Policy's form-action.
+        "OIDC_ORIGIN": f"{parts.scheme}://{parts.netloc}",
+        "OIDC_GROUPS_CLAIM": environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups",
+        "OIDC_ROLE_MAP": role_map,
+        "SOCIALACCOUNT_PROVIDERS": {
+            "openid_connect": {
+                "OAUTH_PKCE_ENABLED": True,
+                "SCOPE": scopes,
+                "APPS": [
+                    {
+                        "provider_id": OIDC_PROVIDER_ID,
+                        "name": name,
+                        "client_id": client_id,
+                        "secret": secret,
+                        "settings": {"server_url": server_url},
+                    }
+                ],
+            }
+        },
+    }
+
+
+_oidc = oidc_settings(os.environ)
+OIDC_ENABLED = _oidc["OIDC_ENABLED"]
+OIDC_NAME = _oidc["OIDC_NAME"]
+OIDC_ORIGIN = _oidc["OIDC_ORIGIN"]
+OIDC_GROUPS_CLAIM = _oidc["OIDC_GROUPS_CLAIM"]
+OIDC_ROLE_MAP = _oidc["OIDC_ROLE_MAP"]
+SOCIALACCOUNT_PROVIDERS = _oidc["SOCIALACCOUNT_PROVIDERS"]
+# The staff's social logins: matched by the provider's subject (never by e-mail address), no
+# confirmation mail (the identity provider vouches for its staff), no sign-up form.
+SOCIALACCOUNT_ADAPTER = "plansicht.office.sso.StaffSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the office's button sends a form (CSRF-protected)
+
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:index"
 LOGOUT_REDIRECT_URL = "portal:index"
@@ -390,22 +505,30 @@ if PROXY_COUNT > 0:
     # Behind a proxy, a request came over HTTPS when the proxy says so (it must set, not
     # append, X-Forwarded-Proto: nginx's `proxy_set_header X-Forwarded-Proto $scheme`).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
 # The pages need no inline script or style and load nothing from elsewhere; images in the
-# stylesheets (KERN's icons) and the favicon are data: addresses.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "object-src 'none'",
-    ]
-)
+# stylesheets (KERN's icons) and the favicon are data: addresses. Forms go to this site only,
+# and, with staff single sign-on, on to the identity provider (the office's button sends a
+# form whose answer redirects there, and browsers check form-action on redirects too).
+def content_security_policy(oidc_origin: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "style-src 'self'",
+            "script-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            f"form-action 'self' {oidc_origin}".strip(),
+            "base-uri 'self'",
+            "object-src 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(OIDC_ORIGIN)
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (

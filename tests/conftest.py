@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings
 
+# ``staff_sso``: a real OpenID Connect provider for the single sign-on tests (tests/oidc/).
+pytest_plugins = ["tests.oidc.fixtures"]
+
 # The test run leaves the clone unchanged: no example database written into it.
 settings.register_profile("plansicht", database=None)
 settings.load_profile("plansicht")

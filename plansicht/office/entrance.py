@@ -1,9 +1,10 @@
-"""The way into the office: the start page with the user's programmes, the page a locked
-login shows, and the 403 page."""
+"""The way into the office: the login (with the single sign-on's button when it is set up),
+the start page with the user's programmes, the page a locked login shows, and the 403 page."""
 
 import math
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.views import defaults
 from plansicht.accounts.throttle import locked_until
 from plansicht.plan.models import Programme
 from plansicht.services.permissions import can_view_office
+
+from . import sso
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -33,6 +36,16 @@ def locked_out(request, original_response=None, credentials=None):
     )
     add_never_cache_headers(response)
     return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with user name and password; beside it, when staff single sign-on is
+    configured, the button that logs in at the organisation's identity provider."""
+
+    template_name = "office/login.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso": sso.button()}
 
 
 @login_required

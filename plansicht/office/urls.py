@@ -31,7 +31,7 @@ urlpatterns = [
     path("<slug:slug>/reports/<int:pk>/<str:fmt>/", reports.report_file, name="report_file"),
     path("<slug:slug>/reports/jobs/<uuid:job>/", reports.report_job, name="report_job"),
     path("", entrance.index, name="index"),
-    path("login/", auth_views.LoginView.as_view(template_name="office/login.html"), name="login"),
+    path("login/", entrance.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("<slug:slug>/", dashboard.dashboard, name="dashboard"),
     path("<slug:slug>/milestones/", plan.milestone_list, name="milestones"),

@@ -3,8 +3,9 @@ name, an e-mail address, a password), the account adapter (where a participant l
 logging in, a username that says nothing about them, no staff login here) and allauth's
 addresses under /konto/ with the participants' login as the way in.
 
-Staff log in at /office/login/ (django-axes throttles that one); participants' logins are
-throttled by allauth's rate limits (settings, "Participants").
+Staff log in at /office/login/ (django-axes throttles that one), or by the office's single
+sign-on, which runs through allauth's social accounts (plansicht/office/sso.py); participants'
+logins are throttled by allauth's rate limits (settings, "Participants").
 """
 
 import secrets
@@ -22,7 +23,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import Resolver404, include, path, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -130,10 +131,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().validation_error(code, *args)
 
     def get_login_redirect_url(self, request):
-        return reverse("portal:index")
+        return _landing(request)
 
     def get_signup_redirect_url(self, request):
-        return reverse("portal:index")
+        return _landing(request)
 
     def is_safe_url(self, url):
         return super().is_safe_url(url) and not _is_office(url)
@@ -149,7 +150,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 return
 
     def pre_login(self, request, user, **kwargs):
-        """Only participants log in here: a staff account is sent to the office's login."""
+        """Only participants log in here: a staff account is sent to the office's login. The
+        staff's single sign-on (a social login, which the office's adapter lets in only with a
+        staff role) passes through allauth too."""
+        if (kwargs.get("signal_kwargs") or {}).get("sociallogin") is not None:
+            return super().pre_login(request, user, **kwargs)
         if user.is_active and not Participant.objects.filter(user=user).exists():
             clear_login(request)
             messages.error(
@@ -164,6 +169,19 @@ class AccountAdapter(DefaultAccountAdapter):
         page is shown either way, so nobody learns which addresses have an account)."""
         if Participant.objects.filter(user=user).exists():
             super().send_password_reset_mail(user, email, context)
+
+
+def _landing(request) -> str:
+    """Where a login through allauth ends: the portal for participants, the office for staff
+    (who come through allauth only by the office's single sign-on)."""
+    user = getattr(request, "user", None)
+    if (
+        user is not None
+        and user.is_authenticated
+        and not Participant.objects.filter(user=user).exists()
+    ):
+        return reverse("office:index")
+    return reverse("portal:index")
 
 
 class ParticipantBackend(AuthenticationBackend):
@@ -187,8 +205,15 @@ def _with_participant_login(view):
     return login_required(view, login_url=LOGIN)
 
 
+def _no_connections(request):
+    """allauth's page for connecting third-party logins to one's account: participants have
+    none, and the staff's single sign-on is never connected to an existing account."""
+    raise Http404("no third-party logins for participants")
+
+
 # allauth's addresses, the pages for signed-in users first with the participants' login.
 urlpatterns = [
+    path("3rdparty/", _no_connections, name="socialaccount_connections"),
     path("email/", _with_participant_login(allauth_views.email), name="account_email"),
     path(
         "password/change/",
