@@ -114,7 +114,7 @@ Die nachstehend aufgeführten Inhalte sind aus folgenden Gründen nicht barriere
 Erstellung dieser Erklärung zur Barrierefreiheit
 Diese Erklärung wurde am 26.11.2026 erstellt und zuletzt am 26.11.2026 überprüft.
 Die Einschätzung beruht auf einer Selbstbewertung. Bei jeder Änderung der Software wird automatisch geprüft:
-- jede über Links erreichbare Seite des Portals und des Programmbüros mit dem Prüfwerkzeug axe-core auf die Kriterien der WCAG 2.1 (Stufen A und AA), in Desktop- und Smartphone-Breite, dazu eine Hauptüberschrift je Seite und kein seitliches Scrollen;
+- die über Links erreichbaren Seiten des Portals und des Programmbüros (jede Art von Seite, in beiden Sprachen) mit dem Prüfwerkzeug axe-core auf die Kriterien der WCAG 2.1 (Stufen A und AA), in Desktop- und Smartphone-Breite, dazu eine Hauptüberschrift je Seite und kein seitliches Scrollen;
 - jede öffentliche Seite mit dem Nu HTML Checker des W3C auf gültiges HTML;
 - ein typischer Arbeitsablauf im Programmbüro allein mit der Tastatur, mit sichtbarem Fokus;
 - die Vollständigkeit der deutschen und der englischen Texte.
@@ -129,7 +129,7 @@ Bitte nennen Sie uns die Adresse der Seite und beschreiben Sie das Problem. Wir 
 
 Durchsetzungsverfahren
 Wenn Sie auf Ihre Rückmeldung keine zufriedenstellende Antwort erhalten, können Sie sich an die Durchsetzungsstelle des Landes wenden: [Name, Anschrift und Website der Durchsetzungs- oder Schlichtungsstelle des Landes, zum Beispiel die Landesbeauftragte oder der Landesbeauftragte für Menschen mit Behinderungen].
-Für Angebote von Bundesbehörden ist die Schlichtungsstelle nach § 16 BGG zuständig: https://www.schlichtungsstelle-bgg.de – als Beispiel dafür, wie ein Schlichtungsverfahren abläuft; für diese Website einer Kommune ist die Stelle des Landes zuständig.
+Zum Vergleich: Für Websites öffentlicher Stellen des Bundes ist die Schlichtungsstelle nach § 16 BGG zuständig (https://www.schlichtungsstelle-bgg.de). Für diese Website einer Kommune ist die Stelle des Landes zuständig.
 
 Dieser Text ist ein Muster. Die Administration ersetzt die Angaben in eckigen Klammern unter „Verwaltung → Seitentexte“ durch die der Stadt.""",
 )
@@ -154,7 +154,7 @@ The content listed below is non-accessible for the following reasons:
 Preparation of this accessibility statement
 This statement was prepared on 26.11.2026 and last reviewed on 26.11.2026.
 It is based on a self-assessment. Whenever the software changes, these checks run automatically:
-- every page of the portal and of the programme office reachable by links, with the axe-core tool against the WCAG 2.1 criteria (levels A and AA), at desktop and phone widths, together with one main heading per page and no sideways scrolling;
+- the pages of the portal and of the programme office reachable by links (every kind of page, in both languages), with the axe-core tool against the WCAG 2.1 criteria (levels A and AA), at desktop and phone widths, together with one main heading per page and no sideways scrolling;
 - every public page with the W3C's Nu HTML Checker for valid HTML;
 - a typical task in the programme office done with the keyboard alone, with visible focus;
 - the completeness of the German and English texts.
@@ -169,7 +169,7 @@ Please give us the address of the page and describe the problem. We answer withi
 
 Enforcement procedure
 If you do not receive a satisfactory answer, you can turn to the federal state's enforcement body: [name, address and website of the state's enforcement or conciliation body, for example the state commissioner for people with disabilities].
-For websites of federal authorities, the conciliation body under § 16 BGG is responsible: https://www.schlichtungsstelle-bgg.de – an example of how a conciliation procedure works; for this municipal website, the state's body is responsible.
+For comparison: for websites of federal public bodies, the conciliation body under § 16 BGG is responsible (https://www.schlichtungsstelle-bgg.de). For this municipal website, the state's body is responsible.
 
 This text is a sample. Administrators replace the details in square brackets under "Admin → Site texts" with those of the city.""",
 )
