@@ -74,6 +74,7 @@ def test_every_public_page_of_the_demo_is_valid_html(client, time_machine, tmp_p
     call_command("seed_demo", stdout=StringIO())
 
     pages = portal_pages(client)
+    print(f"Nu HTML Checker: {len(pages)} portal pages")
     # The start page, the overview, every measure, milestone, question, decision … in two
     # languages: well over a hundred (the crawl's own cap is 300).
     assert len(pages) >= 100, [address for address, _ in pages]
