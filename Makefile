@@ -33,21 +33,23 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here); the
-# report tests read PDFs back with Debian's poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm).
+# report tests read PDFs back with Debian's poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm);
+# the Nu HTML Checker (vnu-jar from npm) runs on Debian's Java.
 # As root they are installed; anyone else is told the one command to run first.
 CHROMIUM := /usr/bin/chromium
 PDFTOTEXT := /usr/bin/pdftotext
 NGINX := /usr/sbin/nginx
+JAVA := /usr/bin/java
 browser:
-	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(PDFTOTEXT) ] || [ ! -x $(NGINX) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(PDFTOTEXT) ] || [ ! -x $(NGINX) ] || [ ! -x $(JAVA) ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "== installing Chromium, poppler-utils and nginx-light from Debian's packages"; \
+			echo "== installing Chromium, poppler-utils, nginx-light and Java from Debian's packages"; \
 			export DEBIAN_FRONTEND=noninteractive; \
-			apt-get update -qq && apt-get install -y -qq chromium poppler-utils nginx-light >/dev/null || exit 1; \
+			apt-get update -qq && apt-get install -y -qq chromium poppler-utils nginx-light default-jre-headless >/dev/null || exit 1; \
 		else \
-			echo "The tests need Chromium at $(CHROMIUM), poppler-utils at $(PDFTOTEXT) and nginx at $(NGINX) (the production example's test)." >&2; \
+			echo "The tests need Chromium at $(CHROMIUM), poppler-utils at $(PDFTOTEXT), nginx at $(NGINX) (the production example's test) and Java at $(JAVA) (the Nu HTML Checker)." >&2; \
 			echo "Install them first:" >&2; \
-			echo "    sudo apt-get update && sudo apt-get install -y chromium poppler-utils nginx-light" >&2; \
+			echo "    sudo apt-get update && sudo apt-get install -y chromium poppler-utils nginx-light default-jre-headless" >&2; \
 			exit 1; \
 		fi; \
 	fi

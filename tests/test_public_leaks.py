@@ -397,6 +397,8 @@ SAMPLES = {
     "index": lambda p: [({}, "")],
     "accessibility": lambda p: [({}, "")],
     "imprint": lambda p: [({}, "")],
+    "easy_language": lambda p: [({}, "")],
+    "sign_language": lambda p: [({}, "")],
     "overview": lambda p: [({"slug": p.slug}, "")],
     # "hidden" matches only drafts, "internal" only internal fields.
     "measures": lambda p: [({"slug": p.slug}, q) for q in ("", "?q=hidden", "?q=internal")],

@@ -14,7 +14,15 @@ class PageQuerySet(models.QuerySet):
 class Page(models.Model):
     IMPRINT = "imprint"
     ACCESSIBILITY = "accessibility"
-    KEYS = [(IMPRINT, _("imprint")), (ACCESSIBILITY, _("accessibility statement"))]
+    EASY_LANGUAGE = "easy-language"
+    SIGN_LANGUAGE = "sign-language"
+    KEYS = [
+        (IMPRINT, _("imprint")),
+        (ACCESSIBILITY, _("accessibility statement")),
+        # BITV 2.0 § 4: an explanation of the site in easy language and in sign language.
+        (EASY_LANGUAGE, _("easy language")),
+        (SIGN_LANGUAGE, _("sign language")),
+    ]
 
     key = models.CharField(_("page"), max_length=30, choices=KEYS)
     language = models.CharField(

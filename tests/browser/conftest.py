@@ -68,8 +68,9 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
     without a wrapping transaction and the database is emptied afterwards, site texts
     included; they come back here the way they first came, through their migration.
     """
-    site_texts = importlib.import_module("plansicht.content.migrations.0002_default_pages")
-    site_texts.create(apps, schema_editor=None)
+    for migration in ("0002_default_pages", "0003_easy_and_sign_language"):
+        site_texts = importlib.import_module(f"plansicht.content.migrations.{migration}")
+        site_texts.create(apps, schema_editor=None)
     # The whole clock stands at the demo's date (time-machine patches the process, so the live
     # server's threads see it too). While seed_demo replays the demo's history, its
     # ``clock.at()`` sets the app's clock to each change's date; that override lives in a

@@ -131,7 +131,12 @@ def test_anna_reads_the_programme_and_follows_a_red_measure_to_its_reasons(
     expect(thresholds).to_contain_text(str(demo.amber_days))
     expect(thresholds).to_contain_text(str(demo.red_days))
 
-    for key, name in [("accessibility", "portal:accessibility"), ("imprint", "portal:imprint")]:
+    for key, name in [
+        ("accessibility", "portal:accessibility"),
+        ("easy-language", "portal:easy_language"),
+        ("sign-language", "portal:sign_language"),
+        ("imprint", "portal:imprint"),
+    ]:
         follow(footer_link(page, name))
         expect(page).to_have_url(re.compile(re.escape(url(name)) + "$"))
         assert_sound(page, key)

@@ -1,0 +1,184 @@
+"""Every portal and office page that a link reaches is accessible, at a desk and on a phone.
+
+A crawler starts at the portal's start page (and, logged in, at the demo's office dashboard)
+and follows every same-origin link, breadth first. Each page must answer 200 with one h1 and
+no sideways scrolling, and axe-core must find no WCAG 2.1 A/AA violation.
+
+What it checks, and why (the run must stay within a few minutes on CI's two cores; axe-core
+takes most of the time, opening a page little):
+- Pages are told apart by their path and the *names* of their query parameters, so the
+  measure list filtered to "red" and to "amber" count as one page; ``?page=`` beyond 2 is
+  left out (page 3 is built like page 2). At most 300 portal pages (the demo has about 260)
+  and 150 office pages (the office has more than 300: history filters, forms of every row).
+- At desk width every page found is opened and checked for its answer, its h1 and sideways
+  scrolling; axe-core runs on the first two pages of each kind (a kind: the URL pattern, the
+  language and the query parameter names — two measures' pages differ only in their data).
+- At phone width one page of each URL pattern gets every check: the templates are the same,
+  the layout rules are what the width changes.
+- Downloads (PDF, CSV, feeds, calendars, open data …) are not pages; logging out would end
+  the crawl; Django's admin and the API are other sites with their own rules.
+All problems of a crawl are gathered and reported together, page by page.
+"""
+
+import re
+from collections import deque
+from urllib.parse import parse_qsl, urlsplit
+
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
+
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    SLUG,
+    assert_accessible,
+    assert_no_horizontal_scrolling,
+    assert_one_h1,
+    assert_sound,
+    assert_status,
+    log_in,
+    url,
+)
+
+PORTAL_LIMIT = 300
+OFFICE_LIMIT = 150
+AXE_PER_KIND = 2
+DOWNLOAD = re.compile(
+    r"(\.(pdf|csv|xlsx|ics|json|xml|ttl|zip|docx|odt|md|txt)|/(pdf|csv|xlsx|docx|odt|zip|json))/?$"
+)
+NOT_PAGES = re.compile(r"^/(en/)?(admin|api|oparl|healthz|robots\.txt|static|media)\b|/feed/")
+LOGOUT = re.compile(r"logout|abmelden", re.IGNORECASE)
+
+LINKS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"
+
+
+def kind_of(path, query):
+    """The page's kind: its URL pattern, its language and the names of its query parameters."""
+    language = "en" if path.startswith("/en/") else "de"
+    try:
+        with translation.override(language):  # the /en/ prefix resolves in English only
+            name = resolve(path).view_name
+    except Resolver404:
+        name = path
+    return (name, language, tuple(sorted({k for k, _ in query})))
+
+
+def crawl(page, start, origin, wanted, limit):
+    """Visit every page reachable from ``start`` whose path ``wanted`` accepts; returns
+    [(address, kind, problem or None)], with the problem of each page checked."""
+    seen = set()
+    queue = deque([start])
+    found = []
+    axed = {}
+    while queue and len(found) < limit:
+        address = queue.popleft()
+        parts = urlsplit(address)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        key = (parts.path, tuple(sorted({k for k, _ in query})))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            response = page.goto(address)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a download that its address did not betray
+            raise
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        kind = kind_of(parts.path, query)
+        problem = None
+        try:
+            assert_status(page, address, 200)
+            assert_one_h1(page, address)
+            assert_no_horizontal_scrolling(page, address)
+            if axed.get(kind, 0) < AXE_PER_KIND:
+                axed[kind] = axed.get(kind, 0) + 1
+                assert_accessible(page, address)
+        except AssertionError as error:
+            problem = str(error)
+        found.append((address, kind, problem))
+        for href in page.evaluate(LINKS):
+            link = urlsplit(href)
+            if f"{link.scheme}://{link.netloc}" != origin or not wanted(link.path):
+                continue
+            if DOWNLOAD.search(link.path) or NOT_PAGES.search(link.path):
+                continue
+            if LOGOUT.search(link.path):
+                continue
+            params = dict(parse_qsl(link.query))
+            if params.get("page", "1").isdigit() and int(params.get("page", "1")) > 2:
+                continue
+            queue.append(link._replace(fragment="").geturl())
+    return found
+
+
+def one_of_each_pattern(found):
+    """The first page found of each URL pattern (in either language, with any query)."""
+    patterns = {}
+    for address, kind, _ in found:
+        patterns.setdefault(kind[0], address)
+    return list(patterns.values())
+
+
+def check_on_a_phone(open_page, addresses, before=None):
+    page = open_page(PHONE)
+    if before:
+        before(page)
+    problems = []
+    for address in addresses:
+        page.goto(address)
+        try:
+            assert_sound(page, f"{address} on a phone")
+        except AssertionError as error:
+            problems.append(str(error))
+    return problems
+
+
+def report(found, phone_problems):
+    problems = [problem for _, _, problem in found if problem] + phone_problems
+    return "\n\n".join(problems)
+
+
+def is_portal(path):
+    return "/office/" not in path and "/konto/logout" not in path
+
+
+def is_office(path):
+    return path.startswith(("/office/", "/en/office/"))
+
+
+def test_every_portal_page_is_accessible(demo, open_page, live_server):
+    page = open_page(DESKTOP)
+    found = crawl(page, f"{live_server.url}/", live_server.url, is_portal, PORTAL_LIMIT)
+    phone = one_of_each_pattern(found)
+    phone_problems = check_on_a_phone(open_page, phone)
+    print(f"portal: {len(found)} pages at desk width, {len(phone)} patterns on a phone")
+    # The demo's public pages: far more than a handful (the start page, the overview, every
+    # measure, milestone, question, decision … in both languages) — the crawl reached them.
+    assert len(found) >= 200, [a for a, _, _ in found]
+    kinds = {kind[0] for _, kind, _ in found}
+    for name in ("portal:overview", "portal:measure", "portal:milestone", "portal:finance"):
+        assert name in kinds, f"the crawl never reached {name}"
+    assert report(found, phone_problems) == ""
+
+
+def log_in_as_admin(page):
+    page.goto(url("office:login"))
+    log_in(page, "admin")
+
+
+def test_every_office_page_is_accessible(demo, open_page, live_server):
+    page = open_page(DESKTOP)
+    log_in_as_admin(page)
+    start = f"{live_server.url}{url('office:dashboard', SLUG)}"
+    found = crawl(page, start, live_server.url, is_office, OFFICE_LIMIT)
+    phone = one_of_each_pattern(found)
+    phone_problems = check_on_a_phone(open_page, phone, before=log_in_as_admin)
+    print(f"office: {len(found)} pages at desk width, {len(phone)} patterns on a phone")
+    assert len(found) >= 100, [a for a, _, _ in found]
+    kinds = {kind[0] for _, kind, _ in found}
+    for name in ("office:dashboard", "office:milestone", "office:finance", "office:reports"):
+        assert name in kinds, f"the crawl never reached {name}"
+    assert report(found, phone_problems) == ""
