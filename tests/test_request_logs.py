@@ -34,9 +34,11 @@ except ValueError:
 
 
 @pytest.fixture(scope="module")
-def production_log():
+def production_log(tmp_path_factory):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plansicht.settings", "DEBUG": "true"}
     env.update(LOG_FORMAT="json", LOG_REQUESTS="true", LOG_LEVEL="WARNING")
+    # A database of its own (a fresh clone has no var/ folder): /healthz answers from it.
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('logs') / 'site.sqlite3'}"
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         cwd=ROOT,
