@@ -97,7 +97,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_with_debug_off_a_plain_http_request_is_answered_not_redirected(tmp_path):
     # STATIC_ROOT only keeps the collected files out of the working copy.
     env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", STATIC_ROOT=str(tmp_path / "s"))
-    for step in (("migrate", "--noinput"), ("collectstatic", "--noinput")):
+    for step in (("migrate", "--noinput"), ("collectstatic", "--noinput"), ("seed_demo",)):
         proc = manage(env, *step)
         assert proc.returncode == 0, proc.stderr
     port = free_port()
@@ -140,10 +140,13 @@ def test_with_debug_off_a_plain_http_request_is_answered_not_redirected(tmp_path
         assert headers["X-Frame-Options"] == "DENY"
         # HSTS is sent over HTTPS only: on plain HTTP it would mean nothing.
         assert "Strict-Transport-Security" not in headers
-        # The start page, and a stylesheet (served with DEBUG off by WhiteNoise).
+        # The start page with the demo seeded with DEBUG off, and a stylesheet (served with
+        # DEBUG off by WhiteNoise).
         status, headers, body = get("/")
         assert status == 200, body
         assert "Location" not in headers
+        assert "Musterstadt" in body
+        assert get("/p/musterstadt/")[0] == 200
         css = next(
             part.split('"')[0]
             for part in body.split('href="')[1:]
