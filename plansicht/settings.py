@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "plansicht.funding",
     "plansicht.staffing",
     "plansicht.participation",
+    "plansicht.proposals",
+    "plansicht.consultations",
     "plansicht.decisions",
     "plansicht.forecast",
     "plansicht.notify",

@@ -60,6 +60,22 @@ class Organisation(models.Model):
         ],
         help_text=_("The host name of the city's own portal, e.g. plansicht.musterstadt.de."),
     )
+    # Who counts as the city's staff for a staff-only consultation, besides office users:
+    # participants whose verified e-mail address is in one of these domains, and — with single
+    # sign-on — members of this group (the provider's "groups" claim).
+    staff_email_domains = models.JSONField(
+        _("e-mail domains of the staff"),
+        default=list,
+        blank=True,
+        help_text=_("For example musterstadt.de: its addresses count as staff."),
+    )
+    staff_group = models.CharField(
+        _("staff group at single sign-on"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Members of this group at the city's sign-on count as staff."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 
 from plansicht.content import markdown
 from plansicht.engine import periods
+from plansicht.engine import proposals as rules
 from plansicht.participation import holidays
 from plansicht.participation.models import REASON_LENGTH, TEXT_LENGTH, Body, Submission
+from plansicht.proposals.models import Proposal
 
 from .check import as_bool, as_code, as_date, as_int, as_text, join, objects
 from .schema import known_keys
@@ -46,6 +48,17 @@ def parse_programme(c, raw: dict, out: dict):
             out["holiday_region"], out["holiday_categories"] = "", []
     out["office_unit"] = as_text(raw, "office_unit") or None
     out["premoderation"] = as_bool(raw, "premoderation")
+    threshold = as_int(raw, "proposal_threshold")
+    out["proposal_threshold"] = threshold if threshold is not None else 50
+    labels = raw.get("proposal_labels")
+    out["proposal_labels"] = {}
+    if isinstance(labels, dict):
+        c.unknown(labels, "programme.proposal_labels", set(rules.STATUSES))
+        out["proposal_labels"] = {
+            status: " ".join(label.split())
+            for status, label in labels.items()
+            if status in rules.STATUSES and isinstance(label, str) and label.strip()
+        }
 
 
 def parse(c, doc, programme: dict, indexes: dict) -> dict:
@@ -53,7 +66,7 @@ def parse(c, doc, programme: dict, indexes: dict) -> dict:
     codes, "position": codes} of this document."""
     section = doc.get("participation")
     if not isinstance(section, dict):
-        return {"bodies": [], "questions": [], "statements": []}
+        return {"bodies": [], "questions": [], "statements": [], "proposals": []}
     c.unknown(section, "participation", known_keys("participation"))
     bodies = []
     for path, item, known in objects(section, "bodies", "body", "participation"):
@@ -88,6 +101,112 @@ def parse(c, doc, programme: dict, indexes: dict) -> dict:
             items.append(_item(c, path, item, kind, indexes, body_index, period, region))
         c.unique(items, lambda i, key=key: f"participation.{key}[{i}]", name)
         out[key] = items
+    proposals = []
+    for path, item, known in objects(section, "proposals", "proposal", "participation"):
+        if item is None:
+            proposals.append({})
+            continue
+        c.unknown(item, path, known)
+        proposals.append(_proposal(c, path, item, indexes, body_index))
+    c.unique(proposals, lambda i: f"participation.proposals[{i}]", "proposal")
+    out["proposals"] = proposals
+    return out
+
+
+def _proposal(c, path, item, indexes, body_index) -> dict:
+    """One proposal, checked. Its due date depends on the supports, which a withdrawn support
+    can move: so extensions are checked for their order only, not against a due date."""
+    out = {
+        "code": as_code(item, "code"),
+        "about": None,
+        "by": as_text(item, "by") or None,
+        "body": as_code(item, "body"),
+        "received": as_date(item, "received"),
+        "title": as_text(item, "title"),
+        "text": _text(c, f"{path}.text", as_text(item, "text"), TEXT_LENGTH),
+        "supports": [],
+        "extensions": [],
+        "decisions": [],
+        "hidden": None,
+    }
+    received = out["received"]
+    about = item.get("about")
+    if isinstance(about, str) and join(path, "about") not in c.shaped and about != "programme":
+        what, _colon, code = about.partition(":")
+        if what not in ABOUT_KINDS:
+            c.problem(f"{path}.about", f"{about!r} names no programme, measure, milestone or post")
+        elif code not in indexes[what]:
+            c.problem(f"{path}.about", f"{code!r} is not the code of a {what} in this document")
+        else:
+            out["about"] = (what, code)
+    if out["body"] is not None:
+        c.ref(out["body"], body_index, f"{path}.body", "body")
+    supports = item.get("supports", [])
+    for j, raw in enumerate(supports if isinstance(supports, list) else []):
+        on = as_date({"on": raw}, "on")
+        if on is None:
+            continue
+        if received is not None and on < received:
+            c.problem(f"{path}.supports[{j}]", f"{on} is before the received date {received}")
+        out["supports"].append(on)
+    out["supports"].sort()
+    decisions = item.get("decisions", [])
+    for j, raw in enumerate(decisions if isinstance(decisions, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        where = f"{path}.decisions[{j}]"
+        c.unknown(raw, where, known_keys("proposal_decision"))
+        decision = {
+            "on": as_date(raw, "on"),
+            "status": raw.get("status") if raw.get("status") in rules.STATUSES else None,
+            "reason": _text(c, f"{where}.reason", as_text(raw, "reason"), TEXT_LENGTH),
+            "link": as_text(raw, "link") or None,
+        }
+        out["decisions"].append(decision)
+        on = decision["on"]
+        if on is None:
+            continue
+        if received is not None and on < received:
+            c.problem(f"{where}.on", f"{on} is before the received date {received}")
+        if j and (before := out["decisions"][j - 1])["on"] and before["on"] > on:
+            c.problem(f"{where}.on", "decisions are listed in date order; this one is earlier")
+        if decision["status"] == rules.DECLINED and not decision["reason"].strip():
+            c.problem(f"{where}.reason", "a declined proposal needs a public reason")
+        link = decision["link"]
+        if link and join(where, "link") not in c.shaped:
+            what, _colon, code = link.partition(":")
+            if what in ("measure", "milestone") and code not in indexes[what]:
+                c.problem(f"{where}.link", f"{code!r} is not the code of a {what} in this document")
+            if what == "plan_version" and int(code) not in indexes.get("plan_version", ()):
+                c.problem(f"{where}.link", f"plan version {code} is not in this document")
+    extensions = item.get("extensions", [])
+    for j, raw in enumerate(extensions if isinstance(extensions, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        where = f"{path}.extensions[{j}]"
+        c.unknown(raw, where, known_keys("extension"))
+        on, to = as_date(raw, "on"), as_date(raw, "to")
+        reason = _text(c, f"{where}.reason", as_text(raw, "reason"), REASON_LENGTH)
+        out["extensions"].append({"on": on, "to": to, "reason": reason})
+        if on is None or to is None:
+            continue
+        if received is not None and on < received:
+            c.problem(f"{where}.on", f"{on} is before the received date {received}")
+        if j and (before := out["extensions"][j - 1])["on"]:
+            if before["on"] > on:
+                c.problem(
+                    f"{where}.on", "extensions are listed in the order granted; this one is earlier"
+                )
+            elif before["to"] and to <= before["to"]:
+                c.problem(
+                    f"{where}.to",
+                    f"{to} is not later than the extension before it, {before['to']}",
+                )
+    hidden = item.get("hidden")
+    if isinstance(hidden, dict):
+        c.unknown(hidden, f"{path}.hidden", {"reason"})
+        reason = _text(c, f"{path}.hidden.reason", as_text(hidden, "reason"), REASON_LENGTH)
+        out["hidden"] = {"reason": reason}
     return out
 
 
@@ -212,6 +331,13 @@ def dump_programme(programme) -> dict:
         out["office_unit"] = programme.office_unit.name
     if programme.premoderation:
         out["premoderation"] = True
+    out["proposal_threshold"] = programme.proposal_threshold
+    if programme.proposal_labels:
+        out["proposal_labels"] = {
+            status: programme.proposal_labels[status]
+            for status in rules.STATUSES
+            if programme.proposal_labels.get(status)
+        }
     return out
 
 
@@ -260,4 +386,39 @@ def dump(programme, put, iso) -> dict:
             put(item, "pending", s.pending)
             listed.append(item)
         put(out, key, listed)
+    put(out, "proposals", _dump_proposals(programme, put, iso))
     return out
+
+
+def _dump_proposals(programme, put, iso) -> list:
+    listed = []
+    items = (
+        Proposal.objects.filter(programme=programme)
+        .select_related("measure", "milestone", "position", "body")
+        .prefetch_related("supports", "decisions", "extensions")
+        .order_by("code")
+    )
+    for p in items:
+        item = {"code": p.code}
+        put(item, "about", p.about_key())
+        put(item, "by", p.author_name)
+        put(item, "body", p.body.code if p.body_id else None)
+        item["received"] = iso(p.received)
+        item["title"] = p.title
+        item["text"] = p.text
+        put(item, "supports", sorted(iso(s.on) for s in p.supports.all()))
+        put(
+            item,
+            "extensions",
+            [{"on": iso(e.on), "to": iso(e.to), "reason": e.reason} for e in p.extensions.all()],
+        )
+        decisions = []
+        for d in p.decisions.all():
+            decision = {"on": iso(d.on), "status": d.status, "reason": d.reason}
+            put(decision, "link", d.link)
+            decisions.append(decision)
+        put(item, "decisions", decisions)
+        if p.hidden:
+            item["hidden"] = {"reason": p.hidden_reason}
+        listed.append(item)
+    return listed

@@ -150,17 +150,24 @@ class Figures:
 
 def figures(items: Iterable[ItemIn], as_of: date) -> Figures:
     """The figures of ``items`` as of ``as_of`` (withdrawn and hidden ones left out)."""
+    return tally(
+        (state, (item.answered - item.received).days if state in ANSWERED else None)
+        for item in items
+        if not item.hidden and (state := status(item, as_of)) is not None
+    )
+
+
+def tally(rows: Iterable[tuple[str, int | None]]) -> Figures:
+    """The figures of items given as (status, days to the answer or None): a status outside
+    COUNTED takes no part; the median is over the days given."""
     counts = dict.fromkeys(COUNTED, 0)
     days = []
-    for item in items:
-        if item.hidden:
-            continue
-        state = status(item, as_of)
-        if state is None or state == WITHDRAWN:
+    for state, waited in rows:
+        if state not in counts:
             continue
         counts[state] += 1
-        if state in ANSWERED:
-            days.append((item.answered - item.received).days)
+        if waited is not None:
+            days.append(waited)
     decided = sum(counts.values()) - counts[OPEN]
     return Figures(
         counts,

@@ -112,6 +112,13 @@ class Follow(models.Model):
     submission = models.ForeignKey(
         "Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
     )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
     created = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
@@ -119,14 +126,15 @@ class Follow(models.Model):
         verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "programme", "measure", "position", "submission"],
+                fields=["user", "programme", "measure", "position", "submission", "proposal"],
                 name="follow_unique",
                 nulls_distinct=False,
             )
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.submission or self.measure or self.position or self.programme}"
+        target = self.submission or self.proposal or self.measure or self.position
+        return f"{self.user} → {target or self.programme}"
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -339,10 +347,19 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    """A participant's comment on a measure, or a reply to one (one level deep). Comments are
-    not answered officially."""
+    """A participant's comment on a measure or a proposal, or a reply to one (one level deep).
+    Comments are not answered officially."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comments")
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -372,9 +389,16 @@ class Comment(models.Model):
         ordering = ["created", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(measure__isnull=False, proposal__isnull=True)
+                | models.Q(measure__isnull=True, proposal__isnull=False),
+                name="comment_on_one_item",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.measure.code} #{self.pk}"
+        return f"{(self.measure or self.proposal).code} #{self.pk}"
 
 
 class ContentReport(models.Model):

@@ -124,6 +124,16 @@ class Programme(models.Model):
         default=False,
         help_text=_("If set, a moderator releases each question and comment before it is shown."),
     )
+    # Proposals: the supports after which one must be decided within the answer period, and
+    # the programme's own words for the statuses ({status: label}; the meanings are fixed).
+    proposal_threshold = models.PositiveIntegerField(
+        _("supports a proposal needs to be decided"),
+        default=50,
+        validators=[MinValueValidator(1)],
+    )
+    proposal_labels = models.JSONField(
+        _("words for the statuses of proposals"), default=dict, blank=True
+    )
     # Bumped by every change; an office form carries the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Bumped by every change the public pages may show (every history event, every stored

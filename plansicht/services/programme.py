@@ -19,6 +19,7 @@ from .indicators import replace_indicator_state
 from .participation import detach_participation, replace_participation_state
 from .permissions import check, role_for
 from .plan import replace_plan_state
+from .proposals import detach_proposals, replace_proposals_state
 from .risks import replace_risks_state
 from .staffing import replace_staffing_state
 
@@ -70,12 +71,14 @@ def load_programme(
             )
         programme.save()
         detach_participation(programme, document)
+        detach_proposals(programme, document)
         detach_decisions(programme, document)
         counts = replace_plan_state(programme, organisation, document)
         replace_indicator_state(programme, document)
         replace_funding_state(programme, document)
         replace_staffing_state(programme, organisation, document)
         replace_participation_state(programme, organisation, document)
+        replace_proposals_state(programme, organisation, document)
         replace_decisions_state(programme, organisation, document)
         replace_risks_state(programme, organisation, document)
         try:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, no_translations
 from plansicht import clock
 from plansicht.participation import figures as reads
 from plansicht.participation.models import Submission
+from plansicht.proposals import reads as proposal_reads
 
 from .dump_programme import add_status_arguments, date_option, find_programme, utf8_output
 
@@ -44,13 +45,33 @@ def as_json(programme, as_of) -> dict:
             "share_answered_in_time": _decimal(f.share_answered_in_time),
             "median_days_to_answer": _decimal(f.median_days_to_answer),
         }
+    found = proposal_reads.rows(programme, as_of)
+    out["proposals"] = [
+        {
+            "code": row.item.code,
+            "received": _iso(row.item.received),
+            "supports": row.state.supports,
+            "threshold_reached": _iso(row.state.threshold_reached),
+            "due": _iso(row.state.due),
+            "original_due": _iso(row.state.original_due),
+            "decided": _iso(row.state.decided),
+            "status": row.state.status,
+        }
+        for row in sorted(found, key=lambda r: r.item.code)
+    ]
+    f = proposal_reads.figures(programme, as_of, found)
+    numbers["proposals"] = {
+        **f.counts,
+        "share_answered_in_time": _decimal(f.share_answered_in_time),
+        "median_days_to_answer": _decimal(f.median_days_to_answer),
+    }
     return {**out, "figures": numbers}
 
 
 class Command(BaseCommand):
     help = (
-        "Show the questions and statements of programme SLUG with their status as of a date "
-        "(default today), and the figures; stores nothing."
+        "Show the questions, statements and proposals of programme SLUG with their status as "
+        "of a date (default today), and the figures; stores nothing."
     )
 
     def add_arguments(self, parser):
@@ -87,6 +108,19 @@ class Command(BaseCommand):
                     f"  {item['code']:<10} received {item['received']}  due {item['due']}  "
                     f"answered {answered:<10}  {item['status']}"
                 )
+        f = data["figures"]["proposals"]
+        out("")
+        out(
+            f"Proposals (threshold {programme.proposal_threshold} supports): {f['open']} open, "
+            f"{f['overdue']} overdue, {f['answered_in_time']} decided in time, "
+            f"{f['answered_within_extension']} within an extension, {f['answered_late']} late"
+        )
+        for item in data["proposals"]:
+            out(
+                f"  {item['code']:<10} supports {item['supports']:<5} threshold reached "
+                f"{item['threshold_reached'] or '–':<10}  due {item['due'] or '–':<10}  "
+                f"decided {item['decided'] or '–':<10}  {item['status']}"
+            )
 
 
 def _dumps(data) -> str:

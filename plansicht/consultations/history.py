@@ -1,0 +1,33 @@
+"""How the consultations' history events read: actions and change keys, registered in
+``ready()``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from plansicht.history import registry
+from plansicht.history.registry import PARTICIPATION, Key, yes_no
+
+
+def register():
+    registry.register(
+        "consultations",
+        actions={
+            "consultation.saved": (_("Consultation saved"), PARTICIPATION),
+            "consultation.answered": (_("Consultation answered"), PARTICIPATION),
+            "consultation.answers_moderated": (
+                _("Free-text answers moderated"),
+                PARTICIPATION,
+            ),
+            "consultation.summary": (_("Summary of the results published"), PARTICIPATION),
+        },
+        keys={
+            "title": Key(_("title")),
+            "opens": Key(_("opens")),
+            "closes": Key(_("closes")),
+            "audience": Key(_("for")),
+            "questions": Key(_("questions")),
+            "summary": Key(_("summary")),
+            "released": Key(_("released")),
+            "hidden": Key(_("hidden"), yes_no),
+            "responses": Key(_("responses")),
+        },
+    )
