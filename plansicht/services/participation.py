@@ -38,6 +38,7 @@ from plansicht.participation.models import (
 )
 from plansicht.participation.people import display_name
 from plansicht.plan.models import Measure, Milestone
+from plansicht.proposals.models import Proposal
 from plansicht.staffing.models import Position
 
 from . import Actor, ServiceError
@@ -873,6 +874,7 @@ def change_participant(user, *, actor: Actor, display_name: str, mail_mode: str)
         participant.save(update_fields=["display_name", "mail_mode"])
         Submission.objects.filter(author=user).update(author_name=display_name)
         Comment.objects.filter(author=user).update(author_name=display_name)
+        Proposal.objects.filter(author=user).update(author_name=display_name)
     return participant
 
 
@@ -902,6 +904,9 @@ def delete_participant(user, *, actor: Actor) -> None:
     with transaction.atomic():
         Submission.objects.filter(author=user).update(author=None, author_name="")
         Comment.objects.filter(author=user).update(author=None, author_name="")
+        # A body's proposal keeps the body's name; the supports and consultation answers stay,
+        # without the person (their foreign keys are set to null with the user).
+        Proposal.objects.filter(author=user).update(author=None, author_name="")
         Event.objects.filter(user=user).update(user=None, actor="")
         Follow.objects.filter(user=user).delete()
         user.bodies_spoken_for.clear()
