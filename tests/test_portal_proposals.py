@@ -467,3 +467,11 @@ def test_a_hidden_proposal_takes_no_comment(client, programme, personas):
     client.force_login(participant("dora"))
     assert client.post(url("V1"), {"text": "Hallo", "website": ""}).status_code == 403
     assert not Comment.objects.exists()
+
+
+def test_the_proposers_account_lists_the_proposal_followed(client, programme):
+    anna = participant("anna")
+    propose(programme, anna)
+    client.force_login(anna)
+    html = page(client, reverse("portal:account"))
+    assert "Vorschlag V1" in html and f'href="{url("V1")}"' in html

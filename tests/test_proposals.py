@@ -510,3 +510,21 @@ def test_a_hidden_proposal_takes_no_comments_or_supports(proposed, people, perso
         )
     with pytest.raises(ServiceError):
         support(proposed, people[1])
+
+
+def test_a_comment_on_a_proposal_is_in_the_office_moderation_queue(
+    client, proposed, people, personas
+):
+    from django.urls import reverse
+
+    comment = participation_service.write_comment(
+        proposed,
+        actor=Actor.for_user(people[1], proposed.programme),
+        author=people[1],
+        text="Bitte prüfen.",
+    )
+    participation_service.report(comment, actor=Actor(), reason="Werbung?")
+    client.force_login(personas.moderator)
+    html = client.get(reverse("office:moderation", args=[proposed.programme.slug]))
+    text = html.content.decode()
+    assert "Bitte prüfen." in text and "/vorschlaege/V1/" in text
