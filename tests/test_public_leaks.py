@@ -16,6 +16,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -30,6 +31,7 @@ from plansicht.oparl.objects import BODY_LISTS
 from plansicht.participation.models import Body, Comment, ContentReport, Follow, Submission
 from plansicht.plan.models import Measure, Milestone
 from plansicht.portal import urls as portal_urls
+from plansicht.proposals.models import Proposal, Support
 from plansicht.reports.models import IssuedReport
 from plansicht.services import Actor, indicators, participation, reports
 from plansicht.services import plan as svc
@@ -251,6 +253,36 @@ def leaky(today, settings, tmp_path):
     )
     Comment.objects.create(measure=below_draft, text=f"{MARK} below a draft", created=now)
     ContentReport.objects.create(comment=shown, reason=f"{MARK} report", reported=now)
+    # Proposals: a public one with an image, a hidden one (its title, text and image never
+    # shown, only the moderation's reason), one about a draft (no page, no file), and a
+    # comment on the public one.
+    proposer = get_user_model().objects.create_user("proposer", email=f"{MARK}-p@example.org")
+    for code, title, about, hidden in (
+        ("V1", "Mehr Bänke", {"measure": m1}, False),
+        ("V2", f"{MARK} hidden proposal", {}, True),
+        ("V3", f"{MARK} proposal about a draft", {"measure": below_draft}, False),
+    ):
+        proposal = Proposal.objects.create(
+            programme=programme,
+            code=code,
+            author=proposer,
+            author_name="Paula P.",
+            received=date(2025, 5, 20),
+            title=title,
+            text=title,
+            hidden=hidden,
+            hidden_reason="Werbung" if hidden else "",
+            **about,
+        )
+        content = b"%PDF-1.4 public" if code == "V1" else b"%PDF-1.4 " + MARK.encode()
+        proposal.attachment.save(f"{code}.pdf", ContentFile(content))
+        Support.objects.create(proposal=proposal, on=date(2025, 5, 21))
+    Comment.objects.create(
+        proposal=Proposal.objects.get(code="V1"), author_name="Anna A.", text="Ja!", created=now
+    )
+    Comment.objects.create(
+        proposal=Proposal.objects.get(code="V3"), text=f"{MARK} on a draft's proposal", created=now
+    )
     # An asker's account: its e-mail address is never shown.
     asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
     Submission.objects.filter(code="F1").update(author=asker)
@@ -341,7 +373,7 @@ def public_items(programme, kind):
 def public_comments(programme):
     return list(
         Comment.objects.public()
-        .filter(measure__programme=programme)
+        .filter(Q(measure__programme=programme) | Q(proposal__programme=programme))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -365,6 +397,8 @@ FOLLOW_QUERIES = (
     "?what=frage:F1",
     "?what=frage:F7",
     "?what=stellungnahme:S3",
+    "?what=vorschlag:V1",
+    "?what=vorschlag:V2",
 )
 
 
@@ -378,6 +412,27 @@ QUESTION_FILTERS = (
     "?kind=statement",
     "?kind=statement&measure=M1",
 )
+
+
+PROPOSAL_FILTERS = (
+    "",
+    "?status=submitted",
+    "?measure=M1",
+    "?supports=reached",
+    "?supports=below",
+    "?sort=supports",
+    "?sort=due",
+)
+
+
+def public_proposals(programme):
+    """Every public proposal (a hidden one's page too: it shows the moderation's reason)."""
+    return list(
+        Proposal.objects.filter(programme=programme)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
 
 
 DECISION_FILTERS = ("", "?body=RAT", "?year=2025", "?body=RAT&year=2025")
@@ -425,6 +480,9 @@ SAMPLES = {
     # The follow button is sent (POST) from the pages above; opened, it explains following.
     "follow": lambda p: [({"slug": p.slug}, q) for q in FOLLOW_QUERIES],
     "opendata": lambda p: [({"slug": p.slug}, "")],
+    "proposals": lambda p: [({"slug": p.slug}, q) for q in PROPOSAL_FILTERS],
+    "proposal": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_proposals(p)],
+    "proposal_new": lambda p: [({"slug": p.slug}, "")],
 }
 
 
@@ -464,6 +522,11 @@ FILES = {
     "statement_pdf": (
         lambda p: [{"slug": p.slug, "code": "S1"}],
         lambda p: [{"slug": p.slug, "code": c} for c in ("S2", "S3")],  # a draft's, hidden
+    ),
+    # A public proposal's PDF; a hidden one's and one about a draft never.
+    "proposal_file": (
+        lambda p: [{"slug": p.slug, "code": "V1"}],
+        lambda p: [{"slug": p.slug, "code": c} for c in ("V2", "V3")],
     ),
     # The issued council report and the proof issued as public are public; the funder
     # report internal.
@@ -775,7 +838,7 @@ def test_only_public_shown_statements_pdfs_are_served(client, leaky):
         for kwargs in refused(leaky):
             assert client.get(reverse(f"portal:{name}", kwargs=kwargs)).status_code == 404, kwargs
     # the stored files have no address of their own
-    for item in Submission.objects.exclude(attachment=""):
+    for item in [*Submission.objects.exclude(attachment=""), *Proposal.objects.all()]:
         assert client.get("/media/" + item.attachment.name).status_code == 404
     for milestone in Milestone.objects.exclude(acceptance_document=""):
         assert client.get("/media/" + milestone.acceptance_document.name).status_code == 404

@@ -427,7 +427,9 @@ class Entry:
 
 
 def _comments(programme):
-    return Comment.objects.filter(measure__programme=programme).select_related("measure", "parent")
+    return Comment.objects.filter(
+        Q(measure__programme=programme) | Q(proposal__programme=programme)
+    ).select_related("measure", "proposal", "parent")
 
 
 def _moderation_entries(programme) -> list[Entry]:
@@ -435,7 +437,11 @@ def _moderation_entries(programme) -> list[Entry]:
     with a report not yet decided; each with its open reports."""
     reports = list(
         ContentReport.objects.filter(closed=None)
-        .filter(Q(submission__programme=programme) | Q(comment__measure__programme=programme))
+        .filter(
+            Q(submission__programme=programme)
+            | Q(comment__measure__programme=programme)
+            | Q(comment__proposal__programme=programme)
+        )
         .order_by("reported", "pk")
     )
     open_of = defaultdict(list)
@@ -550,7 +556,9 @@ def moderation_counts(programme) -> dict:
     """The dashboard's figures for moderators: the reports not yet decided, and what awaits
     release (questions, statements and comments)."""
     reports = ContentReport.objects.filter(closed=None).filter(
-        Q(submission__programme=programme) | Q(comment__measure__programme=programme)
+        Q(submission__programme=programme)
+        | Q(comment__measure__programme=programme)
+        | Q(comment__proposal__programme=programme)
     )
     waiting = (
         _items(programme).filter(pending=True, hidden=False).count()

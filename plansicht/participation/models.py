@@ -342,8 +342,16 @@ class Extension(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def public(self):
-        """Released comments on public measures (hidden ones too: they show the reason)."""
-        return self.filter(pending=False).exclude(measure_id__in=hidden_measure_ids())
+        """Released comments on public measures and on proposals about the programme or a
+        public measure or milestone (hidden ones too: they show the reason)."""
+        hidden = hidden_measure_ids()
+        return (
+            self.filter(pending=False)
+            .exclude(measure_id__in=hidden)
+            .exclude(proposal__measure_id__in=hidden)
+            .exclude(proposal__milestone__draft=True)
+            .exclude(proposal__milestone__measure_id__in=hidden)
+        )
 
 
 class Comment(models.Model):

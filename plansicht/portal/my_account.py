@@ -28,6 +28,7 @@ from plansicht import clock
 from plansicht.participation.figures import STATUS_LABELS
 from plansicht.participation.models import NAME_LENGTH, Follow, Participant, Submission
 from plansicht.plan.models import Measure, Milestone
+from plansicht.proposals.models import Proposal
 from plansicht.services import Actor, ServiceError
 from plansicht.services import participation as service
 
@@ -93,6 +94,11 @@ def _followed(follows, public):
             kind = _("Question") if item.kind == Submission.QUESTION else _("Statement")
             label = f"{kind} {item.code}"
             url = _about_url(item, public) if shown else None
+        elif f.proposal_id:
+            item = f.proposal
+            shown = Proposal.objects.public().filter(pk=item.pk).exists()
+            label = _("Proposal %(code)s") % {"code": item.code}
+            url = reverse("portal:proposal", args=[programme.slug, item.code])
         elif f.measure_id:
             shown = f.measure_id in measures
             label = f"{f.measure.code} {f.measure.title}"
@@ -142,7 +148,7 @@ def _about_label(item, public):
 def _follows(user):
     return (
         Follow.objects.filter(user=user)
-        .select_related("programme", "measure", "position", "submission__programme")
+        .select_related("programme", "measure", "position", "submission__programme", "proposal")
         .select_related("submission__measure", "submission__milestone")
         .order_by("programme__title", "created", "pk")
     )

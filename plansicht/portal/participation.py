@@ -44,6 +44,7 @@ from plansicht.participation.models import (
 )
 from plansicht.participation.people import display_name, may_take_part
 from plansicht.plan.models import Measure, Milestone, Programme
+from plansicht.proposals.models import Proposal
 from plansicht.services import Actor, ChangedMeanwhile, ServiceError
 from plansicht.services import participation as service
 from plansicht.staffing.models import Position
@@ -534,13 +535,23 @@ def statement_pdf(request, slug, code):
 # -- comments ---------------------------------------------------------------------------------
 
 
-def _comments(measure) -> list[Comment]:
-    """The measure's public comments, oldest first, each with its public replies
-    (``comment.shown_replies``): two queries, however many there are."""
+def _on(target) -> dict:
+    """The field of a comment that names ``target``, a measure or a proposal."""
+    return {"proposal": target} if isinstance(target, Proposal) else {"measure": target}
+
+
+def _target_url(programme, target) -> str:
+    name = "portal:proposal" if isinstance(target, Proposal) else "portal:measure"
+    return reverse(name, args=[programme.slug, target.code])
+
+
+def _comments(target) -> list[Comment]:
+    """The public comments on a measure or proposal, oldest first, each with its public
+    replies (``comment.shown_replies``): two queries, however many there are."""
     replies = Comment.objects.public().order_by("created", "pk")
     return list(
         Comment.objects.public()
-        .filter(measure=measure, parent=None)
+        .filter(parent=None, **_on(target))
         .order_by("created", "pk")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
     )
@@ -560,15 +571,15 @@ def _replying_to(comments, key) -> Comment | None:
     return None
 
 
-def receive_comment(request, programme, measure):
-    """A comment or reply sent from the measure page: stored through the service, then the
-    measure page at the comment; else (form, HTTP status) with what went wrong, nothing
-    stored."""
+def receive_comment(request, programme, target):
+    """A comment or reply sent from the page of a measure or proposal (``target``): stored
+    through the service, then that page at the comment; else (form, HTTP status) with what
+    went wrong, nothing stored."""
     user = request.user
     if not may_take_part(user):
         raise PermissionDenied(_("Only participants with a confirmed e-mail address may comment."))
     asked = request.POST.get("parent", "").strip()
-    parent = _replying_to(_comments(measure), asked) if asked else None
+    parent = _replying_to(_comments(target), asked) if asked else None
     data = request.POST.copy()
     if asked and parent is None:
         data["parent"] = ""  # shown again as a comment of its own
@@ -591,7 +602,7 @@ def receive_comment(request, programme, measure):
         return form, 429
     try:
         comment = service.write_comment(
-            measure,
+            target,
             actor=Actor.for_user(user, programme),
             author=user,
             text=form.cleaned_data["text"],
@@ -601,7 +612,7 @@ def receive_comment(request, programme, measure):
         form.add_error("text" if error.field == "text" else None, error.message)
         return form, 400
     limits.count(request, limits.COMMENTS)
-    address = reverse("portal:measure", args=[programme.slug, measure.code])
+    address = _target_url(programme, target)
     if comment.pending:
         messages.success(
             request,
@@ -615,8 +626,9 @@ def receive_comment(request, programme, measure):
     return redirect(address + f"#comment-{comment.pk}")
 
 
-def _comment_context(request, measure, may_comment, comment_form) -> dict:
-    comments = _comments(measure)
+def comment_context(request, target, may_comment, comment_form) -> dict:
+    """The comments on a measure or proposal with the form to comment or reply."""
+    comments = _comments(target)
     context = {
         "comments": comments,
         "comments_total": sum(1 + len(c.shown_replies) for c in comments),
@@ -642,6 +654,7 @@ def _comment_context(request, measure, may_comment, comment_form) -> dict:
 # The kinds of things one reports, as the address names them.
 KIND_WORDS = {Submission.QUESTION: "frage", Submission.STATEMENT: "stellungnahme"}
 COMMENT_WORD = "kommentar"
+PROPOSAL_WORD = "vorschlag"
 
 
 def _reported(programme, kind, ref):
@@ -651,9 +664,10 @@ def _reported(programme, kind, ref):
             raise Http404(_("There is no public comment with this number."))
         item = (
             Comment.objects.public()
-            .filter(measure__programme=programme, pk=int(ref))
+            .filter(Q(measure__programme=programme) | Q(proposal__programme=programme))
+            .filter(pk=int(ref))
             .exclude(parent__pending=True)  # a reply under a comment not shown
-            .select_related("measure", "parent")
+            .select_related("measure", "proposal", "parent")
             .first()
         )
         if item is None:
@@ -676,7 +690,10 @@ def _reported(programme, kind, ref):
 def _page_of(programme, item) -> str:
     """Where the reported item is shown."""
     if isinstance(item, Comment):
-        address = reverse("portal:measure", args=[programme.slug, item.measure.code])
+        if item.proposal_id is not None:
+            address = reverse("portal:proposal", args=[programme.slug, item.proposal.code])
+        else:
+            address = reverse("portal:measure", args=[programme.slug, item.measure.code])
         return address + f"#comment-{item.pk}"
     return reverse(ITEM_PAGE[item.kind], args=[programme.slug, item.code])
 
@@ -732,7 +749,8 @@ def report(request, slug, kind, ref):
 @dataclass
 class FollowControl:
     """The follow button of one thing: ``what`` names it for the form (``programme``,
-    ``measure:M1``, ``position:CDO``, ``frage:F1``, ``stellungnahme:S1``), ``label`` for a
+    ``measure:M1``, ``position:CDO``, ``frage:F1``, ``stellungnahme:S1``, ``vorschlag:V1``),
+    ``label`` for a
     screen reader, and whether the participant follows it; ``may`` (a participant),
     ``signed_in`` say what to show instead of the button."""
 
@@ -749,6 +767,7 @@ def _follow_fields(target) -> dict:
         "measure": target if isinstance(target, Measure) else None,
         "position": target if isinstance(target, Position) else None,
         "submission": target if isinstance(target, Submission) else None,
+        "proposal": target if isinstance(target, Proposal) else None,
     }
 
 
@@ -767,6 +786,11 @@ def _follow_target(programme, what):
         if p is not None:
             address = reverse("portal:positions", args=[slug]) + f"#post-{slugify(p.code)}"
             return p, p.title, address
+    if kind == PROPOSAL_WORD:
+        found = Proposal.objects.filter(programme=programme, code=code).public().first()
+        if found is not None:
+            label = _("Proposal %(code)s") % {"code": found.code}
+            return found, label, reverse("portal:proposal", args=[slug, found.code])
     kinds = {word: k for k, word in KIND_WORDS.items()}
     if kind in kinds:
         item = (
@@ -890,7 +914,7 @@ def for_measure(request, programme, measure, milestones, comment_form=None) -> d
     }
     if context["may_ask"]:
         context["form"] = question_form(programme, measure=measure, milestones=milestones)
-    context.update(_comment_context(request, measure, context["may_ask"], comment_form))
+    context.update(comment_context(request, measure, context["may_ask"], comment_form))
     context["follow"] = follow_control(
         request,
         programme,

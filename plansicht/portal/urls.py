@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decisions, feeds, my_account, opendata, participation, reports, views
+from . import decisions, feeds, my_account, opendata, participation, proposals, reports, views
 
 app_name = "portal"
 urlpatterns = [
@@ -27,6 +27,15 @@ urlpatterns = [
         name="statement_pdf",
     ),
     path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
+    path("p/<slug:slug>/vorschlaege/", proposals.proposals, name="proposals"),
+    path("p/<slug:slug>/vorschlaege/neu/", proposals.new_proposal, name="proposal_new"),
+    # Before the proposal's page, whose <path:code> would take "V1/datei" for a code.
+    path(
+        "p/<slug:slug>/vorschlaege/<path:code>/datei/",
+        proposals.proposal_file,
+        name="proposal_file",
+    ),
+    path("p/<slug:slug>/vorschlaege/<path:code>/", proposals.proposal, name="proposal"),
     path("p/<slug:slug>/melden/<str:kind>/<path:ref>/", participation.report, name="report"),
     path("p/<slug:slug>/folgen/", participation.follow, name="follow"),
     path("p/<slug:slug>/beschluesse/", decisions.register, name="decisions"),

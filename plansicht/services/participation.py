@@ -356,7 +356,7 @@ def _moderated_event(item, changes: dict) -> dict:
         return {
             "subject": item,
             "label": str(_("comment {number}").format(number=item.pk)),
-            "measure": item.measure,
+            "measure": _comment_measure(item),
             "public": True,
             "changes": changes,
         }
@@ -438,7 +438,7 @@ def release(item: Submission | Comment, *, actor: Actor, reason: str = "", expec
 
 
 def _programme_of(item):
-    return item.measure.programme if isinstance(item, Comment) else item.programme
+    return comment_target(item).programme if isinstance(item, Comment) else item.programme
 
 
 def _decide_reports(item):
@@ -482,26 +482,62 @@ def report(item: Submission | Comment, *, actor: Actor, reason: str) -> ContentR
     return holder["report"]
 
 
+def _commented(target):
+    """(the measure, the proposal) a comment is written on: one of them is None."""
+    if isinstance(target, Measure):
+        if target.draft or not Measure.objects.filter(pk=target.pk).public().exists():
+            raise ServiceError(_("This item is not published."))
+        return target, None
+    if isinstance(target, Proposal):
+        if target.hidden or not Proposal.objects.filter(pk=target.pk).public().exists():
+            raise ServiceError(_("This item is not published."))
+        return None, target
+    raise ServiceError(_("This cannot be commented on."))
+
+
+def comment_target(comment: Comment):
+    """What a comment is written on: its measure or its proposal."""
+    return comment.measure if comment.measure_id is not None else comment.proposal
+
+
+def _comment_measure(comment: Comment):
+    """The measure a comment's history event names: its measure, or its proposal's."""
+    if comment.measure_id is not None:
+        return comment.measure
+    proposal = comment.proposal
+    if proposal.milestone_id is not None:
+        return proposal.milestone.measure
+    return proposal.measure
+
+
 def write_comment(
-    measure: Measure, *, actor: Actor, author, text: str, parent: Comment | None = None
+    target, *, actor: Actor, author, text: str, parent: Comment | None = None
 ) -> Comment:
-    """A participant comments on a public measure, or replies to a comment on it (one level
-    deep: a reply to a reply answers the first comment). Waits for release if the programme
-    pre-moderates."""
+    """A participant comments on a public measure or proposal, or replies to a comment on it
+    (one level deep: a reply to a reply answers the first comment). Waits for release if the
+    programme pre-moderates."""
     check(actor, lambda user: user == author)
-    if measure.draft or not Measure.objects.filter(pk=measure.pk).public().exists():
-        raise ServiceError(_("This item is not published."))
+    measure, proposal = _commented(target)
     if parent is not None:
-        if parent.measure_id != measure.pk:
-            raise ServiceError(_("Reply to a comment on this measure."), field="parent")
+        if (parent.measure_id, parent.proposal_id) != (
+            getattr(measure, "pk", None),
+            getattr(proposal, "pk", None),
+        ):
+            raise ServiceError(
+                _("Reply to a comment on this proposal.")
+                if proposal is not None
+                else _("Reply to a comment on this measure."),
+                field="parent",
+            )
         parent = parent.parent or parent
     text = _text(text, "text")
-    programme = measure.programme
+    programme = target.programme
     holder = {}
 
     def apply():
         holder["comment"] = Comment.objects.create(
             measure=measure,
+            proposal=proposal,
             parent=parent,
             author=author,
             author_name=display_name(author),
@@ -519,7 +555,7 @@ def write_comment(
         event=lambda: {
             "subject": holder["comment"],
             "label": str(_("comment {number}").format(number=holder["comment"].pk)),
-            "measure": measure,
+            "measure": _comment_measure(holder["comment"]),
             "public": not programme.premoderation,
             "changes": {},
         },
@@ -562,7 +598,7 @@ def withdraw(submission: Submission, *, actor: Actor, expected_version=None):
 
 
 def follow(user, target, *, actor: Actor) -> Follow:
-    """Follow a programme, a measure, a post or a question or statement: mails tell what
+    """Follow a programme, a measure, a post, a question or statement or a proposal: mails tell what
     happens to it. A participant follows for themself only; following twice changes nothing.
     Following is the participant's own setting, not a change of the programme: no event."""
     check(actor, lambda acting: acting == user)
@@ -576,7 +612,7 @@ def follow(user, target, *, actor: Actor) -> Follow:
 def _follow_fields(target) -> dict | None:
     from plansicht.plan.models import Programme
 
-    none = {"measure": None, "position": None, "submission": None}
+    none = {"measure": None, "position": None, "submission": None, "proposal": None}
     if isinstance(target, Programme):
         return {"programme": target, **none}
     if isinstance(target, Measure) and not target.draft:
@@ -585,6 +621,8 @@ def _follow_fields(target) -> dict | None:
         return {"programme": target.programme, **none, "position": target}
     if isinstance(target, Submission) and not target.pending:
         return {"programme": target.programme, **none, "submission": target}
+    if isinstance(target, Proposal):
+        return {"programme": target.programme, **none, "proposal": target}
     return None
 
 
