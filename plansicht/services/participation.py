@@ -575,7 +575,7 @@ def follow(user, target, *, actor: Actor) -> Follow:
 def _follow_fields(target) -> dict | None:
     from plansicht.plan.models import Programme
 
-    none = {"measure": None, "position": None, "submission": None}
+    none = {"measure": None, "position": None, "submission": None, "proposal": None}
     if isinstance(target, Programme):
         return {"programme": target, **none}
     if isinstance(target, Measure) and not target.draft:
