@@ -216,14 +216,10 @@ def test_taken_into_the_plan_needs_the_link_to_what_took_it_up(client, personas)
     assert stored("V1") == before
 
 
-def test_a_link_to_a_measure_the_programme_lacks_is_refused_and_nothing_is_stored(
-    client, personas
-):
+def test_a_link_to_a_measure_the_programme_lacks_is_refused_and_nothing_is_stored(client, personas):
     client.force_login(personas.editor)
     before, events = stored("V1"), Event.objects.count()
-    response = decide(
-        client, "V1", status="partly_taken", reason="Teilweise.", link="measure:M99"
-    )
+    response = decide(client, "V1", status="partly_taken", reason="Teilweise.", link="measure:M99")
     assert response.status_code == 400
     assert de("The programme has no {what} {code}.").format(what="measure", code="M99") in (
         response.content.decode()
@@ -253,9 +249,7 @@ def test_taken_into_the_plan_with_a_link_is_stored_and_shown(client, personas):
     assert word_de("taken_into_plan") in shown and "measure:M2" in shown
 
 
-def test_declined_with_a_reason_then_the_status_shows_in_the_page_and_the_queue(
-    client, personas
-):
+def test_declined_with_a_reason_then_the_status_shows_in_the_page_and_the_queue(client, personas):
     client.force_login(personas.admin)
     response = decide(client, "V2", status="declined", reason="Der Haushalt lässt es nicht zu.")
     assert response.status_code == 302
@@ -269,9 +263,7 @@ def test_declined_with_a_reason_then_the_status_shows_in_the_page_and_the_queue(
     assert codes_in_table(queue) == ["V2", "V6"]  # the latest decision first
 
 
-def test_the_second_of_two_editors_is_told_that_the_proposal_changed_meanwhile(
-    client, personas
-):
+def test_the_second_of_two_editors_is_told_that_the_proposal_changed_meanwhile(client, personas):
     second = get_user_model().objects.create_user("editor2", password="pw-editor2")
     StaffRole.objects.create(
         user=second,
@@ -288,9 +280,7 @@ def test_the_second_of_two_editors_is_told_that_the_proposal_changed_meanwhile(
     ok = decide(client, "V4", status="under_review", reason="Wir prüfen.", version=first_version)
     assert ok.status_code == 302
     client.force_login(second)
-    late = decide(
-        client, "V4", status="declined", reason="Nicht möglich.", version=second_version
-    )
+    late = decide(client, "V4", status="declined", reason="Nicht möglich.", version=second_version)
     assert late.status_code == 400
     body = late.content.decode()
     assert de("Your values and the values saved now") in body
@@ -338,16 +328,15 @@ def test_hostile_input_in_the_reason_and_the_link_is_stored_as_text_or_refused(c
 # -- extending and hiding ---------------------------------------------------------------------
 
 
-def test_an_extension_must_be_later_than_the_due_date_in_force_and_is_then_stored(
-    client, personas
-):
+def test_an_extension_must_be_later_than_the_due_date_in_force_and_is_then_stored(client, personas):
     client.force_login(personas.editor)
     data = {"op": "extend", "extend-to": "02.06.2025", "extend-reason": "Gutachten fehlt."}
     early = client.post(url("proposal", "V2"), data)
     assert early.status_code == 400
-    assert de(
-        "The new due date must be later than the one in force, {due}."
-    ).format(due="03.06.2025") in early.content.decode()
+    assert (
+        de("The new due date must be later than the one in force, {due}.").format(due="03.06.2025")
+        in early.content.decode()
+    )
     assert not Extension.objects.filter(proposal__code="V2").exists()
     later = client.post(url("proposal", "V2"), {**data, "extend-to": "20.06.2025"})
     assert later.status_code == 302

@@ -812,7 +812,6 @@ class InboxFilterForm(forms.Form):
         ).order_by("name")
 
 
-
 # -- proposals --------------------------------------------------------------------------------
 
 

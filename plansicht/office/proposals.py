@@ -261,8 +261,7 @@ def _page(request, programme, proposal, forms, *, hide_form=None, status=200):
     if hide_form is None and may_hide and not proposal.hidden:
         hide_form = ProposalHideForm(prefix="hide", initial={"version": proposal.version})
     decisions = [
-        (d, status_label(programme, d.status))
-        for d in proposal.decisions.order_by("on", "pk")
+        (d, status_label(programme, d.status)) for d in proposal.decisions.order_by("on", "pk")
     ]
     return render(
         request,
