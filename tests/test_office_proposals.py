@@ -247,6 +247,7 @@ def test_taken_into_the_plan_with_a_link_is_stored_and_shown(client, personas):
     assert event.reason == "Wird Teil von M2." and event.user == personas.editor
     shown = client.get(url("proposal", "V1")).content.decode()
     assert word_de("taken_into_plan") in shown and "measure:M2" in shown
+    assert f'href="{url("measure", "M2")}"' in shown  # what took it up, one click away
 
 
 def test_declined_with_a_reason_then_the_status_shows_in_the_page_and_the_queue(client, personas):

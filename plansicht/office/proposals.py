@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -261,7 +262,8 @@ def _page(request, programme, proposal, forms, *, hide_form=None, status=200):
     if hide_form is None and may_hide and not proposal.hidden:
         hide_form = ProposalHideForm(prefix="hide", initial={"version": proposal.version})
     decisions = [
-        (d, status_label(programme, d.status)) for d in proposal.decisions.order_by("on", "pk")
+        (d, status_label(programme, d.status), _link_address(programme, d.link))
+        for d in proposal.decisions.order_by("on", "pk")
     ]
     return render(
         request,
@@ -290,6 +292,17 @@ def _page(request, programme, proposal, forms, *, hide_form=None, status=200):
         ),
         status=status,
     )
+
+
+def _link_address(programme, link: str) -> str | None:
+    """The office's page of what a decision's link names (a measure, a milestone, the plan
+    versions); None for a change request or an empty link."""
+    what, _colon, code = (link or "").partition(":")
+    if what in ("measure", "milestone") and code:
+        return reverse(f"office:{what}", args=[programme.slug, code])
+    if what == "plan_version":
+        return reverse("office:plan_versions", args=[programme.slug])
+    return None
 
 
 def _history(proposal) -> list:
