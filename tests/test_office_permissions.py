@@ -37,6 +37,9 @@ from plansicht.indicators.models import Indicator, IndicatorValue
 from plansicht.office import urls as office_urls
 from plansicht.participation.models import Body, Extension, Submission
 from plansicht.plan.models import Dependency, Milestone, PlanVersion, Programme
+from plansicht.proposals.models import Decision as ProposalDecision
+from plansicht.proposals.models import Extension as ProposalExtension
+from plansicht.proposals.models import Proposal
 from plansicht.reports.models import ChangeRequest, IssuedFile, IssuedReport
 from plansicht.risks.models import Risk
 from plansicht.services import Actor
@@ -137,6 +140,12 @@ ACCESS = {
     "participation_item": (OFFICE, ANSWER_F1),
     "moderation": (MODERATE, MODERATE),
     "participation_settings": (OFFICE, PLAN),
+    # Proposals: every office role reads them; editors decide, extend and set the threshold;
+    # moderators hide one.
+    "proposals": (OFFICE, None),
+    "proposal": (OFFICE, PLAN),
+    "proposal_hide": (MODERATE, MODERATE),
+    "proposal_settings": (OFFICE, PLAN),
     # A measure's indicators: M1's unit editor, the editors and administrators (as B's).
     "measure": (OFFICE, MILESTONE_B),
     "indicator": (MILESTONE_B, MILESTONE_B),
@@ -179,6 +188,8 @@ CODES = {
     "measure": "M1",
     "milestone_acceptance": "A",
     "acceptance_document": "A",
+    "proposal": "V1",
+    "proposal_hide": "V1",
 }
 KINDS = {"participation_item": "question"}
 ROWS = {
@@ -364,6 +375,13 @@ CHANGES = {
     },
     "indicator_value": lambda: {"op": "save", "value-on": "31.03.2025", "value-value": "17"},
     "milestone_acceptance": lambda: {"accepted_on": "05.03.2025", "acceptance_ref": "ZB 9"},
+    "proposal": lambda: {
+        "op": "decide",
+        "decide-status": "under_review",
+        "decide-reason": "Wir prüfen den Vorschlag.",
+    },
+    "proposal_hide": lambda: {"hide-reason": "Enthält persönliche Daten."},
+    "proposal_settings": lambda: {"threshold": "10", "declined": "nicht umsetzbar"},
     "participation_settings": lambda: {
         "answer_period_kind": "working_days",
         "answer_period_count": "20",
@@ -456,6 +474,9 @@ STORED = [
     ChangeRequest,
     Submission,
     Extension,
+    Proposal,
+    ProposalDecision,
+    ProposalExtension,
     Indicator,
     IndicatorValue,
     Decision,
@@ -559,6 +580,16 @@ def personas(personas, settings, tmp_path):
         dry_run=True,
         state=ImportJob.DONE,
         result=ImportResult().as_data(),
+    )
+    # A proposal by the participant, for its page and the form that hides it.
+    from plansicht.services import proposals as proposal_service
+
+    proposal_service.submit(
+        personas.programme,
+        actor=Actor.for_user(personas.participant),
+        author=personas.participant,
+        title="Sitzbänke am Radweg",
+        text="Bitte Bänke aufstellen.",
     )
     # The finance officer's API token, for the page that revokes it.
     create_token(

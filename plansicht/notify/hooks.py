@@ -16,6 +16,8 @@ EVENT_ACTIONS = {
     "statement.received",
     "submission.answered",
     "submission.extended",
+    "proposal.decided",
+    "proposal.extended",
 }
 
 

@@ -7,7 +7,9 @@ Who is told:
 - followers of a question hear of its answer and of an extended due date;
 - followers of the programme, or of the measure or post an item is about, hear of a new
   statement and of a new answer there (published items only);
-- followers of a measure hear when its forecast finish moves later or its health worsens.
+- followers of a measure hear when its forecast finish moves later or its health worsens;
+- followers of a proposal (its proposer follows it) hear of each change of its status and of
+  an extended due date (not the one who made the change, such as a proposer withdrawing).
 A participant who chose the daily digest gets these as one mail a day (``send_digests``).
 """
 
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_tasks import task
@@ -26,6 +28,7 @@ from plansicht.forecast.models import HEALTH_CHOICES
 from plansicht.history.models import Event
 from plansicht.participation.models import Follow, Participant, Submission
 from plansicht.plan.models import Measure
+from plansicht.proposals.models import Proposal, status_label
 
 from . import mail
 from .models import Notice
@@ -70,11 +73,11 @@ def _followers_around(item: Submission):
     """(user, follow) of everyone following the programme, or the measure or post the item is
     about (a milestone's: its measure)."""
     measure_id = item.measure_id or (item.milestone.measure_id if item.milestone_id else None)
-    around = Q(measure=None, position=None, submission=None)
+    around = Q(measure=None, position=None, submission=None, proposal=None)
     if measure_id:
-        around |= Q(measure_id=measure_id, submission=None)
+        around |= Q(measure_id=measure_id, submission=None, proposal=None)
     if item.position_id:
-        around |= Q(position_id=item.position_id, submission=None)
+        around |= Q(position_id=item.position_id, submission=None, proposal=None)
     follows = Follow.objects.filter(around, programme=item.programme_id).select_related("user")
     return [(f.user, f) for f in follows]
 
@@ -93,6 +96,8 @@ def event_notices(event_id: int) -> int:
     event = Event.objects.filter(pk=event_id).first()
     if event is None or event.subject_id is None:
         return 0
+    if event.action.startswith("proposal."):
+        return _proposal_notices(event)
     item = (
         Submission.objects.select_related("programme", "milestone", "measure", "position")
         .filter(pk=event.subject_id)
@@ -124,6 +129,52 @@ def event_notices(event_id: int) -> int:
         for user, follow in _once(_followers_of_item(item)):
             _deliver(user, follow, "extended", context, url)
             told += 1
+    return told
+
+
+def proposal_url(item: Proposal) -> str:
+    """The proposal's public page; the programme's overview where the portal has no page for
+    proposals."""
+    try:
+        return _link("portal:proposal", item.programme.slug, item.code)
+    except NoReverseMatch:
+        return _link("portal:overview", item.programme.slug)
+
+
+def _proposal_notices(event) -> int:
+    """Tell the followers of a proposal (but not whoever made the change) that its status
+    changed or its due date was extended. Nothing for a hidden proposal or one the public
+    does not see."""
+    item = (
+        Proposal.objects.public()
+        .select_related("programme")
+        .filter(pk=event.subject_id, hidden=False)
+        .first()
+    )
+    if item is None:
+        return 0
+    url = proposal_url(item)
+    context = {"item": item, "url": url, "programme": item.programme, "reason": event.reason}
+    if event.action == "proposal.decided":
+        decision = item.decisions.order_by("-on", "-pk").first()
+        if decision is None:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            context.update(status=status_label(item.programme, decision.status))
+        context.update(on=_short(decision.on), link=decision.link)
+        template = "proposal_decided"
+    elif event.action == "proposal.extended":
+        extension = item.extensions.order_by("-on", "-pk").first()
+        context.update(to=_short(extension.to if extension else None))
+        template = "proposal_extended"
+    else:
+        return 0
+    told = 0
+    follows = Follow.objects.filter(proposal=item).select_related("user")
+    pairs = ((f.user, f) for f in follows)
+    for user, follow in _once(pairs, skip=[event.user_id] if event.user_id else ()):
+        _deliver(user, follow, template, context, url)
+        told += 1
     return told
 
 

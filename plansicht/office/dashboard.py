@@ -7,9 +7,9 @@ from django.shortcuts import render
 from plansicht.forecast.run import today
 from plansicht.history.models import Event
 from plansicht.plan.models import Measure
-from plansicht.services.permissions import can_moderate, role_for
+from plansicht.services.permissions import can_edit_plan, can_moderate, role_for
 
-from . import decisions, participation, risks, work
+from . import decisions, participation, proposals, risks, work
 from .common import get_programme_for_user, page_context
 
 
@@ -18,7 +18,8 @@ def dashboard(request, slug):
     """What the user's role can act on: plan work for those who edit milestones (a unit editor
     first the milestones of their unit), money work for finance officers, post work for HR;
     every other role reads a summary; those who answer questions and statements see what is
-    overdue and due this week; moderators, how many reports are open and what awaits release.
+    overdue and due this week; those who decide on proposals, how many are overdue and how many
+    wait for a decision; moderators, how many reports are open and what awaits release.
     Only open work, at most ``work.LIMIT`` per list."""
     programme = get_programme_for_user(request, slug)
     role = role_for(request.user, programme)
@@ -60,6 +61,8 @@ def dashboard(request, slug):
         )
     if "participation" in parts:
         extra["participation"] = participation.due_lists(programme, role, today(), work.LIMIT)
+    if can_edit_plan(request.user, programme):
+        extra["proposals"] = proposals.dashboard_counts(programme, today())
     if can_moderate(request.user, programme):
         extra["moderation"] = participation.moderation_counts(programme)
     extra["decisions"] = decisions.overdue_count(programme, today())

@@ -812,6 +812,120 @@ class InboxFilterForm(forms.Form):
         ).order_by("name")
 
 
+# -- proposals --------------------------------------------------------------------------------
+
+
+class ProposalFilterForm(forms.Form):
+    """The review queue's filters, read from the query string: where a proposal stands as of
+    today, and its status."""
+
+    WAITING = "waiting"
+    DECIDED = "decided"
+    SHOW = [
+        (WAITING, _("awaiting a decision (overdue, open and below the threshold)")),
+        ("overdue", _("overdue")),
+        ("open", _("threshold reached, not yet due")),
+        ("below_threshold", _("below the threshold")),
+        (DECIDED, _("decided")),
+        ("all", _("all, withdrawn and hidden ones included")),
+    ]
+
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, status_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("every status")), *status_choices]
+
+
+LINK_HINT = _(
+    "What took the proposal up, written measure:CODE, milestone:CODE, plan_version:NUMBER or "
+    "change_request:CODE; type or choose from the list. Shown publicly with the decision."
+)
+
+
+class ProposalDecisionForm(forms.Form):
+    """A new status with its public reason, and what took the proposal up."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    reason = text_field(
+        _("Public reason"),
+        help_text=_("Published with the new status on the proposal's page."),
+        rows=5,
+    )
+    link = forms.CharField(
+        label=_("Taken up by"), required=False, max_length=80, help_text=LINK_HINT
+    )
+    version = version_field()
+
+    def __init__(self, *args, status_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "—"), *status_choices]
+        self.fields["reason"].error_messages["required"] = _(
+            "Give the public reason for the new status."
+        )
+        self.fields["link"].needed_when = _("needed for taken into the plan and partly taken up")
+        self.fields["link"].widget.attrs.update(
+            {"list": "proposal-links", "autocomplete": "off", "spellcheck": "false"}
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if not reason.strip():
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
+
+
+class ProposalExtendForm(ExtendForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _(
+            "Published with the new due date, for the proposer, the followers and the public."
+        )
+
+
+class ProposalHideForm(forms.Form):
+    """Hide a proposal: the reason is published in place of its text and image."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The public page shows it in place of the text and the image. Nothing is deleted."
+        ),
+        error_messages={"required": _("Give the reason for hiding; it is published.")},
+    )
+    version = version_field()
+
+
+class ProposalSettingsForm(forms.Form):
+    """The supports after which a proposal must be decided, and the programme's own words for
+    the six statuses (one field per status, named as the status)."""
+
+    threshold = forms.IntegerField(
+        label=_("Supports a proposal needs to be decided"),
+        help_text=_(
+            "At least 1. A proposal with this many current supports must be decided within the "
+            "answer period for questions, counted from the day it reached them."
+        ),
+        error_messages={"invalid": _("Enter a whole number of supports, at least 1.")},
+    )
+    reason = reason_field()
+    version = version_field()
+
+    def __init__(self, *args, defaults, **kwargs):
+        super().__init__(*args, **kwargs)
+        for status, word in defaults:
+            self.fields[status] = forms.CharField(
+                label=_("Word for “%(status)s”") % {"status": word},
+                required=False,
+                max_length=60,
+                help_text=_("Empty: “%(status)s”.") % {"status": word},
+            )
+        self.order_fields(["threshold", *(status for status, _word in defaults), "reason"])
+
+
 # -- indicators and the funder's acceptance ---------------------------------------------------
 
 _GERMAN_VALUE = re.compile(r"-?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d{1,4})?")

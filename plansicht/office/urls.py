@@ -14,6 +14,7 @@ from . import (
     indicators,
     participation,
     plan,
+    proposals,
     reports,
     risks,
     staffing,
@@ -97,6 +98,15 @@ urlpatterns = [
         participation.settings,
         name="participation_settings",
     ),
+    path("<slug:slug>/proposals/", proposals.queue, name="proposals"),
+    path(
+        "<slug:slug>/participation-settings/proposals/",
+        proposals.settings,
+        name="proposal_settings",
+    ),
+    # Before the proposal's page: its ``<path:code>`` would take ".../hide" as part of the code.
+    path("<slug:slug>/proposals/<path:code>/hide/", proposals.hide, name="proposal_hide"),
+    path("<slug:slug>/proposals/<path:code>/", proposals.proposal, name="proposal"),
     path("<slug:slug>/decisions/", decisions.decision_list, name="decisions"),
     path("<slug:slug>/risks/", risks.risk_list, name="risks"),
     path("<slug:slug>/risks/new/", risks.risk_new, name="risk_new"),
