@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decisions, feeds, my_account, opendata, participation, reports, views
+from . import consultations, decisions, feeds, my_account, opendata, participation, reports, views
 
 app_name = "portal"
 urlpatterns = [
@@ -29,6 +29,22 @@ urlpatterns = [
     path("p/<slug:slug>/stellungnahmen/<path:code>/", participation.statement, name="statement"),
     path("p/<slug:slug>/melden/<str:kind>/<path:ref>/", participation.report, name="report"),
     path("p/<slug:slug>/folgen/", participation.follow, name="follow"),
+    path("p/<slug:slug>/konsultationen/", consultations.consultations, name="consultations"),
+    path(
+        "p/<slug:slug>/konsultationen/<str:code>/entwurf.pdf",
+        consultations.consultation_pdf,
+        name="consultation_pdf",
+    ),
+    path(
+        "p/<slug:slug>/konsultationen/<str:code>/ergebnisse.csv",
+        consultations.consultation_results_csv,
+        name="consultation_results_csv",
+    ),
+    path(
+        "p/<slug:slug>/konsultationen/<str:code>/",
+        consultations.consultation,
+        name="consultation",
+    ),
     path("p/<slug:slug>/beschluesse/", decisions.register, name="decisions"),
     path("p/<slug:slug>/beschluesse/<int:pk>/", decisions.decision, name="decision"),
     path("p/<slug:slug>/berichte/", reports.reports, name="reports"),

@@ -14,7 +14,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -91,12 +90,7 @@ def local_moment(value, field: str) -> datetime:
     return value
 
 
-def moment_words(value) -> str:
-    """A moment as people read it: 31.12.2026, 18:00 Uhr."""
-    local = timezone.localtime(value)
-    return _("{date}, {time}").format(
-        date=date_format(local, "SHORT_DATE_FORMAT"), time=date_format(local, "TIME_FORMAT")
-    )
+moment_words = reads.moment_words
 
 
 def next_code(programme) -> str:
