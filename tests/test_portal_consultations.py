@@ -97,8 +97,9 @@ def test_errors_are_shown_per_field_and_nothing_is_stored(client, personas):
 
 def test_results_are_hidden_before_the_close_on_the_page_and_in_the_csv(client, personas):
     c = make(personas)
-    service.answer(c, actor=Actor(user=personas.participant), user=personas.participant,
-                   answers={1: 0})
+    service.answer(
+        c, actor=Actor(user=personas.participant), user=personas.participant, answers={1: 0}
+    )
     client.force_login(personas.admin)  # not even the office sees them here
     html = client.get(page(c)).content.decode()
     assert "Ergebnisse als CSV" not in html and "<svg" not in html
@@ -109,8 +110,12 @@ def test_results_after_the_close_with_chart_table_and_csv(client, personas, time
     c = make(personas, closes=datetime(2025, 6, 1, 15))
     people = [participant(f"p{i}", f"p{i}@example.org") for i in range(3)]
     for i, p in enumerate(people):
-        service.answer(c, actor=Actor(user=p), user=p,
-                       answers={1: 0 if i < 2 else 1, 3: [4, 4, 3][i], 4: "Mehr <b>Licht</b>"})
+        service.answer(
+            c,
+            actor=Actor(user=p),
+            user=p,
+            answers={1: 0 if i < 2 else 1, 3: [4, 4, 3][i], 4: "Mehr <b>Licht</b>"},
+        )
     Answer.objects.filter(question__number=4).update(released=True)
     Answer.objects.filter(question__number=4, response__user=people[2]).update(hidden=True)
     time_machine.move_to(datetime(2025, 6, 2, 9, tzinfo=BERLIN), tick=False)

@@ -9,9 +9,6 @@ The pages are not cached: what they show changes at the open and the close, with
 and depends on who is signed in.
 """
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,21 +16,16 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht import clock
-from plansicht.charts.shares import Bar, bars_svg
-from plansicht.consultations import reads
+from plansicht.consultations import reads, results
 from plansicht.consultations.models import ANSWER_LENGTH, Consultation, Question, Response
 from plansicht.participation.people import may_take_part
 from plansicht.plan.models import Measure, Programme
 from plansicht.services import Actor, ServiceError
 from plansicht.services import consultations as service
-
-CSV_COLUMNS = ["question", "kind", "choice", "count", "share", "mean"]
 
 
 def _programme(slug):
@@ -186,60 +178,6 @@ def _receive(request, consultation, questions):
     return redirect("portal:consultation", consultation.programme.slug, consultation.code)
 
 
-# -- the results ------------------------------------------------------------------------------
-
-
-def share_words(share) -> str:
-    """A share as German pages write it: 12,5 %."""
-    if share is None:
-        return "–"
-    return f"{number_format(share, decimal_pos=1)}\u00a0%"
-
-
-def result_rows(consultation) -> list[dict]:
-    """Per question: its rows (choice, count, share in words), its chart, the mean of a
-    rating, the released free-text answers."""
-    out = []
-    for r in reads.results(consultation):
-        q = r.question
-        rows = [
-            {"label": c.label, "count": c.count, "share": share_words(c.share)} for c in r.choices
-        ]
-        chart = None
-        if rows:
-            bars = [
-                Bar(
-                    c.label,
-                    float(c.share or 0),
-                    _("{count} ({share})").format(count=c.count, share=share_words(c.share)),
-                )
-                for c in r.choices
-            ]
-            chart = mark_safe(  # noqa: S308 - every text is escaped by charts.markup
-                bars_svg(
-                    bars,
-                    title=q.text,
-                    summary=_(
-                        "Bar chart of the answers to question {n}: {respondents} respondents. "
-                        "The table below gives the same figures."
-                    ).format(n=q.number, respondents=r.respondents),
-                    id_prefix=f"chart-q{q.number}",
-                )
-            )
-        out.append(
-            {
-                "question": q,
-                "respondents": r.respondents,
-                "rows": rows,
-                "chart": chart,
-                "mean": number_format(r.mean, decimal_pos=1) if r.mean is not None else None,
-                "texts": r.texts,
-                "awaiting": r.awaiting_moderation,
-            }
-        )
-    return out
-
-
 def consultation(request, slug, code):
     """What the consultation is about, its period and draft; the form while it is open; the
     results and the summary after the close."""
@@ -284,7 +222,7 @@ def consultation(request, slug, code):
             "form": form,
             "answered": own,
             "signed_in": user.is_authenticated,
-            "results": result_rows(item) if is_closed else None,
+            "results": results.result_rows(item) if is_closed else None,
             "respondents": reads.respondents(item) if is_closed else None,
             "pdf": _pdf_of(programme, item),
             "nav": "consultations",
@@ -324,31 +262,6 @@ def consultation_pdf(request, slug, code):
     return response
 
 
-def results_csv(consultation) -> str:
-    """The results as CSV: ISO dates, points as decimal marks, one row per choice or rating
-    (free text: one row with the number of answers)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in reads.results(consultation):
-        q = r.question
-        mean = str(r.mean) if r.mean is not None else ""
-        if q.kind == Question.TEXT:
-            writer.writerow([_csv_cell(q.text), q.kind, "", r.respondents, "", ""])
-            continue
-        for c in r.choices:
-            share = str(c.share) if c.share is not None else ""
-            writer.writerow([_csv_cell(q.text), q.kind, _csv_cell(c.label), c.count, share, mean])
-    return out.getvalue()
-
-
-def _csv_cell(value: str) -> str:
-    """A text that a spreadsheet would take for a formula is kept as text."""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def consultation_results_csv(request, slug, code):
     """The results as CSV, only after the close (404 before: nobody but the office sees
     interim results)."""
@@ -356,7 +269,7 @@ def consultation_results_csv(request, slug, code):
     item = _consultation(request, programme, code)
     if not item.is_closed(clock.now()):
         raise Http404(_("The results are published after the close."))
-    response = HttpResponse(results_csv(item), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(results.results_csv(item), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{item.code}.csv"'
     response["Cache-Control"] = "private, no-cache"
     return response
