@@ -92,7 +92,7 @@ def test_the_questions_cannot_change_once_someone_answered(personas):
     with pytest.raises(ServiceError) as error:
         make(personas, consultation=c, questions=changed)
     assert error.value.field == "questions"
-    assert "answered already" in error.value.message
+    assert "bereits geantwortet" in error.value.message
     # the title may change still
     make(personas, consultation=c, title="Leitbild 2030", expected_version=c.version)
     c.refresh_from_db()
@@ -123,7 +123,7 @@ def test_answered_after_the_close_is_refused(personas, time_machine):
     c = make(personas, closes=datetime(2025, 6, 1, 12))  # the frozen clock's moment
     with pytest.raises(ServiceError) as error:
         answer(c, personas.participant, {1: 0})
-    assert "closed" in error.value.message
+    assert "endete am 01.06.2025, 12:00 Uhr" in error.value.message
     assert not Response.objects.exists()
 
 

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from plansicht import clock
 from plansicht.consultations import reads, results
@@ -78,8 +78,8 @@ def consultations(request, slug):
 
 # -- the answer form --------------------------------------------------------------------------
 
-REQUIRED = gettext_lazy("required")
-OPTIONAL = gettext_lazy("optional")
+REQUIRED = pgettext_lazy("consultation question", "required")
+OPTIONAL = pgettext_lazy("consultation question", "optional")
 
 
 def _label(question) -> str:
