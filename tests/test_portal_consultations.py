@@ -87,9 +87,10 @@ def test_answering_through_the_page_and_changing_it(client, personas):
 def test_errors_are_shown_per_field_and_nothing_is_stored(client, personas):
     c = make(personas)
     client.force_login(personas.participant)
-    response = client.post(page(c), {"q1": "7", "q3": "9", "q4": "x\x00"})
+    response = client.post(page(c), {"q1": "7", "q2": ["5"], "q3": "9", "q4": "x\x00"})
     assert response.status_code == 400
     html = response.content.decode()
+    assert 'href="#answer-q1_0"' in html and 'href="#answer-q2_0"' in html
     assert 'id="answer-q1-error"' in html or "answer-q1" in html
     assert "Es gibt ein Problem" in html or "problem" in html.lower()
     assert not Response.objects.exists()

@@ -87,6 +87,13 @@ def _label(question) -> str:
     return f"{question.number}. {question.text} ({mark})"
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose field id is the first box's: the error summary links there."""
+
+    def id_for_label(self, id_, index="0"):
+        return super().id_for_label(id_, index)
+
+
 class AnswerForm(forms.Form):
     """One field per question, ``q<number>``; the service checks the answers again."""
 
@@ -106,7 +113,7 @@ class AnswerForm(forms.Form):
             elif q.kind == Question.MULTIPLE:
                 field = forms.MultipleChoiceField(
                     choices=[(str(i), c) for i, c in enumerate(q.choices)],
-                    widget=forms.CheckboxSelectMultiple,
+                    widget=Checkboxes,
                     **common,
                 )
             else:
