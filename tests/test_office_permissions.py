@@ -18,6 +18,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from plansicht.accounts.models import ApiToken
+from plansicht.consultations.models import Answer, Consultation, Question, Response
 from plansicht.decisions.models import Assignment, Decision
 from plansicht.funding.models import (
     BudgetLine,
@@ -146,6 +147,14 @@ ACCESS = {
     "proposal": (OFFICE, PLAN),
     "proposal_hide": (MODERATE, MODERATE),
     "proposal_settings": (OFFICE, PLAN),
+    # consultations: every office role reads them and their results (interim ones too);
+    # editors create, change and summarise them, moderators release free-text answers
+    "consultations": (OFFICE, None),
+    "consultation_new": (PLAN, PLAN),
+    "consultation": (OFFICE, None),
+    "consultation_edit": (PLAN, PLAN),
+    "consultation_summary": (PLAN, PLAN),
+    "consultation_moderation": (MODERATE, MODERATE),
     # A measure's indicators: M1's unit editor, the editors and administrators (as B's).
     "measure": (OFFICE, MILESTONE_B),
     "indicator": (MILESTONE_B, MILESTONE_B),
@@ -190,6 +199,10 @@ CODES = {
     "acceptance_document": "A",
     "proposal": "V1",
     "proposal_hide": "V1",
+    "consultation": "U1",
+    "consultation_edit": "U1",
+    "consultation_summary": "U1",
+    "consultation_moderation": "U1",
 }
 KINDS = {"participation_item": "question"}
 ROWS = {
@@ -393,6 +406,52 @@ CHANGES = {
 }
 
 
+def consultation_rows(*rows) -> dict:
+    """The editor's question rows as the office form posts them."""
+    data = {
+        "questions-TOTAL_FORMS": str(len(rows)),
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, (kind, text, choices) in enumerate(rows):
+        data.update(
+            {
+                f"questions-{i}-kind": kind,
+                f"questions-{i}-text": text,
+                f"questions-{i}-choices": choices,
+            }
+        )
+    return data
+
+
+CHANGES.update(
+    {
+        "consultation_new": lambda: {
+            "title": "Radverkehr",
+            "opens": "2025-07-01T09:00",
+            "closes": "31.07.2025 18:00",
+            "audience": "public",
+            **consultation_rows(("rating", "Wie gut?", "")),
+        },
+        # U1 has answers: its title changes, its questions stay as they are
+        "consultation_edit": lambda: {
+            "title": "Leitbild 2030",
+            "opens": "2025-05-01T09:00",
+            "closes": "2025-05-31T18:00",
+            "audience": "public",
+            "version": str(Consultation.objects.get(code="U1").version),
+            **consultation_rows(("text", "Was fehlt?", ""), ("single", "Variante?", "A\nB")),
+        },
+        "consultation_summary": lambda: {"summary": "Wir setzen Variante A um."},
+        "consultation_moderation": lambda: {
+            "answer": str(Answer.objects.get(question__kind="text").pk),
+            "op": "release",
+        },
+    }
+)
+
+
 def council():
     return str(Body.objects.get(code="RAT").pk)
 
@@ -483,6 +542,10 @@ STORED = [
     Assignment,
     Risk,
     ApiToken,
+    Consultation,
+    Question,
+    Response,
+    Answer,
     Event,
 ]
 
@@ -591,6 +654,30 @@ def personas(personas, settings, tmp_path):
         title="Sitzbänke am Radweg",
         text="Bitte Bänke aufstellen.",
     )
+    # A closed consultation (U1) with one response and its free-text answer, unreleased.
+    from datetime import datetime
+
+    from plansicht import clock
+    from plansicht.services import consultations
+
+    consultation = consultations.save_consultation(
+        personas.programme,
+        actor=system,
+        title="Smart-City-Leitbild",
+        opens=datetime(2025, 5, 1, 9),
+        closes=datetime(2025, 5, 31, 18),
+        questions=[
+            {"kind": "text", "text": "Was fehlt?"},
+            {"kind": "single", "text": "Variante?", "choices": ["A", "B"]},
+        ],
+    )
+    with clock.at(datetime(2025, 5, 15, 12)):
+        consultations.answer(
+            consultation,
+            actor=Actor(user=personas.participant),
+            user=personas.participant,
+            answers={1: "Mehr Bäume", 2: 0},
+        )
     # The finance officer's API token, for the page that revokes it.
     create_token(
         personas.programme,

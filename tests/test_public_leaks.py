@@ -329,7 +329,76 @@ def leaky(today, settings, tmp_path):
     indicators.save_indicator_value(
         indicator, actor=actor, on=date(2025, 5, 31), value="4", reason=f"{MARK} draft measure"
     )
+    _consultations(programme)
     return programme
+
+
+def _consultations(programme):
+    """U1: public and closed, with a hidden and an unreleased free-text answer and a draft;
+    U2: staff only and open, with its draft; U3: public, about a draft measure."""
+    from datetime import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plansicht import clock
+    from plansicht.consultations.models import Answer
+    from plansicht.services import consultations as consulting
+
+    system = Actor.system("tests")
+    questions = [
+        {"kind": "single", "text": "Variante?", "choices": ["A", "B"]},
+        {"kind": "text", "text": "Was fehlt?"},
+    ]
+    public = consulting.save_consultation(
+        programme,
+        actor=system,
+        title="Smart-City-Leitbild",
+        opens=datetime(2025, 5, 1, 9),
+        closes=datetime(2025, 5, 31, 18),
+        questions=questions,
+        document=SimpleUploadedFile("d.pdf", b"%PDF-1.4 Leitbild"),
+    )
+    consulting.save_consultation(
+        programme,
+        actor=system,
+        title=f"{MARK} staff only",
+        description=f"{MARK} internal survey",
+        audience="staff",
+        opens=datetime(2025, 5, 1, 9),
+        closes=datetime(2025, 12, 31, 18),
+        questions=[dict(questions[0], text=f"{MARK} question")],
+        document=SimpleUploadedFile("d.pdf", f"%PDF-1.4 {MARK}".encode()),
+    )
+    consulting.save_consultation(
+        programme,
+        actor=system,
+        title=f"{MARK} about a draft",
+        measure=Measure.objects.get(programme=programme, code=f"{MARK}-M1.2"),
+        opens=datetime(2025, 5, 1, 9),
+        closes=datetime(2025, 5, 31, 18),
+        questions=questions,
+        document=SimpleUploadedFile("d.pdf", f"%PDF-1.4 {MARK}".encode()),
+    )
+    people = []
+    for i in range(3):
+        user = get_user_model().objects.create_user(f"answering{i}", email=f"a{i}@example.org")
+        EmailAddress.objects.create(user=user, email=f"a{i}@example.org", verified=True)
+        participation.register_participant(user, actor=Actor(user=user), display_name=f"{MARK}")
+        people.append(user)
+    with clock.at(datetime(2025, 5, 15, 12)):
+        for i, user in enumerate(people):
+            consulting.answer(
+                public,
+                actor=Actor(user=user),
+                user=user,
+                answers={1: i % 2, 2: "Mehr Bäume" if i == 0 else f"{MARK} answer {i}"},
+            )
+    Answer.objects.filter(text="Mehr Bäume").update(released=True)
+    Answer.objects.filter(text=f"{MARK} answer 1").update(released=True, hidden=True)
+
+
+def public_consultations(programme):
+    return ["U1"]
 
 
 def public_measures(programme):
@@ -483,6 +552,8 @@ SAMPLES = {
     "proposals": lambda p: [({"slug": p.slug}, q) for q in PROPOSAL_FILTERS],
     "proposal": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_proposals(p)],
     "proposal_new": lambda p: [({"slug": p.slug}, "")],
+    "consultations": lambda p: [({"slug": p.slug}, "")],
+    "consultation": lambda p: [({"slug": p.slug, "code": c}, "") for c in public_consultations(p)],
 }
 
 
@@ -511,6 +582,10 @@ OPEN_DATA = {
     "opendata_measure_calendar": lambda p: [
         {"slug": p.slug, "code": c} for c in public_measures(p)
     ],
+    # a closed public consultation's results (the others' answer 404, tested below)
+    "consultation_results_csv": lambda p: [
+        {"slug": p.slug, "code": c} for c in public_consultations(p)
+    ],
 }
 
 
@@ -533,6 +608,11 @@ FILES = {
     "report_file": (
         lambda p: [{"slug": p.slug, "pk": issued(p, kind), "fmt": "pdf"} for kind in KINDS_SHOWN],
         lambda p: [{"slug": p.slug, "pk": issued(p, "funder"), "fmt": "pdf"}],
+    ),
+    # a public consultation's draft; a staff-only one's and one about a draft measure never
+    "consultation_pdf": (
+        lambda p: [{"slug": p.slug, "code": "U1"}],
+        lambda p: [{"slug": p.slug, "code": c} for c in ("U2", "U3")],
     ),
 }
 
@@ -950,3 +1030,21 @@ def test_an_issued_public_report_holds_nothing_internal_or_draft(leaky, kind):
     report = IssuedReport.objects.get(programme=leaky, kind=kind)
     assert report.public
     assert MARK not in json.dumps(report.data, ensure_ascii=False)
+
+
+def test_a_staff_only_consultation_and_one_about_a_draft_have_no_public_trace(client, leaky):
+    """Not on their pages (404), not in the list, the CSV, the feeds or the history."""
+    for code in ("U2", "U3"):
+        for name in ("consultation", "consultation_pdf", "consultation_results_csv"):
+            url = reverse(f"portal:{name}", args=[leaky.slug, code])
+            assert client.get(url).status_code == 404, url
+    listing = client.get(reverse("portal:consultations", args=[leaky.slug])).content.decode()
+    assert "Smart-City-Leitbild" in listing and MARK not in listing
+    page = client.get(reverse("portal:consultation", args=[leaky.slug, "U1"])).content.decode()
+    assert "Mehr Bäume" in page  # the released answer; the hidden and the waiting not
+    assert MARK not in page
+    for url in (
+        reverse("portal:feed", args=[leaky.slug]),
+        reverse("portal:history", args=[leaky.slug]),
+    ):
+        assert MARK not in client.get(url).content.decode(), url

@@ -13,6 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from plansicht.accounts.models import StaffRole
 
@@ -149,3 +152,11 @@ def _share(count: int, respondents: int) -> Decimal | None:
 
 def respondents(consultation: Consultation) -> int:
     return consultation.responses.count()
+
+
+def moment_words(value) -> str:
+    """A moment in local time as people read it: 31.12.2026, 18:00 Uhr."""
+    local = timezone.localtime(value)
+    return _("{date}, {time}").format(
+        date=date_format(local, "SHORT_DATE_FORMAT"), time=date_format(local, "TIME_FORMAT")
+    )

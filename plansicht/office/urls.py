@@ -6,6 +6,7 @@ from . import (
     acceptance,
     change_requests,
     conditions,
+    consultations,
     dashboard,
     decisions,
     entrance,
@@ -93,6 +94,24 @@ urlpatterns = [
         name="participation_item",
     ),
     path("<slug:slug>/moderation/", participation.moderation, name="moderation"),
+    path("<slug:slug>/consultations/", consultations.consultations, name="consultations"),
+    path("<slug:slug>/consultations/new/", consultations.new, name="consultation_new"),
+    path("<slug:slug>/consultations/<str:code>/", consultations.consultation, name="consultation"),
+    path(
+        "<slug:slug>/consultations/<str:code>/edit/",
+        consultations.edit,
+        name="consultation_edit",
+    ),
+    path(
+        "<slug:slug>/consultations/<str:code>/summary/",
+        consultations.summary,
+        name="consultation_summary",
+    ),
+    path(
+        "<slug:slug>/consultations/<str:code>/moderation/",
+        consultations.moderation,
+        name="consultation_moderation",
+    ),
     path(
         "<slug:slug>/participation-settings/",
         participation.settings,

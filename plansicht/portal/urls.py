@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import decisions, feeds, my_account, opendata, participation, proposals, reports, views
+from . import (
+    consultations,
+    decisions,
+    feeds,
+    my_account,
+    opendata,
+    participation,
+    proposals,
+    reports,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -38,6 +48,22 @@ urlpatterns = [
     path("p/<slug:slug>/vorschlaege/<path:code>/", proposals.proposal, name="proposal"),
     path("p/<slug:slug>/melden/<str:kind>/<path:ref>/", participation.report, name="report"),
     path("p/<slug:slug>/folgen/", participation.follow, name="follow"),
+    path("p/<slug:slug>/konsultationen/", consultations.consultations, name="consultations"),
+    path(
+        "p/<slug:slug>/konsultationen/<str:code>/entwurf.pdf",
+        consultations.consultation_pdf,
+        name="consultation_pdf",
+    ),
+    path(
+        "p/<slug:slug>/konsultationen/<str:code>/ergebnisse.csv",
+        consultations.consultation_results_csv,
+        name="consultation_results_csv",
+    ),
+    path(
+        "p/<slug:slug>/konsultationen/<str:code>/",
+        consultations.consultation,
+        name="consultation",
+    ),
     path("p/<slug:slug>/beschluesse/", decisions.register, name="decisions"),
     path("p/<slug:slug>/beschluesse/<int:pk>/", decisions.decision, name="decision"),
     path("p/<slug:slug>/berichte/", reports.reports, name="reports"),
