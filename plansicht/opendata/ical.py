@@ -90,13 +90,14 @@ def consultation_events(programme, stamp, subtree=None) -> list[str]:
     for c in public_participation.public_consultations(programme).order_by("opens", "code"):
         if subtree is not None and c.measure_id not in subtree:
             continue
+        summary = _("Consultation: %(title)s") % {"title": c.title}
         lines += [
             "BEGIN:VEVENT",
             f"UID:{_uid(programme, 'consultation', c.code)}",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_time(c.opens)}",
             f"DTEND:{_time(c.closes)}",
-            f"SUMMARY:{escape(_('Consultation: %(title)s') % {'title': c.title})}",
+            f"SUMMARY:{escape(summary)}",
             "TRANSP:TRANSPARENT",
             f"URL:{_page_or_overview('consultation', programme.slug, c.code)}",
         ]
