@@ -51,6 +51,10 @@ ACCESS = {
     ("get", "/api/v1/programmes/{slug}/decisions/"): PUBLIC,
     ("get", "/api/v1/programmes/{slug}/decisions/{id}"): PUBLIC,
     ("get", "/api/v1/programmes/{slug}/indicators/"): PUBLIC,
+    ("get", "/api/v1/programmes/{slug}/proposals/"): PUBLIC,
+    ("get", "/api/v1/programmes/{slug}/proposals/{code}"): PUBLIC,
+    ("get", "/api/v1/programmes/{slug}/consultations/"): PUBLIC,
+    ("get", "/api/v1/programmes/{slug}/consultations/{code}"): PUBLIC,
 }
 # Sample path parts by route (the slug is always the test programme).
 CODES = {
@@ -66,6 +70,8 @@ CODES = {
     "/api/v1/programmes/{slug}/questions/{code}/answer": "F1",
     "/api/v1/programmes/{slug}/statements/{code}": "S1",
     "/api/v1/programmes/{slug}/statements/{code}/answer": "S1",
+    "/api/v1/programmes/{slug}/proposals/{code}": "V1",
+    "/api/v1/programmes/{slug}/consultations/{code}": "K1",
 }
 # What a write sends (valid for the roles that may make it), and the object whose ETag it
 # names in If-Match (None: a new object names none).
@@ -96,7 +102,11 @@ CHANGES = {
 
 @pytest.fixture
 def persona_document():
-    return decisions_document()
+    doc = decisions_document()
+    doc["participation"]["proposals"] = [
+        {"code": "V1", "received": "2025-05-02", "title": "Vorschlag", "text": "Text"}
+    ]
+    return doc
 
 
 def routes():
@@ -105,10 +115,32 @@ def routes():
 
 
 def address(path):
+    if "/consultations/" in path:
+        _consultation()
     return (
         path.replace("{slug}", SLUG)
         .replace("{code}", CODES.get(path, ""))
         .replace("{id}", str(_decision_id()))
+    )
+
+
+def _consultation():
+    """A consultation for the public (the document holds none)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plansicht.consultations.models import Consultation
+    from plansicht.plan.models import Programme
+
+    berlin = ZoneInfo("Europe/Berlin")
+    Consultation.objects.get_or_create(
+        programme=Programme.objects.get(slug=SLUG),
+        code="K1",
+        defaults={
+            "title": "Leitbild",
+            "opens": datetime(2025, 5, 1, 9, tzinfo=berlin),
+            "closes": datetime(2025, 5, 20, 18, tzinfo=berlin),
+        },
     )
 
 

@@ -35,6 +35,18 @@ def rich_document(slug, more):
         if "indicators" in indicated[m["code"]]:
             m["indicators"] = copy.deepcopy(indicated[m["code"]]["indicators"])
     part = doc["participation"]
+    part["proposals"] = [
+        {
+            "code": "V0",
+            "about": "measure:M1",
+            "received": "2025-05-02",
+            "title": "Vorschlag",
+            "text": "Vorschlag",
+            "supports": ["2025-05-03"],
+            "extensions": [{"on": "2025-05-10", "to": "2025-06-30", "reason": "Rückfrage"}],
+            "decisions": [{"on": "2025-05-20", "status": "declined", "reason": "Nein"}],
+        }
+    ]
     for n in range(more):
         code = f"N{n:02d}"
         doc["measures"].append(
@@ -116,6 +128,26 @@ def rich_document(slug, more):
                 "received": "2025-05-10",
                 "text": f"Stellungnahme {n}",
                 "answer": {"on": "2025-05-20", "text": "Danke."},
+            }
+        )
+        part["proposals"].append(
+            {
+                "code": f"V{code}",
+                "about": f"measure:{code}" if n % 2 else f"milestone:{code}-a",
+                "by": f"Person {n}",
+                "received": "2025-05-02",
+                "title": f"Vorschlag {n}",
+                "text": f"Vorschlag {n}",
+                "supports": ["2025-05-03", "2025-05-04"],
+                "extensions": [{"on": "2025-05-10", "to": "2025-06-30", "reason": "Rückfrage"}],
+                "decisions": [
+                    {
+                        "on": "2025-05-20",
+                        "status": "taken_into_plan",
+                        "reason": "Ja",
+                        "link": "measure:M1",
+                    }
+                ],
             }
         )
         doc["decisions"].append(
@@ -204,7 +236,20 @@ LISTS = (
     "{slug}/decisions/?body=RAT&year=2024",
     "{slug}/indicators/",
     "{slug}/indicators/?measure=M1",
+    "{slug}/proposals/",
+    "{slug}/proposals/?deadline=answered&measure=M1",
+    "{slug}/consultations/",
 )
+
+
+def consultations(programme, more):
+    """A closed public consultation with questions and answers, and ``more`` besides."""
+    from .proposals_data import add_consultations, at, consultation, questions
+
+    add_consultations(programme)
+    for n in range(more):
+        c = consultation(programme, f"C{n:02d}", at("2025-05-01"), at("2025-05-20"))
+        questions(c)
 
 
 def queries(client, url):
@@ -218,8 +263,9 @@ def queries(client, url):
 def test_every_list_answers_in_as_many_queries_for_a_small_and_a_large_programme(client, today):
     small = load(rich_document("klein", 0))
     large = load(rich_document("gross", 40))
-    for programme in (small, large):
+    for programme, more in ((small, 0), (large, 40)):
         changes(programme)
+        consultations(programme, more)
     actor = Actor.system("tests")
     for milestone in Milestone.objects.filter(programme=large, code__startswith="N"):
         svc.set_progress(milestone, 10, actor=actor)  # a longer history

@@ -98,7 +98,7 @@ def test_the_datapackage_validates_with_frictionless(built, tmp_path):
     report = package.validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     names = [r.name for r in package.resources]
-    assert "meilensteine" in names and len(names) == 11
+    assert "meilensteine" in names and len(names) == 14
     readme = built["README.md"].decode()
     for resource in json.loads(built["datapackage.json"])["resources"]:
         assert f"`{resource['path']}`" in readme

@@ -38,6 +38,7 @@ from plansicht.services import plan as svc
 from plansicht.staffing.models import Position
 
 from .factories import load, participation_document
+from .proposals_data import add_consultations, add_proposals
 
 pytestmark = pytest.mark.django_db
 MARK = "LEAKMARK"
@@ -222,7 +223,33 @@ def leaky(today, settings, tmp_path):
             "links": {"measures": ["M1"], "positions": ["CDO"]},
         },
     ]
+    # Proposals: a hidden one's title and text, one about a draft, a decision's link to a draft.
+    add_proposals(doc, secret=MARK, draft_measure=f"{MARK}-M1.2")
+    doc["participation"]["proposals"].append(
+        {
+            "code": "V6",
+            "received": "2025-05-10",
+            "title": "Teilweise",
+            "text": "Teilweise übernommen.",
+            "decisions": [
+                {
+                    "on": "2025-05-12",
+                    "status": "partly_taken",
+                    "reason": "Teilweise.",
+                    "link": f"measure:{MARK}-M1.2",
+                }
+            ],
+        }
+    )
     programme = load(doc)
+    # Consultations: one for the staff only and one about a draft are never public; an open
+    # one's answers are not published before the close.
+    consultations = add_consultations(programme, secret=MARK, draft_measure=f"{MARK}-M1.2")
+    from plansicht.consultations.models import Answer
+
+    Answer.objects.filter(response__consultation=consultations["K2"]).update(
+        text=f"{MARK} answer before the close", released=True
+    )
     # Statements' PDFs: a public one's is served, a hidden one's and a draft's never.
     for code, content in (("S1", "public"), ("S2", MARK), ("S3", MARK)):
         item = Submission.objects.get(programme=programme, code=code)
@@ -696,6 +723,28 @@ API_QUESTION_FILTERS = (
 )
 
 
+def public_proposals(programme):
+    from plansicht.proposals.models import Proposal
+
+    return list(
+        Proposal.objects.filter(programme=programme)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def public_consultations(programme):
+    from plansicht.consultations.models import Consultation
+
+    return list(
+        Consultation.objects.filter(programme=programme)
+        .public()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
 def _filters(path, queries):
     return lambda p: [f"{API}/{p.slug}/{path}{q}" for q in queries]
 
@@ -769,7 +818,26 @@ API_SAMPLES = {
         f"{API}/{p.slug}/indicators/?page_size=100",
         *(f"{API}/{p.slug}/indicators/?measure={_code(c)}" for c in every_measure_code(p)),
     ],
+    "/api/v1/programmes/{slug}/proposals/": lambda p: [
+        f"{API}/{p.slug}/proposals/?page_size=100",
+        *(f"{API}/{p.slug}/proposals/?status={s}" for s in PROPOSAL_STATUSES),
+        *(f"{API}/{p.slug}/proposals/?deadline={s}" for s in PROPOSAL_DEADLINES),
+        *(f"{API}/{p.slug}/proposals/?measure={_code(c)}" for c in every_measure_code(p)),
+    ],
+    "/api/v1/programmes/{slug}/proposals/{code}": _each("proposals", public_proposals),
+    "/api/v1/programmes/{slug}/consultations/": _filters("consultations/", ("?page_size=100",)),
+    "/api/v1/programmes/{slug}/consultations/{code}": _each("consultations", public_consultations),
 }
+
+PROPOSAL_STATUSES = (
+    "submitted",
+    "under_review",
+    "taken_into_plan",
+    "partly_taken",
+    "declined",
+    "withdrawn",
+)
+PROPOSAL_DEADLINES = ("below_threshold", "open", "overdue", "answered")
 
 # Keys no answer of the API has, at any depth: internal fields, the spending's records, a
 # person's data.
@@ -844,6 +912,26 @@ def test_the_api_shows_hidden_items_and_drafts_links_as_the_portal_does(client, 
     assert client.get(f"{API}/{leaky.slug}/decisions/{future.pk}").status_code == 404
     (indicator,) = client.get(f"{API}/{leaky.slug}/indicators/").json()["results"]
     assert [v["on"] for v in indicator["values"]] == ["2025-05-01"]  # not the one of December
+
+
+def test_the_api_shows_proposals_and_consultations_as_the_portal_does(client, leaky):
+    assert public_consultations(leaky) == ["K1", "K2", "K4"]  # not K3 (staff), K5 (draft)
+    for path in ("proposals/V5", "consultations/K3", "consultations/K5"):
+        assert client.get(f"{API}/{leaky.slug}/{path}").status_code == 404, path
+    hidden = client.get(f"{API}/{leaky.slug}/proposals/V3").json()
+    assert (hidden["title"], hidden["text"], hidden["hidden_reason"]) == (None, None, "Beleidigend")
+    (decision,) = client.get(f"{API}/{leaky.slug}/proposals/V6").json()["decisions"]
+    assert decision["link"] is None  # a draft's code is never named
+    assert client.get(f"{API}/{leaky.slug}/consultations/K2").json()["results"] is None
+    assert client.get(f"{API}/{leaky.slug}/consultations/K1").json()["results"]
+
+
+def test_the_calendar_and_the_catalogue_name_no_staff_only_consultation(client, leaky):
+    for name in ("plansicht.ics", "katalog.ttl", "beteiligungen.csv", "programm.json"):
+        url = reverse("portal:opendata_file", kwargs={"slug": leaky.slug, "name": name})
+        text = client.get(url).content.decode()
+        assert "consultation-K1" in text or "K1" in text, name
+        assert MARK not in text and "K3" not in text and "K5" not in text, name
 
 
 def test_every_public_page_has_samples_in_the_leak_test():

@@ -16,6 +16,7 @@ from .history import router as history_router
 from .indicators import router as indicators_router
 from .participation import router as participation_router
 from .plan import router as plan_router
+from .proposals import router as proposals_router
 from .staffing import router as staffing_router
 
 api = PlansichtAPI(
@@ -41,6 +42,7 @@ api.add_router("/", staffing_router)
 api.add_router("/", participation_router)
 api.add_router("/", decisions_router)
 api.add_router("/", indicators_router)
+api.add_router("/", proposals_router)
 
 
 def docs(request):

@@ -1,16 +1,21 @@
 """A DCAT-AP.de 3.0 catalogue (Turtle) of a programme's open-data files: the catalogue, one
 dataset for the programme and one distribution per file, with absolute URLs from SITE_URL,
 the licence, contributor ID, municipality key (AGS, as ``dct:spatial``) and functional contact
-address from the organisation's open-data settings. It conforms to the official SHACL shapes
+address from the organisation's open-data settings; and one dataset per consultation for the
+public (never a staff-only one) with its period as ``dct:temporal``, distributed in the
+consultations' tables. It conforms to the official SHACL shapes
 (GovData's DCAT-AP.de 3.0 profile with the deprecated-property shapes)."""
 
+from urllib.parse import quote
+
 from django.conf import settings
-from django.urls import reverse
-from django.utils import translation
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from plansicht.accounts.models import DL_BY_DE
+from plansicht.forecast import public_participation
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -139,7 +144,56 @@ def graph(programme, files) -> Graph:
                     Literal(forecast.as_of.isoformat(), datatype=XSD.date),
                 )
             )
+    consultation_datasets(g, programme, catalog, publisher, base, {f.name for f in files})
     return g
+
+
+# The tables that hold the consultations, with their periods and their results.
+CONSULTATION_FILES = ("beteiligungen.csv", "beteiligungsergebnisse.csv")
+
+
+def _page(programme, code) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return site_url(reverse("portal:consultation", args=[programme.slug, code]))
+        except NoReverseMatch:  # the portal has no such page (yet)
+            return site_url(f"/p/{programme.slug}/")
+
+
+def consultation_datasets(g, programme, catalog, publisher, base, names) -> None:
+    """One dataset per consultation for the public: its title, description and period."""
+    for c in public_participation.public_consultations(programme).order_by("opens", "code"):
+        dataset = URIRef(f"{base}#beteiligung-{quote(c.code, safe='')}")
+        g.add((catalog, DCAT.dataset, dataset))
+        g.add((dataset, RDF.type, DCAT.Dataset))
+        g.add((dataset, DCTERMS.title, Literal(f"Beteiligung: {c.title}", lang="de")))
+        description = c.description or f"Beteiligung „{c.title}“ im Programm „{programme.title}“."
+        g.add((dataset, DCTERMS.description, Literal(description, lang="de")))
+        g.add((dataset, DCTERMS.publisher, publisher))
+        g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+        g.add((dataset, DCTERMS.language, LANGUAGE_DE))
+        g.add((dataset, DCAT.theme, THEME_GOVERNMENT))
+        g.add((dataset, DCAT.landingPage, URIRef(_page(programme, c.code))))
+        period = BNode()
+        g.add((dataset, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add(
+            (
+                period,
+                DCAT.startDate,
+                Literal(timezone.localtime(c.opens).isoformat(), datatype=XSD.dateTime),
+            )
+        )
+        g.add(
+            (
+                period,
+                DCAT.endDate,
+                Literal(timezone.localtime(c.closes).isoformat(), datatype=XSD.dateTime),
+            )
+        )
+        for name in CONSULTATION_FILES:
+            if name in names:
+                g.add((dataset, DCAT.distribution, URIRef(f"{base}#{name}")))
 
 
 def make(programme, files) -> bytes:

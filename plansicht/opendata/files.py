@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -59,13 +60,23 @@ def built_from(programme) -> str:
     """What the files of ``programme`` depend on: the stored forecast (its time of
     computation changes with every store), the latest history event (every write through the
     services stores the forecast with one) and the day (statuses and due dates are as of
-    today)."""
+    today), and the consultations that have opened and closed by now (a consultation's results
+    are published the moment it closes, without a change of its own)."""
+    from plansicht.consultations.models import Consultation
     from plansicht.history.models import Event
 
     forecast = ProgrammeForecast.objects.filter(programme=programme).first()
     computed = forecast.computed_at.isoformat() if forecast is not None else "none"
     event = Event.objects.filter(programme=programme).order_by("-pk").values_list("pk", flat=True)
-    return f"{computed}|{event.first() or 0}|{clock.today().isoformat()}"
+    now = timezone.now()
+    consultations = Consultation.objects.filter(programme=programme).aggregate(
+        opened=Count("pk", filter=Q(opens__lte=now)),
+        closed=Count("pk", filter=Q(closes__lte=now)),
+    )
+    return (
+        f"{computed}|{event.first() or 0}|{clock.today().isoformat()}"
+        f"|{consultations['opened']}|{consultations['closed']}"
+    )
 
 
 def current(programme) -> dict:
@@ -116,7 +127,7 @@ def _register_core() -> None:
         *tables.open_files(),
         OpenFile(
             "plansicht.ics",
-            _("Calendar: milestones and answer due dates"),
+            _("Calendar: milestones, answer due dates and consultations"),
             ical.MEDIA_TYPE,
             ical.programme_calendar,
         ),

@@ -1,7 +1,8 @@
 """iCalendar (RFC 5545), written by hand: the published milestones as to-dos (VTODO, due on
 the forecast finish, with their status and progress) and the answer due dates of the open
-questions and statements as all-day events (VEVENT). One calendar per programme and one per
-measure (the measure and the measures below it), to subscribe to.
+questions and statements as all-day events (VEVENT), and the periods of the consultations for
+the public as events from their opening to their close (never a staff-only one). One calendar
+per programme and one per measure (the measure and the measures below it), to subscribe to.
 
 Lines end in CRLF and are folded at 75 octets (never inside a UTF-8 character); texts escape
 backslash, semicolon, comma and newlines. DTSTAMP is the time the stored forecast was
@@ -11,12 +12,12 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from plansicht import clock
 from plansicht.engine import periods
-from plansicht.forecast import public_rows
+from plansicht.forecast import public_participation, public_rows
 from plansicht.plan.models import Measure
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -67,6 +68,43 @@ def _uid(programme, kind, code) -> str:
 
 def _url(name, *args) -> str:
     return settings.SITE_URL + reverse(f"portal:{name}", args=args)
+
+
+def _time(moment) -> str:
+    from datetime import UTC
+
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _page_or_overview(name, slug, code) -> str:
+    """The item's page; the programme's overview while the portal has no such page."""
+    try:
+        return _url(name, slug, code)
+    except NoReverseMatch:
+        return _url("overview", slug)
+
+
+def consultation_events(programme, stamp, subtree=None) -> list[str]:
+    """One event per consultation for the public, from its opening to its close."""
+    lines = []
+    for c in public_participation.public_consultations(programme).order_by("opens", "code"):
+        if subtree is not None and c.measure_id not in subtree:
+            continue
+        summary = _("Consultation: %(title)s") % {"title": c.title}
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_uid(programme, 'consultation', c.code)}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_time(c.opens)}",
+            f"DTEND:{_time(c.closes)}",
+            f"SUMMARY:{escape(summary)}",
+            "TRANSP:TRANSPARENT",
+            f"URL:{_page_or_overview('consultation', programme.slug, c.code)}",
+        ]
+        if c.description:
+            lines.append(f"DESCRIPTION:{escape(c.description)}")
+        lines.append("END:VEVENT")
+    return lines
 
 
 def _status(f) -> str:
@@ -137,6 +175,7 @@ def calendar(programme, measure=None) -> bytes:
             f"URL:{_url(page, programme.slug, code)}",
             "END:VEVENT",
         ]
+    lines += consultation_events(programme, stamp, subtree)
     lines.append("END:VCALENDAR")
     return b"".join(fold(line) for line in lines)
 

@@ -15,13 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from plansicht import clock
 from plansicht.decisions.models import Decision
-from plansicht.forecast import public_rows
+from plansicht.forecast import public_participation, public_rows
 from plansicht.funding.models import CostLine
 from plansicht.indicators import reads as indicator_reads
 from plansicht.participation import figures as participation_figures
@@ -406,6 +407,91 @@ INDICATOR_VALUES = Table(
     _indicator_values,
 )
 
+
+def _proposals(programme):
+    for r in public_participation.proposals(programme, clock.today()):
+        last = r["decisions"][-1] if r["decisions"] else {}
+        yield (
+            r["code"],
+            r["about"]["kind"],
+            r["about"]["code"],
+            r["by"],
+            r["body"],
+            r["received"],
+            r["title"],
+            r["text"],
+            r["hidden"],
+            r["status"],
+            r["supports"],
+            r["threshold_reached"],
+            r["due"],
+            r["original_due"],
+            r["decided"],
+            r["deadline_status"],
+            last.get("reason"),
+            last.get("link"),
+        )
+
+
+PROPOSALS = Table(
+    "vorschlaege",
+    "Vorschläge",
+    "Proposals",
+    _proposals,
+)
+
+
+def consultations(programme) -> list[dict]:
+    """The consultations for the public (never a staff-only one), the latest opening first,
+    their results only once closed."""
+    return [
+        public_participation.consultation_row(c)
+        for c in public_participation.public_consultations(programme)
+    ]
+
+
+def _consultations(programme):
+    for r in consultations(programme):
+        yield (
+            r["code"],
+            r["title"],
+            r["description"],
+            r["measure"],
+            r["opens"],
+            r["closes"],
+            r["phase"],
+            len(r["questions"]),
+            r["respondents"],
+            r["summary"],
+        )
+
+
+CONSULTATIONS = Table(
+    "beteiligungen",
+    "Beteiligungen",
+    "Consultations",
+    _consultations,
+)
+
+
+def _consultation_results(programme):
+    for r in consultations(programme):
+        texts = {q["number"]: q["text"] for q in r["questions"]}
+        for q in r["results"] or ():  # null until the close
+            head = (r["code"], q["number"], texts.get(q["number"]), q["kind"], q["respondents"])
+            for c in q["choices"]:
+                yield (*head, c["label"], c["count"], c["share"], q["mean"])
+            for text in q["texts"]:
+                yield (*head, text, None, None, None)
+
+
+CONSULTATION_RESULTS = Table(
+    "beteiligungsergebnisse",
+    "Ergebnisse der Beteiligungen",
+    "Results of the consultations",
+    _consultation_results,
+)
+
 TABLES = (
     MEASURES,
     MILESTONES,
@@ -418,6 +504,9 @@ TABLES = (
     ASSIGNMENTS,
     INDICATORS,
     INDICATOR_VALUES,
+    PROPOSALS,
+    CONSULTATIONS,
+    CONSULTATION_RESULTS,
 )
 
 # -- the formats ------------------------------------------------------------------------------
@@ -538,6 +627,16 @@ def _fixed_time(programme) -> datetime:
     return datetime.combine(clock.today(), time())
 
 
+def _cell(value):
+    """A spreadsheet cell: a text neutralised; a point in time in local time (a spreadsheet
+    knows no offsets)."""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
 def xlsx(programme) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -550,11 +649,15 @@ def xlsx(programme) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows_of(t, programme):
-            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+            sheet.append([_cell(v) for v in row])
         for i, c in enumerate(t.columns, start=1):
             letter = sheet.cell(row=1, column=i).column_letter
             sheet.column_dimensions[letter].width = max(12, min(40, len(c.title_de) + 2))
-            fmt = {"date": "DD.MM.YYYY", "number": "#,##0.00"}.get(c.type)
+            fmt = {
+                "date": "DD.MM.YYYY",
+                "datetime": "DD.MM.YYYY HH:MM",
+                "number": "#,##0.00",
+            }.get(c.type)
             if fmt:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell.number_format = fmt
@@ -623,6 +726,8 @@ def programme_json(programme) -> bytes:
         "statements": [i for i in items if i["kind"] == "statement"],
         "decisions": decisions(programme, today),
         "indicators": indicators(programme, today),
+        "proposals": public_participation.proposals(programme, today),
+        "consultations": consultations(programme),
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2, default=_plain) + "\n").encode("utf-8")
 

@@ -17,6 +17,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from plansicht import clock
 from plansicht.content.models import Page
 from plansicht.forecast import conditions, public_history, summaries
 from plansicht.forecast.charts import money_chart
@@ -31,6 +32,7 @@ from plansicht.plan.models import (
     PlanVersionEntry,
     Programme,
 )
+from plansicht.proposals import reads as proposal_reads
 
 from . import decisions, hosts, indicators, participation, timeline
 from .cache import public_page
@@ -238,6 +240,7 @@ def overview(request, slug):
             "lanes_total": lanes_total,
             "timeline": timeline.for_measures(programme, lanes),
             "answers": participation.shares(programme),
+            "proposals": proposal_reads.figures(programme, clock.today()),
             "acceptance": indicators.acceptance(Milestone.objects.filter(programme=programme)),
             "follow": participation.follow_control(
                 request, programme, "programme", programme.title

@@ -1,12 +1,20 @@
 """The council's information report (Informationsvorlage): a one-page summary first, then the
 details, then participation. Public once issued: no internal field goes in."""
 
-from django.utils.translation import gettext as _
+from datetime import datetime, time, timedelta
 
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from plansicht.consultations import reads as consultation_reads
+from plansicht.consultations.models import Consultation
 from plansicht.decisions import reads as decision_reads
 from plansicht.engine import periods
 from plansicht.participation import figures as answer_reads
 from plansicht.participation.models import Submission
+from plansicht.proposals import reads as proposal_reads
 
 from ..content import Bullets, Column, Paragraph, Section, Table
 from ..facts import Facts, natural
@@ -215,6 +223,114 @@ def participation(facts: Facts, submissions, statements) -> Section:
         (
             Section(_("Statements of the advisory councils and their answers"), statement_blocks),
             Section(_("Questions and statements answered in time"), (shares,)),
+            proposals_section(facts),
+            consultations_section(facts),
             Section(_("Decisions and the state of their assignments"), decision_blocks),
         ),
     )
+
+
+def _median(value) -> str:
+    if value is None:
+        return "–"
+    return _("%(days)s days") % {"days": number_format(value, 1)}
+
+
+def _figures_row(label, figures) -> tuple:
+    c = figures.counts
+    return (
+        label,
+        str(c[periods.OPEN]),
+        str(c[periods.OVERDUE]),
+        str(c[periods.ANSWERED_IN_TIME]),
+        str(c[periods.ANSWERED_WITHIN_EXTENSION]),
+        str(c[periods.ANSWERED_LATE]),
+        share(figures.share_answered_in_time),
+        _median(figures.median_days_to_answer),
+    )
+
+
+def proposals_section(facts: Facts) -> Section:
+    """The proposals' figures as of the cut-off beside the questions' and statements' (the
+    same rules, a proposal's counted from the day it reached the threshold)."""
+    programme = facts.programme
+    threshold = Paragraph(
+        ngettext(
+            "A proposal supported by %(count)d person must be decided within the answer "
+            "period, counted from the day it reached this support.",
+            "A proposal supported by %(count)d people must be decided within the answer "
+            "period, counted from the day it reached these supports.",
+            programme.proposal_threshold,
+        )
+        % {"count": programme.proposal_threshold}
+    )
+    rows = []
+    for kind, label in (
+        (Submission.QUESTION, _("Questions (answered)")),
+        (Submission.STATEMENT, _("Statements (answered)")),
+    ):
+        items = Submission.objects.filter(programme=programme, kind=kind)
+        found = answer_reads.figures(items, facts.as_of)
+        if found.total:
+            rows.append(_figures_row(label, found))
+    proposals = proposal_reads.figures(programme, facts.as_of)
+    if proposals.total:
+        rows.append(_figures_row(_("Proposals (decided)"), proposals))
+    heading = _("Questions, statements and proposals: answered or decided in time")
+    if not proposals.total:
+        threshold = Paragraph(
+            threshold.text
+            + " "
+            + _("No proposal has been decided or has reached the threshold yet.")
+        )
+    if not rows:
+        return Section(heading, (threshold,))
+    table = Table(
+        _("Answered or decided in time, as of %(date)s") % {"date": day(facts.as_of)},
+        (
+            Column(_("What")),
+            Column(_("Open"), numeric=True),
+            Column(_("Overdue"), numeric=True),
+            Column(_("In time"), numeric=True),
+            Column(_("Within the extension"), numeric=True),
+            Column(_("Late"), numeric=True),
+            Column(_("Share in time"), numeric=True),
+            Column(_("Median"), numeric=True),
+        ),
+        tuple(rows),
+    )
+    return Section(heading, (table, threshold))
+
+
+def consultations_section(facts: Facts) -> Section:
+    """The consultations for the public closed by the end of the cut-off date, with the
+    office's summary of what the city does with the results (a staff-only one never: the
+    report is public)."""
+    end = timezone.make_aware(datetime.combine(facts.as_of + timedelta(days=1), time()))
+    closed = (
+        Consultation.objects.filter(programme=facts.programme, closes__lte=end)
+        .public()
+        .order_by("closes", "code")
+    )
+    items = []
+    for c in closed:
+        text = _("%(title)s (%(opens)s to %(closes)s): %(count)s.") % {
+            "title": c.title,
+            "opens": day(timezone.localtime(c.opens).date()),
+            "closes": day(timezone.localtime(c.closes).date()),
+            "count": ngettext(
+                "%(n)d respondent", "%(n)d respondents", consultation_reads.respondents(c)
+            )
+            % {"n": consultation_reads.respondents(c)},
+        }
+        if c.summary and (c.summary_on is None or c.summary_on <= facts.as_of):
+            text += " " + _("What the city does with the results: %(summary)s") % {
+                "summary": c.summary
+            }
+        else:
+            text += " " + _("The administration has not yet said what it does with the results.")
+        items.append(text)
+    blocks = (
+        (Bullets(tuple(items)),) if items else (Paragraph(_("No consultation has closed yet.")),)
+    )
+    return Section(_("Consultations and what the city does with the results"), blocks)
