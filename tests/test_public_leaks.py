@@ -285,9 +285,9 @@ def leaky(today, settings, tmp_path):
     # comment on the public one.
     proposer = get_user_model().objects.create_user("proposer", email=f"{MARK}-p@example.org")
     for code, title, about, hidden in (
-        ("V1", "Mehr Bänke", {"measure": m1}, False),
-        ("V2", f"{MARK} hidden proposal", {}, True),
-        ("V3", f"{MARK} proposal about a draft", {"measure": below_draft}, False),
+        ("VP1", "Mehr Bänke", {"measure": m1}, False),
+        ("VP2", f"{MARK} hidden proposal", {}, True),
+        ("VP3", f"{MARK} proposal about a draft", {"measure": below_draft}, False),
     ):
         proposal = Proposal.objects.create(
             programme=programme,
@@ -301,14 +301,14 @@ def leaky(today, settings, tmp_path):
             hidden_reason="Werbung" if hidden else "",
             **about,
         )
-        content = b"%PDF-1.4 public" if code == "V1" else b"%PDF-1.4 " + MARK.encode()
+        content = b"%PDF-1.4 public" if code == "VP1" else b"%PDF-1.4 " + MARK.encode()
         proposal.attachment.save(f"{code}.pdf", ContentFile(content))
         Support.objects.create(proposal=proposal, on=date(2025, 5, 21))
     Comment.objects.create(
-        proposal=Proposal.objects.get(code="V1"), author_name="Anna A.", text="Ja!", created=now
+        proposal=Proposal.objects.get(code="VP1"), author_name="Anna A.", text="Ja!", created=now
     )
     Comment.objects.create(
-        proposal=Proposal.objects.get(code="V3"), text=f"{MARK} on a draft's proposal", created=now
+        proposal=Proposal.objects.get(code="VP3"), text=f"{MARK} on a draft's proposal", created=now
     )
     # An asker's account: its e-mail address is never shown.
     asker = get_user_model().objects.create_user("asker", email=f"{MARK}@example.org")
@@ -424,10 +424,6 @@ def _consultations(programme):
     Answer.objects.filter(text=f"{MARK} answer 1").update(released=True, hidden=True)
 
 
-def public_consultations(programme):
-    return ["U1"]
-
-
 def public_measures(programme):
     return list(
         Measure.objects.filter(programme=programme)
@@ -521,16 +517,6 @@ PROPOSAL_FILTERS = (
 )
 
 
-def public_proposals(programme):
-    """Every public proposal (a hidden one's page too: it shows the moderation's reason)."""
-    return list(
-        Proposal.objects.filter(programme=programme)
-        .public()
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-
-
 DECISION_FILTERS = ("", "?body=RAT", "?year=2025", "?body=RAT&year=2025")
 
 
@@ -611,7 +597,7 @@ OPEN_DATA = {
     ],
     # a closed public consultation's results (the others' answer 404, tested below)
     "consultation_results_csv": lambda p: [
-        {"slug": p.slug, "code": c} for c in public_consultations(p)
+        {"slug": p.slug, "code": c} for c in public_consultations(p, closed=True)
     ],
 }
 
@@ -627,8 +613,8 @@ FILES = {
     ),
     # A public proposal's PDF; a hidden one's and one about a draft never.
     "proposal_file": (
-        lambda p: [{"slug": p.slug, "code": "V1"}],
-        lambda p: [{"slug": p.slug, "code": c} for c in ("V2", "V3")],
+        lambda p: [{"slug": p.slug, "code": "VP1"}],
+        lambda p: [{"slug": p.slug, "code": c} for c in ("VP2", "VP3")],
     ),
     # The issued council report and the proof issued as public are public; the funder
     # report internal.
@@ -734,15 +720,16 @@ def public_proposals(programme):
     )
 
 
-def public_consultations(programme):
+def public_consultations(programme, *, closed=False):
+    """Every public consultation (``closed``: only those whose results are published)."""
+    from django.utils import timezone
+
     from plansicht.consultations.models import Consultation
 
-    return list(
-        Consultation.objects.filter(programme=programme)
-        .public()
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
+    found = Consultation.objects.filter(programme=programme)
+    if closed:
+        found = found.filter(closes__lte=timezone.now())
+    return list(found.public().order_by("code").values_list("code", flat=True))
 
 
 def _filters(path, queries):
@@ -915,7 +902,7 @@ def test_the_api_shows_hidden_items_and_drafts_links_as_the_portal_does(client, 
 
 
 def test_the_api_shows_proposals_and_consultations_as_the_portal_does(client, leaky):
-    assert public_consultations(leaky) == ["K1", "K2", "K4"]  # not K3 (staff), K5 (draft)
+    assert public_consultations(leaky) == ["K1", "K2", "K4", "U1"]  # not K3, U2 (staff), K5, U3
     for path in ("proposals/V5", "consultations/K3", "consultations/K5"):
         assert client.get(f"{API}/{leaky.slug}/{path}").status_code == 404, path
     hidden = client.get(f"{API}/{leaky.slug}/proposals/V3").json()

@@ -14,7 +14,7 @@ only after the close (in the consultation's own answer, not the list's)."""
 from datetime import date, datetime
 
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -32,11 +32,8 @@ STATUSES = ", ".join(rows_of.STATUSES)
 DEADLINES = ", ".join(rows_of.DEADLINE_STATUSES)
 
 
-def _portal_url(request, name, *args) -> str | None:
-    try:
-        return request.build_absolute_uri(reverse(f"portal:{name}", args=args))
-    except NoReverseMatch:  # the page is not there (yet)
-        return None
+def _portal_url(request, name, *args) -> str:
+    return request.build_absolute_uri(reverse(f"portal:{name}", args=args))
 
 
 class ProposalDecisionOut(Schema):
@@ -74,7 +71,7 @@ class ProposalOut(Schema):
     deadline_status_label: str
     decisions: list[ProposalDecisionOut]
     extensions: list[ExtensionOut]
-    portal_url: str | None
+    portal_url: str
 
 
 def _proposal_out(request, programme, row) -> dict:
@@ -175,7 +172,7 @@ class ConsultationBriefOut(Schema):
     summary: str | None = Field(description="What the city does with the results (closed).")
     summary_on: date | None
     api_url: str = Field(description="The consultation's own answer, with its results.")
-    portal_url: str | None
+    portal_url: str
 
 
 class ConsultationOut(ConsultationBriefOut):

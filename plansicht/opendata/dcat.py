@@ -9,7 +9,7 @@ consultations' tables. It conforms to the official SHACL shapes
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -154,10 +154,7 @@ CONSULTATION_FILES = ("beteiligungen.csv", "beteiligungsergebnisse.csv")
 
 def _page(programme, code) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        try:
-            return site_url(reverse("portal:consultation", args=[programme.slug, code]))
-        except NoReverseMatch:  # the portal has no such page (yet)
-            return site_url(f"/p/{programme.slug}/")
+        return site_url(reverse("portal:consultation", args=[programme.slug, code]))
 
 
 def consultation_datasets(g, programme, catalog, publisher, base, names) -> None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plansicht import clock
@@ -76,14 +76,6 @@ def _time(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _page_or_overview(name, slug, code) -> str:
-    """The item's page; the programme's overview while the portal has no such page."""
-    try:
-        return _url(name, slug, code)
-    except NoReverseMatch:
-        return _url("overview", slug)
-
-
 def consultation_events(programme, stamp, subtree=None) -> list[str]:
     """One event per consultation for the public, from its opening to its close."""
     lines = []
@@ -99,7 +91,7 @@ def consultation_events(programme, stamp, subtree=None) -> list[str]:
             f"DTEND:{_time(c.closes)}",
             f"SUMMARY:{escape(summary)}",
             "TRANSP:TRANSPARENT",
-            f"URL:{_page_or_overview('consultation', programme.slug, c.code)}",
+            f"URL:{_url('consultation', programme.slug, c.code)}",
         ]
         if c.description:
             lines.append(f"DESCRIPTION:{escape(c.description)}")

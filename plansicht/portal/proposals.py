@@ -363,8 +363,9 @@ def _receive(request, programme, form, bodies):
 # -- one proposal -----------------------------------------------------------------------------
 
 
-def _link(programme, link: str) -> dict:
-    """What took a proposal up, as the page shows it: a label and the public page, if any."""
+def _link(programme, link: str) -> dict | None:
+    """What took a proposal up, as the page shows it: a label and the public page, if any;
+    None for a measure or milestone that is not public (a draft's code is never named)."""
     what, _colon, code = link.partition(":")
     slug = programme.slug
     if what == "measure":
@@ -374,13 +375,13 @@ def _link(programme, link: str) -> dict:
                 "label": f"{m.code} {m.title}",
                 "url": reverse("portal:measure", args=[slug, code]),
             }
-        return {"label": _("Measure %(code)s") % {"code": code}, "url": None}
+        return None
     if what == "milestone":
         m = Milestone.objects.filter(programme=programme, code=code).public().first()
         if m is not None:
             url = reverse("portal:milestone", args=[slug, code])
             return {"label": f"{m.code} {m.title}", "url": url}
-        return {"label": _("Milestone %(code)s") % {"code": code}, "url": None}
+        return None
     if what == "plan_version":
         return {"label": _("Plan version %(number)s") % {"number": code}, "url": None}
     if what == "change_request":
