@@ -1,19 +1,21 @@
 """Seed the demo programme "Musterstadt" (and, with --size, a synthetic one). Idempotent."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from plansicht import clock
 from plansicht.accounts.models import StaffRole, Unit
+from plansicht.consultations.models import Answer
 from plansicht.demo import synthetic
 from plansicht.documents.programme import DocumentInvalid, parse
 from plansicht.forecast import run
-from plansicht.plan.models import Milestone, Programme
-from plansicht.services import Actor, ServiceError
+from plansicht.plan.models import Measure, Milestone, Programme
+from plansicht.services import Actor, ServiceError, consultations, participation
 from plansicht.services import plan as plan_service
 from plansicht.services.programme import load_programme
 
@@ -91,7 +93,49 @@ class Command(BaseCommand):
                 ) from None
         run.refresh(programme)
         self.create_demo_users(programme)
+        self.seed_consultation(programme, unit)
         self.stdout.write(f"Created musterstadt with {len(changes)} recorded changes.")
+
+    def seed_consultation(self, programme, unit):
+        """The closed consultation on the Smart-City-Leitbild: its questions, the answers of
+        demo participants (accounts without a password that can log in), the free-text answers
+        the moderation released, and the office's summary of what the city does with them."""
+        with open(DEMO / "musterstadt_consultation.json", encoding="utf-8") as f:
+            data = json.load(f)
+        office = Actor.system("seed_demo", unit=unit, name="Programmbüro Musterstadt (Demo)")
+        measure = Measure.objects.get(programme=programme, code=data["measure"])
+        with clock.at(datetime.fromisoformat(data["saved"])):
+            consultation = consultations.save_consultation(
+                programme,
+                actor=office,
+                title=data["title"],
+                description=data["description"],
+                measure=measure,
+                opens=datetime.fromisoformat(data["opens"]),
+                closes=datetime.fromisoformat(data["closes"]),
+                questions=data["questions"],
+            )
+        User = get_user_model()
+        for i, response in enumerate(data["responses"], start=1):
+            name = f"demo-teilnahme-{i}"
+            user = User.objects.create_user(name, email=f"{name}@example.invalid")
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            actor = Actor(user=user)
+            participation.register_participant(user, actor=actor, display_name=f"Teilnahme {i}")
+            answers = {int(number): value for number, value in response["answers"].items()}
+            with clock.at(datetime.fromisoformat(response["at"])):
+                consultations.answer(consultation, actor=actor, user=user, answers=answers)
+        moderator = Actor.system("seed_demo", unit=unit, name="Moderation (Demo)")
+        with clock.at(datetime.fromisoformat(data["closes"])):
+            for answer in Answer.objects.filter(question__consultation=consultation).exclude(
+                text=""
+            ):
+                op = consultations.HIDE if answer.text in data["hidden"] else consultations.RELEASE
+                consultations.moderate_answer(answer, actor=moderator, op=op, reason="Werbung")
+        with clock.at(datetime.fromisoformat(data["summary_on"])):
+            consultations.publish_summary(consultation, actor=office, summary=data["summary"])
 
     def create_demo_users(self, programme):
         """One person per role, password "demo" — for trying the office on a laptop only."""
