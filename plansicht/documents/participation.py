@@ -179,29 +179,9 @@ def _proposal(c, path, item, indexes, body_index) -> dict:
                 c.problem(f"{where}.link", f"{code!r} is not the code of a {what} in this document")
             if what == "plan_version" and int(code) not in indexes.get("plan_version", ()):
                 c.problem(f"{where}.link", f"plan version {code} is not in this document")
-    extensions = item.get("extensions", [])
-    for j, raw in enumerate(extensions if isinstance(extensions, list) else []):
-        if not isinstance(raw, dict):
-            continue
-        where = f"{path}.extensions[{j}]"
-        c.unknown(raw, where, known_keys("extension"))
-        on, to = as_date(raw, "on"), as_date(raw, "to")
-        reason = _text(c, f"{where}.reason", as_text(raw, "reason"), REASON_LENGTH)
-        out["extensions"].append({"on": on, "to": to, "reason": reason})
-        if on is None or to is None:
-            continue
-        if received is not None and on < received:
-            c.problem(f"{where}.on", f"{on} is before the received date {received}")
-        if j and (before := out["extensions"][j - 1])["on"]:
-            if before["on"] > on:
-                c.problem(
-                    f"{where}.on", "extensions are listed in the order granted; this one is earlier"
-                )
-            elif before["to"] and to <= before["to"]:
-                c.problem(
-                    f"{where}.to",
-                    f"{to} is not later than the extension before it, {before['to']}",
-                )
+    # Its due date depends on the supports, which a withdrawn support can move: extensions
+    # are checked for their order, not against a due date.
+    out["extensions"] = _extensions(c, path, item, received, due=None, answered=None)
     hidden = item.get("hidden")
     if isinstance(hidden, dict):
         c.unknown(hidden, f"{path}.hidden", {"reason"})
@@ -274,34 +254,7 @@ def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
         if on is not None and received is not None and on < received:
             c.problem(f"{path}.answer.on", f"{on} is before the received date {received}")
     answered = out["answer"]["on"] if out["answer"] else None
-    extensions = item.get("extensions", [])
-    for j, raw in enumerate(extensions if isinstance(extensions, list) else []):
-        if not isinstance(raw, dict):
-            continue
-        where = f"{path}.extensions[{j}]"
-        c.unknown(raw, where, known_keys("extension"))
-        on, to = as_date(raw, "on"), as_date(raw, "to")
-        reason = _text(c, f"{where}.reason", as_text(raw, "reason"), REASON_LENGTH)
-        out["extensions"].append({"on": on, "to": to, "reason": reason})
-        if on is None or to is None:
-            continue
-        if received is not None and on < received:
-            c.problem(f"{where}.on", f"{on} is before the received date {received}")
-        if answered is not None and on > answered:
-            c.problem(
-                f"{where}.on", f"{on} is after the answer of {answered}; extend before answering"
-            )
-        if j and (before := out["extensions"][j - 1])["on"] and before["on"] > on:
-            c.problem(
-                f"{where}.on", "extensions are listed in the order granted; this one is earlier"
-            )
-        in_force = before["to"] if j and before["to"] else due
-        if in_force is not None and to <= in_force:
-            c.problem(
-                f"{where}.to",
-                f"{to} is not later than the due date in force, {in_force}; an extension "
-                "moves the due date later",
-            )
+    out["extensions"] = _extensions(c, path, item, received, due=due, answered=answered)
     hidden = item.get("hidden")
     if isinstance(hidden, dict):
         c.unknown(hidden, f"{path}.hidden", {"reason"})
@@ -316,6 +269,42 @@ def _item(c, path, item, kind, indexes, body_index, period, region) -> dict:
             c.problem(f"{path}.withdrawn", "an answered item cannot be withdrawn")
         elif on is not None and received is not None and on < received:
             c.problem(f"{path}.withdrawn.on", f"{on} is before the received date {received}")
+    return out
+
+
+def _extensions(c, path, item, received, *, due, answered) -> list:
+    """An item's extensions, checked: granted no earlier than ``received`` and no later than
+    ``answered``, in the order granted, each to a date later than the due date in force
+    (``due`` for the first; None: only later than the one before)."""
+    out = []
+    extensions = item.get("extensions", [])
+    for j, raw in enumerate(extensions if isinstance(extensions, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        where = f"{path}.extensions[{j}]"
+        c.unknown(raw, where, known_keys("extension"))
+        on, to = as_date(raw, "on"), as_date(raw, "to")
+        reason = _text(c, f"{where}.reason", as_text(raw, "reason"), REASON_LENGTH)
+        out.append({"on": on, "to": to, "reason": reason})
+        if on is None or to is None:
+            continue
+        if received is not None and on < received:
+            c.problem(f"{where}.on", f"{on} is before the received date {received}")
+        if answered is not None and on > answered:
+            c.problem(
+                f"{where}.on", f"{on} is after the answer of {answered}; extend before answering"
+            )
+        if j and (before := out[j - 1])["on"] and before["on"] > on:
+            c.problem(
+                f"{where}.on", "extensions are listed in the order granted; this one is earlier"
+            )
+        in_force = before["to"] if j and before["to"] else due
+        if in_force is not None and to <= in_force:
+            c.problem(
+                f"{where}.to",
+                f"{to} is not later than the due date in force, {in_force}; an extension "
+                "moves the due date later",
+            )
     return out
 
 
