@@ -571,3 +571,73 @@ def test_every_account_page_reads_like_the_portal_in_german_and_english(client):
         assert (response.status_code, h1(response)) == (200, heading), name
     assert h1(client.get("/en/konto/uebersicht/")) == "My account"
     assert h1(client.get("/en/konto/email/")) == "Your e-mail addresses"
+
+
+def test_the_download_holds_ones_proposals_supports_and_consultation_answers(client, programme):
+    from plansicht import clock
+    from plansicht.services import consultations, proposals
+
+    erika = participant("Erika M.", ERIKA)
+    bernd = participant("Bernd B.", BERND)
+    own = proposals.submit(
+        programme, actor=Actor(user=erika), author=erika, title="Bänke", text="Am Radweg."
+    )
+    other = proposals.submit(
+        programme, actor=Actor(user=bernd), author=bernd, title="Bernds Idee", text="Geheim."
+    )
+    proposals.support(other, actor=Actor(user=erika), user=erika)
+    proposals.support(own, actor=Actor(user=bernd), user=bernd)
+    consultation = consultations.save_consultation(
+        programme,
+        actor=Actor.system("tests"),
+        title="Leitbild",
+        opens=datetime(2025, 5, 1, 9),
+        closes=datetime(2025, 6, 30, 18),
+        questions=[
+            {"kind": "single", "text": "Variante?", "choices": ["Eins", "Zwei"]},
+            {"kind": "rating", "text": "Verständlich?"},
+        ],
+    )
+    with clock.at(datetime(2025, 6, 1, 10)):
+        consultations.answer(
+            consultation, actor=Actor(user=erika), user=erika, answers={1: 1, 2: 4}
+        )
+        consultations.answer(
+            consultation, actor=Actor(user=bernd), user=bernd, answers={1: 0, 2: 2}
+        )
+    client.force_login(erika)
+    data = json.loads(client.get(reverse("portal:account_export")).content)
+    assert [(p["code"], p["title"], p["text"]) for p in data["proposals"]] == [
+        (own.code, "Bänke", "Am Radweg.")
+    ]
+    assert data["supports"] == [
+        {"programme": programme.title, "proposal": other.code, "on": "2025-06-01"}
+    ]
+    [response] = data["consultation_answers"]
+    assert response["consultation"] == "Leitbild"
+    assert [(a["question"], a["chosen"], a["rating"]) for a in response["answers"]] == [
+        ("Variante?", ["Zwei"], None),
+        ("Verständlich?", [], 4),
+    ]
+    assert "Geheim" not in json.dumps(data)
+
+
+def test_deleting_the_account_keeps_proposals_and_supports_without_the_person(client, programme):
+    from plansicht.proposals.models import Support
+    from plansicht.services import proposals
+
+    erika = participant("Erika M.", ERIKA)
+    bernd = participant("Bernd B.", BERND)
+    own = proposals.submit(
+        programme, actor=Actor(user=erika), author=erika, title="Bänke", text="Am Radweg."
+    )
+    other = proposals.submit(
+        programme, actor=Actor(user=bernd), author=bernd, title="Idee", text="Text."
+    )
+    proposals.support(other, actor=Actor(user=erika), user=erika)
+    service.delete_participant(erika, actor=Actor(user=erika))
+    own.refresh_from_db()
+    assert (own.author_id, own.author_name) == (None, "")
+    assert own.shown_author == "Ehemals teilnehmende Person"
+    # her support still counts, but names nobody
+    assert list(Support.objects.filter(proposal=other).values_list("user", flat=True)) == [None]

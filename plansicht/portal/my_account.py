@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht import clock
+from plansicht.consultations.models import Response
 from plansicht.participation.figures import STATUS_LABELS
 from plansicht.participation.models import NAME_LENGTH, Follow, Participant, Submission
 from plansicht.plan.models import Measure, Milestone
-from plansicht.proposals.models import Proposal
+from plansicht.proposals.models import Proposal, Support
 from plansicht.services import Actor, ServiceError
 from plansicht.services import participation as service
 
@@ -272,6 +273,46 @@ def export_data(user) -> dict:
         "speaker_for": sorted(body.name for body in user.bodies_spoken_for.all()),
         "follows": follows,
         "questions_and_statements": contributions,
+        "proposals": [
+            {
+                "programme": p.programme.title,
+                "code": p.code,
+                "title": p.title,
+                "text": p.text,
+                "received": p.received,
+                "body": p.body.name if p.body_id else None,
+                "status": p.status,
+                "hidden_by_moderation": p.hidden,
+                "reason_for_hiding": p.hidden_reason or None,
+            }
+            for p in Proposal.objects.filter(author=user).select_related("programme", "body")
+        ],
+        "supports": [
+            {"programme": s.proposal.programme.title, "proposal": s.proposal.code, "on": s.on}
+            for s in Support.objects.filter(user=user).select_related("proposal__programme")
+        ],
+        "consultation_answers": [
+            {
+                "programme": r.consultation.programme.title,
+                "consultation": r.consultation.title,
+                "first_answered": timezone.localtime(r.submitted),
+                "last_changed": timezone.localtime(r.changed),
+                "answers": [
+                    {
+                        "question": a.question.text,
+                        "text": a.text or None,
+                        "chosen": [
+                            a.question.choices[i]
+                            for i in a.choices
+                            if isinstance(i, int) and 0 <= i < len(a.question.choices)
+                        ],
+                        "rating": a.rating,
+                    }
+                    for a in r.answers.select_related("question")
+                ],
+            }
+            for r in Response.objects.filter(user=user).select_related("consultation__programme")
+        ],
     }
 
 
