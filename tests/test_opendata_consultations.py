@@ -76,7 +76,7 @@ def test_the_proposals_table(built):
 
 
 def test_the_consultations_table_has_the_periods_and_the_results_only_of_closed_ones(built):
-    found = {r["code"]: r for r in rows(built, "beteiligungen.csv")}
+    found = {r["code"]: r for r in rows(built, "befragungen.csv")}
     assert set(found) == {"K1", "K2", "K4"}
     assert (found["K1"]["opens"], found["K1"]["closes"]) == (
         "2025-05-01T09:00:00+02:00",
@@ -93,7 +93,7 @@ def test_the_consultations_table_has_the_periods_and_the_results_only_of_closed_
         "",
         "",
     )
-    results = rows(built, "beteiligungsergebnisse.csv")
+    results = rows(built, "befragungsergebnisse.csv")
     assert {r["consultation"] for r in results} == {"K1"}  # K2 is open: nothing yet
     shares = [(r["choice"], r["count"], r["share"]) for r in results if r["question"] == "1"]
     assert shares == [
@@ -122,7 +122,7 @@ def test_the_json_has_proposals_and_consultations(built):
 
 
 def test_results_appear_once_a_consultation_has_closed(programme, time_machine, client):
-    url = f"/p/{programme.slug}/daten/beteiligungsergebnisse.csv"
+    url = f"/p/{programme.slug}/daten/befragungsergebnisse.csv"
     assert b"K2" not in client.get(url).content
     time_machine.move_to(at("2025-06-15", 19), tick=False)  # K2 closed at 18:00
     cache.clear()
@@ -140,7 +140,7 @@ def test_the_calendar_has_each_public_consultations_period(built, programme):
     ]
     k1 = events["UID:consultation-K1.testprogramm@plansicht"]
     assert "DTSTART:20250501T070000Z" in k1 and "DTEND:20250520T160000Z" in k1
-    assert "SUMMARY:Beteiligung: Smart-City-Leitbild" in k1
+    assert "SUMMARY:Befragung: Smart-City-Leitbild" in k1
     assert any(line.startswith("URL:https://plansicht.example.de/p/testprogramm/") for line in k1)
     assert sum(line.startswith("DTSTAMP:") for line in k1) == 1
     # the UIDs stay the same when the consultation changes
@@ -163,14 +163,14 @@ def test_the_catalogue_has_a_dataset_per_public_consultation_with_its_period(pro
     assert SECRET not in ttl.decode()
     g = Graph().parse(data=ttl, format="turtle")
     base = "https://plansicht.example.de/p/testprogramm/daten/"
-    k1 = URIRef(base + "#beteiligung-K1")
+    k1 = URIRef(base + "#befragung-K1")
     assert (URIRef(base + "#katalog"), DCAT.dataset, k1) in g
     (period,) = g.objects(k1, DCTERMS.temporal)
     assert str(g.value(period, DCAT.startDate)) == "2025-05-01T09:00:00+02:00"
     assert str(g.value(period, DCAT.endDate)) == "2025-05-20T18:00:00+02:00"
-    assert URIRef(base + "#beteiligungen.csv") in set(g.objects(k1, DCAT.distribution))
+    assert URIRef(base + "#befragungen.csv") in set(g.objects(k1, DCAT.distribution))
     datasets = {str(d) for d in g.subjects(DCTERMS.temporal, None)}
-    assert datasets == {base + f"#beteiligung-{c}" for c in ("K1", "K2", "K4")}
+    assert datasets == {base + f"#befragung-{c}" for c in ("K1", "K2", "K4")}
 
 
 @needs_standards

@@ -78,7 +78,7 @@ def test_the_council_report_has_the_proposals_figures_and_the_consultations(prog
 
 def test_a_cut_off_before_the_close_or_the_summary(programme):
     text = text_of(build(programme, "council", as_of=date(2025, 5, 19)))
-    assert "Bisher ist keine Beteiligung abgeschlossen." in text
+    assert "Noch keine Befragung ist beendet." in text
     text = text_of(build(programme, "council", as_of=date(2025, 5, 22)))
     assert "Smart-City-Leitbild" in text and "Wir nehmen den Verkehr zuerst." not in text
 

@@ -914,7 +914,7 @@ def test_the_api_shows_proposals_and_consultations_as_the_portal_does(client, le
 
 
 def test_the_calendar_and_the_catalogue_name_no_staff_only_consultation(client, leaky):
-    for name in ("plansicht.ics", "katalog.ttl", "beteiligungen.csv", "programm.json"):
+    for name in ("plansicht.ics", "katalog.ttl", "befragungen.csv", "programm.json"):
         url = reverse("portal:opendata_file", kwargs={"slug": leaky.slug, "name": name})
         text = client.get(url).content.decode()
         assert "consultation-K1" in text or "K1" in text, name

@@ -149,7 +149,7 @@ def graph(programme, files) -> Graph:
 
 
 # The tables that hold the consultations, with their periods and their results.
-CONSULTATION_FILES = ("beteiligungen.csv", "beteiligungsergebnisse.csv")
+CONSULTATION_FILES = ("befragungen.csv", "befragungsergebnisse.csv")
 
 
 def _page(programme, code) -> str:
@@ -160,11 +160,11 @@ def _page(programme, code) -> str:
 def consultation_datasets(g, programme, catalog, publisher, base, names) -> None:
     """One dataset per consultation for the public: its title, description and period."""
     for c in public_participation.public_consultations(programme).order_by("opens", "code"):
-        dataset = URIRef(f"{base}#beteiligung-{quote(c.code, safe='')}")
+        dataset = URIRef(f"{base}#befragung-{quote(c.code, safe='')}")
         g.add((catalog, DCAT.dataset, dataset))
         g.add((dataset, RDF.type, DCAT.Dataset))
-        g.add((dataset, DCTERMS.title, Literal(f"Beteiligung: {c.title}", lang="de")))
-        description = c.description or f"Beteiligung „{c.title}“ im Programm „{programme.title}“."
+        g.add((dataset, DCTERMS.title, Literal(f"Befragung: {c.title}", lang="de")))
+        description = c.description or f"Befragung „{c.title}“ im Programm „{programme.title}“."
         g.add((dataset, DCTERMS.description, Literal(description, lang="de")))
         g.add((dataset, DCTERMS.publisher, publisher))
         g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))

@@ -467,8 +467,8 @@ def _consultations(programme):
 
 
 CONSULTATIONS = Table(
-    "beteiligungen",
-    "Beteiligungen",
+    "befragungen",
+    "Befragungen",
     "Consultations",
     _consultations,
 )
@@ -486,8 +486,8 @@ def _consultation_results(programme):
 
 
 CONSULTATION_RESULTS = Table(
-    "beteiligungsergebnisse",
-    "Ergebnisse der Beteiligungen",
+    "befragungsergebnisse",
+    "Ergebnisse der Befragungen",
     "Results of the consultations",
     _consultation_results,
 )
