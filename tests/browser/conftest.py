@@ -95,6 +95,8 @@ def demo(transactional_db, live_server, time_machine, tmp_path_factory):
             "decisions",
             "forecast",
             "indicators",
+            "proposals",
+            "consultations",
             natural_foreign=True,
             natural_primary=True,
             output=str(seeded),

@@ -28,7 +28,7 @@ def test_the_programme_office_decides_on_an_overdue_proposal(demo, open_page, vi
     received = DEMO_TODAY - timedelta(days=40)
     proposal = Proposal.objects.create(
         programme=demo,
-        code="V1",
+        code="V90",  # beside the demo's own proposals V1 to V4
         author_name="Jugendparlament",
         received=received,
         title="Freies WLAN am Busbahnhof",
@@ -38,7 +38,7 @@ def test_the_programme_office_decides_on_an_overdue_proposal(demo, open_page, vi
         Support.objects.create(proposal=proposal, on=received + timedelta(days=days))
     measure = Measure.objects.filter(programme=demo).order_by("code").first()
     queue_url = url("office:proposals", SLUG)
-    item_url = url("office:proposal", SLUG, "V1")
+    item_url = url("office:proposal", SLUG, "V90")
     page = open_page(viewport)
 
     page.goto(url("office:login"))
@@ -54,12 +54,12 @@ def test_the_programme_office_decides_on_an_overdue_proposal(demo, open_page, vi
     expect(row).to_contain_text("2 / 2")
 
     follow(row.locator(f"a[href='{item_url}']"))
-    assert_sound(page, "proposal V1")
+    assert_sound(page, "proposal V90")
     form = page.locator("form:has(input[name=op][value=decide])")
     form.locator("#id_decide-status").select_option("taken_into_plan")
     form.locator("#id_decide-reason").fill("Das WLAN kommt mit der Maßnahme.")
     follow(form.locator("button[type=submit]"))
-    assert_sound(page, "proposal V1 refused without a link", status=400)
+    assert_sound(page, "proposal V90 refused without a link", status=400)
     expect(page.locator("#id_decide-link-error")).to_contain_text(
         de("Name the measure, milestone, plan version or change request that took it up.")
     )
@@ -69,7 +69,7 @@ def test_the_programme_office_decides_on_an_overdue_proposal(demo, open_page, vi
     form.locator("#id_decide-link").fill(f"measure:{measure.code}")
     follow(form.locator("button[type=submit]"))
     expect(page).to_have_url(re.compile(re.escape(item_url) + "$"))
-    assert_sound(page, "proposal V1 taken into the plan")
+    assert_sound(page, "proposal V90 taken into the plan")
     with translation.override("de"):
         taken = str(STATUS_LABELS["taken_into_plan"])
     expect(page.locator("main .messages")).to_contain_text(taken)
