@@ -247,6 +247,77 @@ def test_staff_only_visibility(personas):
     assert not Event.objects.filter(action="consultation.saved", public=True).exists()
 
 
+def test_members_of_the_staff_group_at_sign_on_see_a_staff_only_consultation(personas):
+    from allauth.socialaccount.models import SocialAccount
+
+    c = make(personas, audience="staff")
+    member = participant("mitglied", "m@example.org")
+    other = participant("anderer", "a@example.org")
+    SocialAccount.objects.create(
+        user=member, provider="openid_connect", uid="1", extra_data={"id_token": {"groups": ["x"]}}
+    )
+    SocialAccount.objects.create(
+        user=other, provider="openid_connect", uid="2", extra_data={"userinfo": {"groups": "y"}}
+    )
+    c = Consultation.objects.select_related("programme__organisation").get(pk=c.pk)
+    assert not reads.may_see(c, member)  # no group is configured yet
+    service.save_staff_audience(
+        personas.programme, actor=Actor.for_user(personas.admin), domains=[], group="x"
+    )
+    c.programme.organisation.refresh_from_db()
+    assert reads.may_see(c, member)
+    assert not reads.may_see(c, other)
+
+
+def test_only_an_administrator_says_who_counts_as_staff(personas):
+    programme = personas.programme
+    with pytest.raises(PermissionDenied):
+        service.save_staff_audience(
+            programme, actor=Actor.for_user(personas.editor), domains=["stadt.de"], group=""
+        )
+    with pytest.raises(ServiceError) as refused:
+        service.save_staff_audience(
+            programme,
+            actor=Actor.for_user(personas.admin),
+            domains=["stadt.de", "nicht eine domain"],
+            group="",
+        )
+    assert refused.value.field == "domains"
+    programme.organisation.refresh_from_db()
+    assert programme.organisation.staff_email_domains == []  # nothing stored
+    service.save_staff_audience(
+        programme,
+        actor=Actor.for_user(personas.admin),
+        domains=["@Stadt.DE", "stadt.de", "kita.musterstadt.de"],
+        group=" Beschäftigte ",
+    )
+    programme.organisation.refresh_from_db()
+    assert programme.organisation.staff_email_domains == ["stadt.de", "kita.musterstadt.de"]
+    assert programme.organisation.staff_group == "Beschäftigte"
+    event = Event.objects.get(action="consultation.staff_audience")
+    assert not event.public
+    assert event.changes["staff_email_domains"] == [[], ["stadt.de", "kita.musterstadt.de"]]
+
+
+def test_the_office_page_saves_who_counts_as_staff(client, personas):
+    from django.urls import reverse
+
+    client.force_login(personas.admin)
+    url = reverse("office:consultation_staff", args=[personas.programme.slug])
+    page = client.get(url)
+    assert page.status_code == 200
+    version = page.context["form"].initial["version"]
+    response = client.post(
+        url, {"domains": "stadt.de\nkita.stadt.de", "group": "", "version": version}
+    )
+    assert response.status_code == 302
+    personas.programme.organisation.refresh_from_db()
+    assert personas.programme.organisation.staff_email_domains == ["stadt.de", "kita.stadt.de"]
+    refused = client.post(url, {"domains": "stadt de", "group": "", "version": version + 1})
+    assert refused.status_code == 400
+    assert "ist keine Domain" in refused.content.decode()
+
+
 def shares(consultation):
     return {r.question.number: r for r in reads.results(consultation)}
 

@@ -78,6 +78,7 @@ POSTS = frozenset({"hr", "admin"})
 ENTER = frozenset({"unit_editor", "other_unit_editor", "editor", "admin"})
 ANSWER_F1 = MILESTONE_B
 MODERATE = frozenset({"admin", "moderator"})
+ADMIN_ONLY = frozenset({"admin"})
 # An API token is revoked by its owner (the sample token is the finance officer's) or an
 # administrator.
 TOKEN_OWNER = frozenset({"finance", "admin"})
@@ -151,6 +152,8 @@ ACCESS = {
     # editors create, change and summarise them, moderators release free-text answers
     "consultations": (OFFICE, None),
     "consultation_new": (PLAN, PLAN),
+    # who counts as staff: an organisation-wide setting, the administrators'
+    "consultation_staff": (ADMIN_ONLY, ADMIN_ONLY),
     "consultation": (OFFICE, None),
     "consultation_edit": (PLAN, PLAN),
     "consultation_summary": (PLAN, PLAN),

@@ -4,7 +4,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.history import registry
-from plansicht.history.registry import PARTICIPATION, Key, yes_no
+from plansicht.history.registry import EMPTY, PARTICIPATION, Key, yes_no
+
+
+def _domains(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or EMPTY
+    return str(value)
 
 
 def register():
@@ -18,6 +24,10 @@ def register():
                 PARTICIPATION,
             ),
             "consultation.summary": (_("Summary of the results published"), PARTICIPATION),
+            "consultation.staff_audience": (
+                _("Who counts as staff for consultations changed"),
+                PARTICIPATION,
+            ),
         },
         keys={
             "title": Key(_("title")),
@@ -32,5 +42,7 @@ def register():
             "released": Key(_("released"), yes_no),
             "hidden": Key(_("hidden"), yes_no),
             "responses": Key(_("responses")),
+            "staff_email_domains": Key(_("e-mail domains of the staff"), _domains),
+            "staff_group": Key(_("staff group at single sign-on")),
         },
     )

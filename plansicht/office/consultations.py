@@ -30,7 +30,7 @@ from plansicht.participation.models import TEXT_LENGTH
 from plansicht.plan.models import Measure
 from plansicht.services import ServiceError
 from plansicht.services import consultations as service
-from plansicht.services.permissions import can_edit_plan, can_moderate
+from plansicht.services.permissions import can_edit_plan, can_moderate, is_admin
 
 from .common import actor, get_programme_for_user, page_context, show_error
 from .forms import version_field
@@ -150,6 +150,7 @@ def _context(request, programme, **extra):
         programme,
         nav="consultations",
         can_moderate=can_moderate(request.user, programme),
+        is_admin=is_admin(request.user, programme),
         **extra,
     )
 
@@ -395,4 +396,61 @@ def moderation(request, slug, code):
         request,
         "office/consultation_moderation.html",
         _context(request, programme, item=item, answers=answers, limit=ANSWER_LENGTH),
+    )
+
+
+class StaffAudienceForm(forms.Form):
+    domains = forms.CharField(
+        label=gettext_lazy("E-mail domains of the staff"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "One per line, e.g. musterstadt.de: participants with a confirmed address there "
+            "count as staff."
+        ),
+    )
+    group = forms.CharField(
+        label=gettext_lazy("Staff group at single sign-on"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Members of this group at the city's sign-on count as staff."),
+    )
+    version = version_field()
+
+
+@login_required
+def staff_audience(request, slug):
+    """Who counts as the city's staff for staff-only consultations (administrators)."""
+    programme = get_programme_for_user(request, slug, may=is_admin)
+    organisation = programme.organisation
+    form = StaffAudienceForm(
+        initial={
+            "domains": "\n".join(organisation.staff_email_domains or []),
+            "group": organisation.staff_group,
+            "version": programme.version,
+        }
+    )
+    status = 200
+    if request.method == "POST":
+        form = StaffAudienceForm(request.POST)
+        if form.is_valid():
+            try:
+                service.save_staff_audience(
+                    programme,
+                    actor=actor(request, programme),
+                    domains=form.cleaned_data["domains"].replace(",", "\n").split(),
+                    group=form.cleaned_data["group"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ServiceError as e:
+                show_error(form, e)
+            else:
+                messages.success(request, _("Saved: who counts as staff."))
+                return redirect("office:consultations", programme.slug)
+        status = 400
+    return render(
+        request,
+        "office/consultation_staff.html",
+        _context(request, programme, form=form, organisation=organisation),
+        status=status,
     )

@@ -96,6 +96,11 @@ urlpatterns = [
     path("<slug:slug>/moderation/", participation.moderation, name="moderation"),
     path("<slug:slug>/consultations/", consultations.consultations, name="consultations"),
     path("<slug:slug>/consultations/new/", consultations.new, name="consultation_new"),
+    path(
+        "<slug:slug>/consultations/staff/",
+        consultations.staff_audience,
+        name="consultation_staff",
+    ),
     path("<slug:slug>/consultations/<str:code>/", consultations.consultation, name="consultation"),
     path(
         "<slug:slug>/consultations/<str:code>/edit/",

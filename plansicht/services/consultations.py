@@ -8,6 +8,7 @@ staff-only consultation's events are never public; a participant's answers are r
 without their name or what they answered.
 """
 
+import re
 import unicodedata
 from datetime import datetime
 
@@ -36,7 +37,7 @@ from plansicht.plan.models import Measure
 
 from . import Actor, ServiceError
 from .common import check_pdf, commit, range_message
-from .permissions import can_edit_plan, can_moderate, check
+from .permissions import can_edit_plan, can_moderate, check, is_admin
 
 PREFIX = "U"  # Umfrage
 MAX_QUESTIONS = 50
@@ -544,3 +545,67 @@ def publish_summary(
         forecast=False,
     )
     return consultation
+
+
+# -- who counts as staff -------------------------------------------------------------------------
+
+DOMAIN_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def save_staff_audience(
+    programme, *, actor: Actor, domains, group: str, expected_version=None
+) -> None:
+    """Say who counts as the city's staff for staff-only consultations, besides the office's
+    users: participants whose verified e-mail address is in one of ``domains``, and — with
+    single sign-on — members of ``group``. An administrator's setting for the whole
+    organisation; the event is written in the programme it was changed from."""
+    check(actor, lambda user: is_admin(user, programme))
+    organisation = programme.organisation
+    cleaned = []
+    for raw in domains or ():
+        domain = str(raw).strip().lower().lstrip("@")
+        if not domain:
+            continue
+        if len(domain) > 253 or not DOMAIN_PATTERN.match(domain):
+            raise ServiceError(
+                _("“{domain}” is not a domain. Enter domains such as musterstadt.de.").format(
+                    domain=domain[:60]
+                ),
+                field="domains",
+            )
+        if domain not in cleaned:
+            cleaned.append(domain)
+    group = _line(group, "group", 200, required=False)
+    changes = {}
+    if list(organisation.staff_email_domains or []) != cleaned:
+        changes["staff_email_domains"] = [list(organisation.staff_email_domains or []), cleaned]
+    if organisation.staff_group != group:
+        changes["staff_group"] = [organisation.staff_group or None, group or None]
+    if not changes:
+        raise ServiceError(_("Nothing to change: the values are the same as before."))
+    old = (organisation.staff_email_domains, organisation.staff_group)
+
+    def apply():
+        organisation.staff_email_domains, organisation.staff_group = cleaned, group
+        organisation.save(update_fields=["staff_email_domains", "staff_group"])
+
+    def undo():
+        organisation.staff_email_domains, organisation.staff_group = old
+
+    commit(
+        programme,
+        actor=actor,
+        reason="",
+        action="consultation.staff_audience",
+        apply=apply,
+        undo=undo,
+        event={
+            "subject": programme,
+            "public": False,
+            "label": organisation.name,
+            "changes": changes,
+        },
+        versioned=programme,
+        expected_version=expected_version,
+        forecast=False,
+    )

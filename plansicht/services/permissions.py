@@ -118,6 +118,12 @@ def can_moderate(user, programme) -> bool:
     return role is not None and (role.role == StaffRole.ADMIN or role.moderator)
 
 
+def is_admin(user, programme) -> bool:
+    """An administrator of the programme's organisation (organisation-wide settings)."""
+    role = role_for(user, programme)
+    return role is not None and role.role == StaffRole.ADMIN
+
+
 def check(actor, allowed) -> None:
     """Refuse ``actor`` unless it may make the change: a user needs ``allowed(user)`` to be
     true; a system actor (``Actor.system``: a command, the importer, a task) may; an actor
