@@ -447,6 +447,7 @@ CHANGES.update(
             **consultation_rows(("text", "Was fehlt?", ""), ("single", "Variante?", "A\nB")),
         },
         "consultation_summary": lambda: {"summary": "Wir setzen Variante A um."},
+        "consultation_staff": lambda: {"domains": "musterstadt.de", "group": ""},
         "consultation_moderation": lambda: {
             "answer": str(Answer.objects.get(question__kind="text").pk),
             "op": "release",
