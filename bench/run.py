@@ -560,7 +560,8 @@ def bench_federal(repeat=7):
     if ready.returncode != 0:
         print(f"federal scale: skipped, no PostgreSQL answers at {server} (set BENCH_POSTGRES)")
         return True
-    found = {}
+    script = str(ROOT / "bench" / "federal.py")
+    envs = {}
     for name, cities in (("alone", 1), ("federal", FEDERAL_CITIES)):
         database = f"plansicht_bench_{name}"
         subprocess.run(
@@ -568,23 +569,34 @@ def bench_federal(repeat=7):
             check=False,
             capture_output=True,
         )
-        env = {**os.environ, "DATABASE_URL": f"{server}/{database}"}
-        script = str(ROOT / "bench" / "federal.py")
+        envs[name] = {**os.environ, "DATABASE_URL": f"{server}/{database}"}
         subprocess.run(
-            [sys.executable, script, "seed", str(cities), str(FEDERAL_SIZE)], env=env, check=True
-        )
-        out = subprocess.run(
-            [sys.executable, script, "measure", str(repeat)],
-            env=env,
+            [sys.executable, script, "seed", str(cities), str(FEDERAL_SIZE)],
+            env=envs[name],
             check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        found[name] = json.loads(out.strip().splitlines()[-1])
+        )
+    # Measured in turns, three rounds, keeping each page's best median: a burst of other work
+    # on the machine then slows one round of one side, not the comparison.
+    found = {}
+    for _round in range(3):
+        for name, env in envs.items():
+            out = subprocess.run(
+                [sys.executable, script, "measure", str(repeat)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            if name in found:
+                for page, ms in result["pages"].items():
+                    found[name]["pages"][page] = min(found[name]["pages"][page], ms)
+            else:
+                found[name] = result
     alone, federal = found["alone"], found["federal"]
     print(
         f"federal scale on PostgreSQL: {federal['programmes']} programmes of {FEDERAL_SIZE} "
-        f"milestones against city-01 alone (server time, median of {repeat}, rendered):"
+        f"milestones against city-01 alone (server time, best of 3 medians of {repeat}, rendered):"
     )
     ok = True
     for page, ms in federal["pages"].items():
