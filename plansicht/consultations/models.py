@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plansicht.participation.models import TEXT_LENGTH
-from plansicht.plan.models import CODE_LENGTH, Measure, Programme, hidden_measure_ids
+from plansicht.plan.models import CODE_LENGTH, Measure, Programme, hidden_measure_ids, optional_link
 
 TITLE_LENGTH = 200
 CHOICE_LENGTH = 200
@@ -36,14 +36,7 @@ class Consultation(models.Model):
     code = models.CharField(_("code"), max_length=CODE_LENGTH)
     title = models.CharField(_("title"), max_length=TITLE_LENGTH)
     description = models.TextField(_("what it is about"), blank=True, default="")
-    measure = models.ForeignKey(
-        Measure,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consultations",
-        verbose_name=_("measure"),
-    )
+    measure = optional_link(Measure, "consultations", _("measure"))
     # A draft document (a PDF) put to consultation, served through a view that checks who
     # may see the consultation.
     document = models.FileField(

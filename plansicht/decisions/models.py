@@ -35,7 +35,14 @@ from django.utils.translation import gettext_lazy as _
 from plansicht.engine import assignments as rules
 from plansicht.funding.models import Grant
 from plansicht.participation.models import Body
-from plansicht.plan.models import CODE_LENGTH, Measure, Milestone, PlanVersion, Programme
+from plansicht.plan.models import (
+    CODE_LENGTH,
+    Measure,
+    Milestone,
+    PlanVersion,
+    Programme,
+    optional_link,
+)
 from plansicht.staffing.models import STEP_CHOICES, Position
 
 TEXT_LENGTH = 10_000  # the text of a decision (markdown)
@@ -212,22 +219,8 @@ class Assignment(models.Model):
     title = models.CharField(_("what is to be done"), max_length=300)
     due = models.DateField(_("due"))
     kind = models.CharField(_("done when"), max_length=20, choices=KINDS)
-    milestone = models.ForeignKey(
-        Milestone,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assignments",
-        verbose_name=_("milestone"),
-    )
-    position = models.ForeignKey(
-        Position,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assignments",
-        verbose_name=_("post"),
-    )
+    milestone = optional_link(Milestone, "assignments", _("milestone"))
+    position = optional_link(Position, "assignments", _("post"))
     step = models.CharField(
         _("hiring step"), max_length=30, choices=STEP_CHOICES, blank=True, default=""
     )

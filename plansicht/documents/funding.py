@@ -6,18 +6,7 @@ from decimal import Decimal
 
 from plansicht.engine import conditions
 from plansicht.funding import amounts
-from plansicht.funding.models import (
-    GRANT_FIELDS,
-    BudgetLine,
-    CostLine,
-    Drawdown,
-    DrawdownPlanEntry,
-    Expenditure,
-    FunderNotification,
-    Grant,
-    ProofSubmission,
-    Repayment,
-)
+from plansicht.funding import models as funding
 
 from .check import as_bool, as_code, as_date, as_int, as_text, objects
 from .schema import amount_message
@@ -66,7 +55,7 @@ def _grants(c, doc) -> tuple[list, dict]:
             continue
         c.unknown(item, path, known)
         g = {"code": as_code(item, "code")}
-        for key in GRANT_FIELDS:
+        for key in funding.GRANT_FIELDS:
             if key in ("rate", "max_amount"):
                 g[key] = decimal(c, item, key, path, kind=key.replace("max_", ""))
             elif key in ("commitment_date", "eligible_from", "eligible_until"):
@@ -293,7 +282,7 @@ def dump(programme, put, iso) -> dict:
     """The funding sections of a stored programme, sorted, optional keys left out."""
     out = {}
     grants = []
-    for g in Grant.objects.filter(programme=programme).order_by("code"):
+    for g in funding.Grant.objects.filter(programme=programme).order_by("code"):
         item = {"code": g.code, "funder": g.funder, "title": g.title}
         put(item, "reference", g.reference)
         item["rate"] = rate(g.rate)
@@ -315,7 +304,7 @@ def dump(programme, put, iso) -> dict:
             "repayments",
             [
                 {"on": iso(on), "amount": money(amount)}
-                for on, amount in Repayment.objects.filter(grant=g)
+                for on, amount in funding.Repayment.objects.filter(grant=g)
                 .order_by("on", "amount")
                 .values_list("on", "amount")
             ],
@@ -323,7 +312,7 @@ def dump(programme, put, iso) -> dict:
         put(item, "notifications", _dump_notifications(g, put, iso))
         grants.append(item)
     lines = []
-    for code, grant, milestone, category, amount, closed_on in CostLine.objects.filter(
+    for code, grant, milestone, category, amount, closed_on in funding.CostLine.objects.filter(
         programme=programme
     ).values_list("code", "grant__code", "milestone__code", "category", "amount", "closed_on"):
         item = {
@@ -336,7 +325,7 @@ def dump(programme, put, iso) -> dict:
         put(item, "closed_on", iso(closed_on))
         lines.append(item)
     expenditures = []
-    for line, on, amount, eligible, payee, note, ref in Expenditure.objects.filter(
+    for line, on, amount, eligible, payee, note, ref in funding.Expenditure.objects.filter(
         cost_line__programme=programme
     ).values_list("cost_line__code", "on", "amount", "eligible", "payee", "note", "document_ref"):
         item = {"cost_line": line, "on": iso(on), "amount": money(amount), "eligible": eligible}
@@ -345,7 +334,7 @@ def dump(programme, put, iso) -> dict:
         put(item, "document_ref", ref)
         expenditures.append(item)
     budget_lines = []
-    for grant, year, product, title, own, ve in BudgetLine.objects.filter(
+    for grant, year, product, title, own, ve in funding.BudgetLine.objects.filter(
         grant__programme=programme
     ).values_list(
         "grant__code", "year", "product", "title", "own_share", "commitment_authorisation"
@@ -361,12 +350,12 @@ def dump(programme, put, iso) -> dict:
         budget_lines.append(item)
     plan = [
         {"grant": grant, "on": iso(on), "amount": money(amount)}
-        for grant, on, amount in DrawdownPlanEntry.objects.filter(
+        for grant, on, amount in funding.DrawdownPlanEntry.objects.filter(
             grant__programme=programme
         ).values_list("grant__code", "on", "amount")
     ]
     drawdowns = []
-    for grant, requested_on, requested, received_on, received in Drawdown.objects.filter(
+    for grant, requested_on, requested, received_on, received in funding.Drawdown.objects.filter(
         grant__programme=programme
     ).values_list(
         "grant__code", "requested_on", "amount_requested", "received_on", "amount_received"
@@ -401,7 +390,7 @@ def dump(programme, put, iso) -> dict:
 
 def _dump_proofs(grant, put, iso) -> list:
     out = []
-    for kind, year, on in ProofSubmission.objects.filter(grant=grant).values_list(
+    for kind, year, on in funding.ProofSubmission.objects.filter(grant=grant).values_list(
         "kind", "year", "on"
     ):
         item = {"kind": kind}
@@ -414,7 +403,7 @@ def _dump_proofs(grant, put, iso) -> list:
 
 def _dump_notifications(grant, put, iso) -> list:
     out = []
-    for n in FunderNotification.objects.filter(grant=grant).order_by("on", "id"):
+    for n in funding.FunderNotification.objects.filter(grant=grant).order_by("on", "id"):
         item = {"on": iso(n.on)}
         put(item, "reference", n.reference)
         put(item, "text", n.text)

@@ -13,15 +13,7 @@ programme back out so that dump → load → dump is identical. The format is de
 import json
 
 from plansicht.engine.schedule import cycle_members
-from plansicht.plan.models import (
-    Dependency,
-    FieldOfAction,
-    Measure,
-    Milestone,
-    PlanVersion,
-    PlanVersionEntry,
-    Programme,
-)
+from plansicht.plan import models as plan
 
 from . import PROGRAMME_FORMAT as FORMAT
 from . import decisions, funding, indicators, participation, risks, staffing
@@ -362,7 +354,7 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def dump(programme: Programme) -> dict:
+def dump(programme: plan.Programme) -> dict:
     doc = {
         "format": FORMAT,
         "programme": {
@@ -378,13 +370,13 @@ def dump(programme: Programme) -> dict:
     fields = sorted(
         (
             {"code": f.code, "title": f.title}
-            for f in FieldOfAction.objects.filter(programme=programme)
+            for f in plan.FieldOfAction.objects.filter(programme=programme)
         ),
         key=lambda f: f["code"],
     )
     measures = []
     measure_indicators = indicators.dump(programme)
-    for m in Measure.objects.filter(programme=programme).select_related(
+    for m in plan.Measure.objects.filter(programme=programme).select_related(
         "field_of_action", "parent", "lead_unit"
     ):
         item = {"code": m.code, "title": m.title, "field_of_action": m.field_of_action.code}
@@ -396,7 +388,7 @@ def dump(programme: Programme) -> dict:
         _put(item, "indicators", measure_indicators.get(m.pk, []))
         measures.append(item)
     milestones = []
-    for m in Milestone.objects.filter(programme=programme).select_related("measure"):
+    for m in plan.Milestone.objects.filter(programme=programme).select_related("measure"):
         item = {"code": m.code, "measure": m.measure.code, "title": m.title}
         _put(item, "description", m.description)
         item["planned_start"] = _iso(m.planned_start)
@@ -414,14 +406,14 @@ def dump(programme: Programme) -> dict:
     dependencies = sorted(
         (
             {"predecessor": p, "successor": s, "type": t, "lag_days": lag}
-            for p, s, t, lag in Dependency.objects.filter(programme=programme).values_list(
+            for p, s, t, lag in plan.Dependency.objects.filter(programme=programme).values_list(
                 "predecessor__code", "successor__code", "type", "lag_days"
             )
         ),
         key=lambda d: (d["predecessor"], d["successor"]),
     )
     entries: dict[int, list] = {}
-    for version_id, code, start, finish in PlanVersionEntry.objects.filter(
+    for version_id, code, start, finish in plan.PlanVersionEntry.objects.filter(
         version__programme=programme
     ).values_list("version_id", "milestone__code", "start", "finish"):
         entries.setdefault(version_id, []).append(
@@ -435,7 +427,7 @@ def dump(programme: Programme) -> dict:
             "decision_ref": v.decision_ref,
             "milestones": sorted(entries.get(v.pk, []), key=lambda e: e["code"]),
         }
-        for v in PlanVersion.objects.filter(programme=programme).order_by("number")
+        for v in plan.PlanVersion.objects.filter(programme=programme).order_by("number")
     ]
     _put(doc, "fields_of_action", fields)
     _put(doc, "measures", sorted(measures, key=lambda m: m["code"]))

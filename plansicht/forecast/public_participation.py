@@ -20,6 +20,7 @@ from plansicht.consultations import reads as consultation_reads
 from plansicht.consultations.models import Consultation, Question
 from plansicht.engine import periods
 from plansicht.engine import proposals as rules
+from plansicht.forecast.public_rows import about_of
 from plansicht.plan.models import Measure, Milestone
 from plansicht.proposals import reads as proposal_reads
 from plansicht.proposals.models import (
@@ -66,19 +67,6 @@ def public_proposals(programme):
     )
 
 
-def _about(programme, item) -> dict:
-    if item.milestone_id:
-        m = item.milestone
-        return {"kind": "milestone", "code": m.code, "title": m.title}
-    if item.position_id:
-        p = item.position
-        return {"kind": "position", "code": p.code, "title": p.title}
-    if item.measure_id:
-        m = item.measure
-        return {"kind": "measure", "code": m.code, "title": m.title}
-    return {"kind": "programme", "code": None, "title": programme.title}
-
-
 def public_links(programme) -> set[str]:
     """The ``measure:CODE`` and ``milestone:CODE`` links a decision may show (two queries)."""
     measures = Measure.objects.filter(programme=programme).public().values_list("code", flat=True)
@@ -113,7 +101,7 @@ def proposal_row(programme, row, today, shown_links) -> dict:
     status = status_as_of(item, today)
     return {
         "code": item.code,
-        "about": _about(programme, item),
+        "about": about_of(programme, item),
         "by": item.shown_author or None,
         "body": item.body.code if item.body_id else None,
         "received": item.received,

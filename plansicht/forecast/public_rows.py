@@ -149,7 +149,8 @@ def public_positions(programme):
 # -- questions and statements ------------------------------------------------------------------
 
 
-def _about(programme, item) -> dict:
+def about_of(programme, item) -> dict:
+    """What a question, statement or proposal is about, as the API and open data show it."""
     if item.milestone_id:
         m = item.milestone
         return {"kind": "milestone", "code": m.code, "title": m.title}
@@ -170,7 +171,7 @@ def submission_row(programme, item, status, due, today) -> dict:
     answered = not hidden and item.answered_on is not None and item.answered_on <= today
     return {
         "code": item.code,
-        "about": _about(programme, item),
+        "about": about_of(programme, item),
         "asked_by": None if item.body_id else (item.shown_author or None),
         "body": item.body.code if item.body_id else None,
         "body_name": item.body.name if item.body_id else None,

@@ -75,18 +75,6 @@ class Table:
 
 # -- rows ------------------------------------------------------------------------------------
 
-# The forecast's figures of a measure, in the order of their columns.
-MEASURE_FIGURES = (
-    "forecast_finish",
-    "baseline_finish",
-    "original_finish",
-    "slip_days",
-    "health",
-    "percent_complete",
-    "cost_at_risk",
-    "grant_at_risk",
-)
-
 
 def _measures(programme):
     found = (
@@ -104,7 +92,7 @@ def _measures(programme):
             r["parent"],
             r["field_of_action"],
             r["lead_unit"],
-            *(r[name] for name in MEASURE_FIGURES),
+            *(r[name] for name in public_rows.FIGURES),
             r["late_since"],
             r["milestone_count"],
         )

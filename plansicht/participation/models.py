@@ -12,7 +12,14 @@ from django.utils.translation import ngettext
 
 from plansicht.accounts.models import Organisation, Unit
 from plansicht.engine import periods
-from plansicht.plan.models import CODE_LENGTH, Measure, Milestone, Programme, hidden_measure_ids
+from plansicht.plan.models import (
+    CODE_LENGTH,
+    Measure,
+    Milestone,
+    Programme,
+    hidden_measure_ids,
+    optional_link,
+)
 from plansicht.staffing.models import Position
 
 from . import holidays
@@ -137,6 +144,31 @@ class Follow(models.Model):
         return f"{self.user} → {target or self.programme}"
 
 
+class Contribution(models.Model):
+    """What a participant's contribution (a question or statement, a proposal) is about, and
+    who made it. The related names follow the model: ``measure.submissions``,
+    ``measure.proposals`` …"""
+
+    # What it is about: the programme (all three empty), a measure, a milestone or a post.
+    measure = optional_link(Measure, "%(class)ss", _("measure"))
+    milestone = optional_link(Milestone, "%(class)ss", _("milestone"))
+    position = optional_link(Position, "%(class)ss", _("post"))
+    # Who: a participant's account (empty for one received on paper, or once the account is
+    # deleted), and the name shown — never an e-mail address.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)ss",
+        verbose_name=_("participant"),
+    )
+    author_name = models.CharField(_("by"), max_length=NAME_LENGTH, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 class SubmissionQuerySet(models.QuerySet):
     def questions(self):
         return self.filter(kind=Submission.QUESTION)
@@ -164,7 +196,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(measure=measure)
 
 
-class Submission(models.Model):
+class Submission(Contribution):
     """A question or a statement, with its official answer. The received date and the unit
     responsible are stored when it comes in; so is its original due date, which never
     changes (extensions are kept apart)."""
@@ -176,50 +208,7 @@ class Submission(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="submissions")
     kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
     code = models.CharField(_("code"), max_length=CODE_LENGTH)
-    # What it is about: the programme (all three empty), a measure, a milestone or a post.
-    measure = models.ForeignKey(
-        Measure,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="submissions",
-        verbose_name=_("measure"),
-    )
-    milestone = models.ForeignKey(
-        Milestone,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="submissions",
-        verbose_name=_("milestone"),
-    )
-    position = models.ForeignKey(
-        Position,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="submissions",
-        verbose_name=_("post"),
-    )
-    # Who: a participant's account (empty for one received on paper, or once the account is
-    # deleted), and the name shown — never an e-mail address.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submissions",
-        verbose_name=_("participant"),
-    )
-    author_name = models.CharField(_("by"), max_length=NAME_LENGTH, blank=True, default="")
-    body = models.ForeignKey(
-        Body,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="statements",
-        verbose_name=_("body"),
-    )
+    body = optional_link(Body, "statements", _("body"))
     received = models.DateField(_("received"))
     due = models.DateField(_("due (original)"))
     text = models.TextField(_("text"))

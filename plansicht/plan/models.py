@@ -197,6 +197,19 @@ def accepted_by(as_of, prefix="") -> models.Q:
     return finished_by(as_of, prefix) & models.Q(**{f"{prefix}accepted_on__lte": as_of})
 
 
+def optional_link(to, related_name: str, verbose_name, on_delete=models.PROTECT):
+    """A link that may be empty (meaning the programme as a whole, or no one): to a measure, a
+    milestone, a post or a body, which by default cannot be removed while something links to it."""
+    return models.ForeignKey(
+        to,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
 def hidden_measure_ids() -> RawSQL:
     """A subquery of every measure that is a draft or lies below one, at any depth."""
     return RawSQL(HIDDEN_MEASURES_SQL, (True,))

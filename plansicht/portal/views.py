@@ -23,15 +23,7 @@ from plansicht.forecast import conditions, public_history, summaries
 from plansicht.forecast.charts import money_chart
 from plansicht.history.models import Event
 from plansicht.history.registry import PLAN
-from plansicht.plan.models import (
-    Dependency,
-    FieldOfAction,
-    Measure,
-    Milestone,
-    PlanVersion,
-    PlanVersionEntry,
-    Programme,
-)
+from plansicht.plan import models as plan
 from plansicht.proposals import reads as proposal_reads
 
 from . import decisions, hosts, indicators, participation, timeline
@@ -45,13 +37,13 @@ TIMELINE_ALL_MEASURES_UP_TO = 12
 
 def _programme(slug):
     return get_object_or_404(
-        Programme.objects.select_related("organisation", "forecast"), slug=slug
+        plan.Programme.objects.select_related("organisation", "forecast"), slug=slug
     )
 
 
 def _public_measures(programme):
     return (
-        Measure.objects.filter(programme=programme)
+        plan.Measure.objects.filter(programme=programme)
         .public()
         .select_related("forecast", "field_of_action", "lead_unit")
         .order_by("code")
@@ -97,7 +89,7 @@ def _versions(programme):
     numbers = [n for n in (forecast.current_version, forecast.original_version) if n]
     versions = {
         v.number: v
-        for v in PlanVersion.objects.filter(programme=programme, number__in=numbers).annotate(
+        for v in plan.PlanVersion.objects.filter(programme=programme, number__in=numbers).annotate(
             decided=decisions.any_about_plan_version()
         )
     }
@@ -116,7 +108,7 @@ def _set_starts(programme, tree):
     in_plan = Q(plan_entries__version__programme=programme, plan_entries__version__number=number)
     own = {
         row["measure_id"]: (row["start"], row["planned"])
-        for row in Milestone.objects.filter(programme=programme)
+        for row in plan.Milestone.objects.filter(programme=programme)
         .public()
         .order_by()
         .values("measure_id")
@@ -152,7 +144,7 @@ INDEX_SEARCH_FROM = 10  # programmes: from this many on, the start page offers a
 def index(request):
     """The programmes, grouped by organisation, searchable and in pages; on an organisation's
     own host name only its programmes (``portal.hosts``)."""
-    programmes = Programme.objects.select_related("forecast", "organisation").order_by(
+    programmes = plan.Programme.objects.select_related("forecast", "organisation").order_by(
         "organisation__name", "title"
     )
     own = hosts.organisation_id(request)
@@ -186,7 +178,7 @@ def index(request):
 def overview(request, slug):
     programme = _programme(slug)
     measures = list(_public_measures(programme))
-    fields = list(FieldOfAction.objects.filter(programme=programme).order_by("code"))
+    fields = list(plan.FieldOfAction.objects.filter(programme=programme).order_by("code"))
     tree = _with_urls(slug, _tree(measures))
     for field in fields:
         field.tree = [m for m in tree if m.field_of_action_id == field.pk]
@@ -241,7 +233,7 @@ def overview(request, slug):
             "timeline": timeline.for_measures(programme, lanes),
             "answers": participation.shares(programme),
             "proposals": proposal_reads.figures(programme, clock.today()),
-            "acceptance": indicators.acceptance(Milestone.objects.filter(programme=programme)),
+            "acceptance": indicators.acceptance(plan.Milestone.objects.filter(programme=programme)),
             "follow": participation.follow_control(
                 request, programme, "programme", programme.title
             ),
@@ -254,7 +246,7 @@ def overview(request, slug):
 def measure_list(request, slug):
     programme = _programme(slug)
     measures = _public_measures(programme)
-    fields = FieldOfAction.objects.filter(programme=programme).order_by("code")
+    fields = plan.FieldOfAction.objects.filter(programme=programme).order_by("code")
     units = {}
     all_public = _with_urls(slug, list(measures))
     for m in all_public:
@@ -310,7 +302,7 @@ def measure_detail(request, slug, code):
     programme = _programme(slug)
     public = list(
         indicators.annotate(
-            Measure.objects.filter(programme=programme)
+            plan.Measure.objects.filter(programme=programme)
             .public()
             .select_related("forecast", "lead_unit", "field_of_action")
             .annotate(decided=decisions.any_about_measure())
@@ -333,7 +325,7 @@ def measure_detail(request, slug, code):
         node = by_id.get(node.parent_id)
     children = sorted((m for m in public if m.parent_id == measure.pk), key=lambda m: m.code)
     milestones = list(
-        Milestone.objects.filter(measure=measure)
+        plan.Milestone.objects.filter(measure=measure)
         .public()
         .select_related("forecast", "forecast__driver_milestone", "forecast__driver_position")
         .order_by("planned_start", "code")
@@ -391,7 +383,7 @@ def _baseline_dates(programme, milestones):
         return {}
     return {
         pk: (start, finish)
-        for pk, start, finish in PlanVersionEntry.objects.filter(
+        for pk, start, finish in plan.PlanVersionEntry.objects.filter(
             version__programme=programme,
             version__number=forecast.current_version,
             milestone__in=[m.pk for m in milestones],
@@ -403,7 +395,7 @@ def _baseline_dates(programme, milestones):
 def milestone_detail(request, slug, code):
     programme = _programme(slug)
     milestone = get_object_or_404(
-        Milestone.objects.filter(programme=programme)
+        plan.Milestone.objects.filter(programme=programme)
         .public()
         .select_related(
             "forecast",
@@ -415,14 +407,14 @@ def milestone_detail(request, slug, code):
         code=code,
     )
     summaries.explain_drivers(programme, [milestone])
-    public_ids = Milestone.objects.filter(programme=programme).public().values("pk")
+    public_ids = plan.Milestone.objects.filter(programme=programme).public().values("pk")
     predecessors = (
-        Dependency.objects.filter(successor=milestone, predecessor__in=public_ids)
+        plan.Dependency.objects.filter(successor=milestone, predecessor__in=public_ids)
         .select_related("predecessor", "predecessor__forecast")
         .order_by("predecessor__code")
     )
     successors = (
-        Dependency.objects.filter(predecessor=milestone, successor__in=public_ids)
+        plan.Dependency.objects.filter(predecessor=milestone, successor__in=public_ids)
         .select_related("successor", "successor__forecast")
         .order_by("successor__code")
     )
@@ -542,11 +534,13 @@ def finance(request, slug):
 @public_page
 def measure_finance(request, slug, code):
     programme = _programme(slug)
-    public = list(Measure.objects.filter(programme=programme).public().select_related("forecast"))
+    public = list(
+        plan.Measure.objects.filter(programme=programme).public().select_related("forecast")
+    )
     measure = next((m for m in public if m.code == code), None)
     if measure is None:
         raise Http404(_("There is no public measure with this code."))
-    subtree = Measure.objects.filter(programme=programme).public().subtree_ids(measure)
+    subtree = plan.Measure.objects.filter(programme=programme).public().subtree_ids(measure)
     rows = measure.forecast.money_by_year if hasattr(measure, "forecast") else []
     lines = summaries.public_cost_lines(subtree)
     return render(
@@ -576,7 +570,7 @@ def positions(request, slug):
     from plansicht.staffing.models import Position
 
     programme = _programme(slug)
-    public_milestones = Milestone.objects.filter(programme=programme).public()
+    public_milestones = plan.Milestone.objects.filter(programme=programme).public()
     posts = list(
         Position.objects.filter(programme=programme)
         .public()

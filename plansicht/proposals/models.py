@@ -13,13 +13,12 @@ from django.utils.translation import pgettext_lazy
 from plansicht.engine import proposals as rules
 from plansicht.participation.models import (
     FORMER_PARTICIPANT,
-    NAME_LENGTH,
     REASON_LENGTH,
     TEXT_LENGTH,
     Body,
+    Contribution,
 )
-from plansicht.plan.models import CODE_LENGTH, Measure, Milestone, Programme, hidden_measure_ids
-from plansicht.staffing.models import Position
+from plansicht.plan.models import CODE_LENGTH, Programme, hidden_measure_ids, optional_link
 
 TITLE_LENGTH = 200
 LINK_LENGTH = 80
@@ -55,51 +54,10 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class Proposal(models.Model):
+class Proposal(Contribution):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="proposals")
     code = models.CharField(_("code"), max_length=CODE_LENGTH)
-    # What it concerns: the programme (all empty), a measure, a milestone or a post.
-    measure = models.ForeignKey(
-        Measure,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("measure"),
-    )
-    milestone = models.ForeignKey(
-        Milestone,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("milestone"),
-    )
-    position = models.ForeignKey(
-        Position,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("post"),
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="proposals",
-        verbose_name=_("participant"),
-    )
-    author_name = models.CharField(_("by"), max_length=NAME_LENGTH, blank=True, default="")
-    body = models.ForeignKey(
-        Body,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("body"),
-    )
+    body = optional_link(Body, "proposals", _("body"))
     received = models.DateField(_("received"))
     title = models.CharField(_("title"), max_length=TITLE_LENGTH)
     text = models.TextField(_("text"))

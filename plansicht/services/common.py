@@ -8,6 +8,7 @@ so with ``forecast=False``: it takes the same path without the lock and the fore
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plansicht.content import markdown
 from plansicht.engine import calendar
 from plansicht.forecast import run
 from plansicht.history.models import Event, record
@@ -75,6 +77,96 @@ def commit(
         if undo is not None:
             undo()
         raise
+
+
+def commit_settings(
+    programme,
+    *,
+    actor: Actor,
+    reason: str,
+    action: str,
+    values: dict,
+    changes: dict,
+    expected_version: int | None,
+    target=None,
+    public: bool = True,
+    label: str | None = None,
+) -> Event:
+    """Save settings (``values``: field → new value) of the programme, or of ``target`` (its
+    organisation, say), as one event of the programme with ``changes``. Settings move no
+    forecast figure; the programme's version is checked and bumped as for any change."""
+    target = programme if target is None else target
+    old = {key: getattr(target, key) for key in values}
+    fields = [*values, "version"] if target is programme else [*values]
+
+    def apply():
+        for key, value in values.items():
+            setattr(target, key, value)
+        target.save(update_fields=fields)
+
+    def undo():
+        for key, value in old.items():
+            setattr(target, key, value)
+
+    return commit(
+        programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=apply,
+        undo=undo,
+        event={
+            "subject": programme,
+            "public": public,
+            "label": label or programme.title,
+            "changes": changes,
+        },
+        versioned=programme,
+        expected_version=expected_version,
+        forecast=False,
+    )
+
+
+def commit_extension(
+    item,
+    extensions,
+    *,
+    actor: Actor,
+    action: str,
+    to: date,
+    reason: str,
+    in_force: date,
+    today: date,
+    event,
+    expected_version: int | None,
+):
+    """Extend the due date ``in_force`` of ``item`` (a question, a proposal …) to a later date
+    ``to``, granted ``today`` with a public reason: stored in ``extensions`` (the item's
+    related manager of them) and recorded as one event, ``event(item, changes)``."""
+    if to <= in_force:
+        raise ServiceError(
+            _("The new due date must be later than the one in force, {due}.").format(
+                due=date_format(in_force, "SHORT_DATE_FORMAT")
+            ),
+            field="to",
+        )
+    holder = {}
+
+    def apply():
+        holder["extension"] = extensions.create(on=today, to=to, reason=reason)
+
+    commit(
+        item.programme,
+        actor=actor,
+        reason=reason,
+        action=action,
+        apply=apply,
+        event=lambda: event(item, {"to": [in_force.isoformat(), to.isoformat()]}),
+        versioned=item,
+        expected_version=expected_version,
+        forecast=False,
+    )
+    return holder["extension"]
 
 
 def _commit_atomic(
@@ -229,6 +321,45 @@ def check_date(value, field: str, *, required: bool = True) -> date | None:
         raise ServiceError(_("Enter a date."), field=field)
     check_date_range(value, field)
     return value
+
+
+def check_text(value, field: str, label, *, limit: int, required: bool = True) -> str:
+    """A text as ``content.markdown.check`` accepts it (length, no control or direction
+    characters), as a ServiceError on ``field`` (``label`` names it) if not; markup is stored
+    as given."""
+    try:
+        value = markdown.check(value or "", max_length=limit, field_label=label)
+    except ValidationError as error:
+        raise ServiceError(" ".join(error.messages), field=field) from None
+    if required and not value:
+        raise ServiceError(_("Please enter a text."), field=field)
+    return value
+
+
+def text_checker(labels: dict, limit: int):
+    """``check_text`` for the fields of one service module: ``labels`` names each field,
+    ``limit`` is the length allowed unless a call says otherwise."""
+
+    def check(value, field: str, *, required: bool = True, limit: int = limit) -> str:
+        return check_text(value, field, labels[field], limit=limit, required=required)
+
+    return check
+
+
+def event_about(item, changes: dict, *, public: bool) -> dict:
+    """The fields of an event about a participant's item (a question, a statement, a
+    proposal): it shows in the history of the item's measure (a milestone's: its measure's)."""
+    measure = item.measure
+    if item.milestone_id is not None:
+        measure = item.milestone.measure
+    return {
+        "subject": item,
+        "label": item.code,
+        "measure": measure,
+        "milestone": item.milestone,
+        "public": public,
+        "changes": changes,
+    }
 
 
 def check_line(value, field: str, *, max_length: int = 300, required: bool = True) -> str:

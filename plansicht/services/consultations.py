@@ -36,7 +36,7 @@ from plansicht.participation.people import may_take_part
 from plansicht.plan.models import Measure
 
 from . import Actor, ServiceError
-from .common import check_pdf, commit, range_message
+from .common import check_pdf, commit, commit_settings, range_message
 from .permissions import can_edit_plan, can_moderate, check, is_admin
 
 PREFIX = "U"  # Umfrage
@@ -583,29 +583,15 @@ def save_staff_audience(
         changes["staff_group"] = [organisation.staff_group or None, group or None]
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    old = (organisation.staff_email_domains, organisation.staff_group)
-
-    def apply():
-        organisation.staff_email_domains, organisation.staff_group = cleaned, group
-        organisation.save(update_fields=["staff_email_domains", "staff_group"])
-
-    def undo():
-        organisation.staff_email_domains, organisation.staff_group = old
-
-    commit(
+    commit_settings(
         programme,
         actor=actor,
         reason="",
         action="consultation.staff_audience",
-        apply=apply,
-        undo=undo,
-        event={
-            "subject": programme,
-            "public": False,
-            "label": organisation.name,
-            "changes": changes,
-        },
-        versioned=programme,
+        values={"staff_email_domains": cleaned, "staff_group": group},
+        changes=changes,
         expected_version=expected_version,
-        forecast=False,
+        target=organisation,
+        public=False,
+        label=organisation.name,
     )

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht import clock
-from plansicht.content import markdown
 from plansicht.decisions.models import (
     DECIDING_KINDS,
     MAX_PLAN_VERSION,
@@ -34,7 +33,7 @@ from plansicht.reports.models import ChangeRequest
 from plansicht.staffing.models import STEP_CHOICES, Position
 
 from . import Actor, ServiceError
-from .common import check_date, check_line, commit, create_or_update
+from .common import check_date, check_line, check_text, commit, create_or_update
 from .permissions import can_edit_plan, check
 
 WITHHELD = "…"  # a draft's code in a public event (as the history shows a private holder)
@@ -106,10 +105,7 @@ def _url(value) -> str:
 
 
 def _text(value) -> str:
-    try:
-        return markdown.check(value or "", max_length=TEXT_LENGTH, field_label=LABELS["text"])
-    except ValidationError as error:
-        raise ServiceError(" ".join(error.messages), field="text") from None
+    return check_text(value, "text", LABELS["text"], limit=TEXT_LENGTH, required=False)
 
 
 def _of_programme(programme, items, model, field) -> list:

@@ -42,7 +42,15 @@ from plansicht.proposals.models import Proposal
 from plansicht.staffing.models import Position
 
 from . import Actor, ServiceError
-from .common import check_date_range, check_pdf, commit
+from .common import (
+    check_date_range,
+    check_pdf,
+    commit,
+    commit_extension,
+    commit_settings,
+    event_about,
+    text_checker,
+)
 from .permissions import can_answer, can_edit_plan, can_enter_submissions, can_moderate, check
 
 PREFIX = {Submission.QUESTION: "F", Submission.STATEMENT: "S"}  # Frage, Stellungnahme
@@ -60,32 +68,15 @@ LABELS = {
 }
 
 
-def _text(value, field: str, *, required=True, limit=TEXT_LENGTH) -> str:
-    """A text as ``content.markdown.check`` accepts it (length, no control or direction
-    characters), as a ServiceError on ``field`` if not; markup is stored as given."""
-    try:
-        value = markdown.check(value or "", max_length=limit, field_label=LABELS[field])
-    except ValidationError as error:
-        raise ServiceError(" ".join(error.messages), field=field) from None
-    if required and not value:
-        raise ServiceError(_("Please enter a text."), field=field)
-    return value
+_text = text_checker(LABELS, TEXT_LENGTH)
 
 
 def _event(submission: Submission, changes: dict, *, public=None) -> dict:
     """The event fields every participation event shares: about the item, in the history of
     its measure (a milestone's: its measure's), public once the item is released."""
-    measure = submission.measure
-    if submission.milestone_id is not None:
-        measure = submission.milestone.measure
-    return {
-        "subject": submission,
-        "label": submission.code,
-        "measure": measure,
-        "milestone": submission.milestone,
-        "public": (not submission.pending) if public is None else public,
-        "changes": changes,
-    }
+    return event_about(
+        submission, changes, public=(not submission.pending) if public is None else public
+    )
 
 
 def next_code(programme, kind) -> str:
@@ -288,33 +279,18 @@ def extend(
     if submission.withdrawn_on is not None:
         raise ServiceError(_("The asker withdrew this item."))
     today = clock.today()
-    in_force = submission.due_in_force(today)
-    if to <= in_force:
-        raise ServiceError(
-            _("The new due date must be later than the one in force, {due}.").format(
-                due=_short(in_force)
-            ),
-            field="to",
-        )
-    holder = {}
-
-    def apply():
-        holder["extension"] = Extension.objects.create(
-            submission=submission, on=today, to=to, reason=reason
-        )
-
-    commit(
-        submission.programme,
+    return commit_extension(
+        submission,
+        submission.extensions,
         actor=actor,
-        reason=reason,
         action="submission.extended",
-        apply=apply,
-        event=lambda: _event(submission, {"to": [in_force.isoformat(), to.isoformat()]}),
-        versioned=submission,
+        to=to,
+        reason=reason,
+        in_force=submission.due_in_force(today),
+        today=today,
+        event=_event,
         expected_version=expected_version,
-        forecast=False,
     )
-    return holder["extension"]
 
 
 def forward(
@@ -719,28 +695,14 @@ def save_participation_settings(
             changes[key] = [before, value]
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
-
-    def apply():
-        for key, value in values.items():
-            setattr(programme, key, value)
-        programme.save(update_fields=[*values, "version"])
-
-    def undo():
-        for key, value in old.items():
-            setattr(programme, key, value)
-
-    commit(
+    commit_settings(
         programme,
         actor=actor,
-        reason=reason,
+        reason=_text(reason, "reason", required=False, limit=REASON_LENGTH),
         action="programme.participation_settings",
-        apply=apply,
-        undo=undo,
-        event={"subject": programme, "public": True, "label": programme.title, "changes": changes},
-        versioned=programme,
+        values=values,
+        changes=changes,
         expected_version=expected_version,
-        forecast=False,
     )
 
 

@@ -11,15 +11,12 @@ import io
 import re
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plansicht import clock
-from plansicht.content import markdown
 from plansicht.engine import proposals as rules
 from plansicht.participation.models import Body, Follow
 from plansicht.participation.people import display_name, may_take_part
@@ -39,7 +36,15 @@ from plansicht.reports.models import ChangeRequest
 from plansicht.staffing.models import Position
 
 from . import Actor, ServiceError
-from .common import check_date_range, check_pdf, commit
+from .common import (
+    check_date_range,
+    check_pdf,
+    commit,
+    commit_extension,
+    commit_settings,
+    event_about,
+    text_checker,
+)
 from .permissions import can_edit_plan, can_moderate, check
 
 PREFIX = "V"  # Vorschlag
@@ -56,28 +61,11 @@ LABELS = {
 }
 
 
-def _text(value, field: str, *, required=True, limit=TEXT_LENGTH) -> str:
-    try:
-        value = markdown.check(value or "", max_length=limit, field_label=LABELS[field])
-    except ValidationError as error:
-        raise ServiceError(" ".join(error.messages), field=field) from None
-    if required and not value:
-        raise ServiceError(_("Please enter a text."), field=field)
-    return value
+_text = text_checker(LABELS, TEXT_LENGTH)
 
 
 def _event(proposal: Proposal, changes: dict, *, public=True) -> dict:
-    measure = proposal.measure
-    if proposal.milestone_id is not None:
-        measure = proposal.milestone.measure
-    return {
-        "subject": proposal,
-        "label": proposal.code,
-        "measure": measure,
-        "milestone": proposal.milestone,
-        "public": public,
-        "changes": changes,
-    }
+    return event_about(proposal, changes, public=public)
 
 
 def next_code(programme) -> str:
@@ -221,6 +209,24 @@ def _threshold_changes(proposal, before, after) -> dict:
     return changes
 
 
+def _commit_supports(proposal, actor, action, apply, before, today) -> None:
+    """Record a change of the supports as one internal event: the count, and the day the
+    threshold was reached where that moved."""
+    commit(
+        proposal.programme,
+        actor=actor,
+        reason="",
+        action=action,
+        apply=apply,
+        event=lambda: _event(
+            proposal,
+            _threshold_changes(proposal, before, reads.state_of(proposal, today)),
+            public=False,
+        ),
+        forecast=False,
+    )
+
+
 def support(proposal: Proposal, *, actor: Actor, user) -> Support:
     """Support a proposal, dated today: once per participant, while it is open."""
     check(actor, lambda acting: acting == user)
@@ -241,19 +247,7 @@ def support(proposal: Proposal, *, actor: Actor, user) -> Support:
         except IntegrityError:
             raise ServiceError(_("You support this proposal already.")) from None
 
-    commit(
-        proposal.programme,
-        actor=actor,
-        reason="",
-        action="proposal.supported",
-        apply=apply,
-        event=lambda: _event(
-            proposal,
-            _threshold_changes(proposal, before, reads.state_of(proposal, today)),
-            public=False,
-        ),
-        forecast=False,
-    )
+    _commit_supports(proposal, actor, "proposal.supported", apply, before, today)
     return holder["support"]
 
 
@@ -270,19 +264,7 @@ def withdraw_support(proposal: Proposal, *, actor: Actor, user) -> None:
         if not Support.objects.filter(proposal=proposal, user=user).delete()[0]:
             raise ServiceError(_("You do not support this proposal."))
 
-    commit(
-        proposal.programme,
-        actor=actor,
-        reason="",
-        action="proposal.support_withdrawn",
-        apply=apply,
-        event=lambda: _event(
-            proposal,
-            _threshold_changes(proposal, before, reads.state_of(proposal, today)),
-            public=False,
-        ),
-        forecast=False,
-    )
+    _commit_supports(proposal, actor, "proposal.support_withdrawn", apply, before, today)
 
 
 def check_link(programme, link: str) -> str:
@@ -414,32 +396,18 @@ def extend(proposal: Proposal, *, actor: Actor, to, reason: str, expected_versio
         raise ServiceError(
             _("The proposal has not reached its threshold; it has no due date to extend.")
         )
-    if to <= current.due:
-        raise ServiceError(
-            _("The new due date must be later than the one in force, {due}.").format(
-                due=date_format(current.due, "SHORT_DATE_FORMAT")
-            ),
-            field="to",
-        )
-    holder = {}
-
-    def apply():
-        holder["extension"] = Extension.objects.create(
-            proposal=proposal, on=today, to=to, reason=reason
-        )
-
-    commit(
-        proposal.programme,
+    return commit_extension(
+        proposal,
+        proposal.extensions,
         actor=actor,
-        reason=reason,
         action="proposal.extended",
-        apply=apply,
-        event=lambda: _event(proposal, {"to": [current.due.isoformat(), to.isoformat()]}),
-        versioned=proposal,
+        to=to,
+        reason=reason,
+        in_force=current.due,
+        today=today,
+        event=_event,
         expected_version=expected_version,
-        forecast=False,
     )
-    return holder["extension"]
 
 
 def hide(proposal: Proposal, *, actor: Actor, reason: str, expected_version=None) -> None:
@@ -499,27 +467,14 @@ def save_settings(
         changes["proposal_labels"] = [programme.proposal_labels or {}, cleaned]
     if not changes:
         raise ServiceError(_("Nothing to change: the values are the same as before."))
-    reason = _text(reason, "reason", required=False, limit=REASON_LENGTH)
-    old = (programme.proposal_threshold, programme.proposal_labels)
-
-    def apply():
-        programme.proposal_threshold, programme.proposal_labels = threshold, cleaned
-        programme.save(update_fields=["proposal_threshold", "proposal_labels", "version"])
-
-    def undo():
-        programme.proposal_threshold, programme.proposal_labels = old
-
-    commit(
+    commit_settings(
         programme,
         actor=actor,
-        reason=reason,
+        reason=_text(reason, "reason", required=False, limit=REASON_LENGTH),
         action="programme.proposal_settings",
-        apply=apply,
-        undo=undo,
-        event={"subject": programme, "public": True, "label": programme.title, "changes": changes},
-        versioned=programme,
+        values={"proposal_threshold": threshold, "proposal_labels": cleaned},
+        changes=changes,
         expected_version=expected_version,
-        forecast=False,
     )
 
 
