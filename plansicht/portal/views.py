@@ -33,6 +33,12 @@ from .forms import HistoryFilter
 HEALTHS = ("red", "amber", "green")
 # The overview's timeline has a lane per published measure up to this many, else per top one.
 TIMELINE_ALL_MEASURES_UP_TO = 12
+# Up to this many public measures the overview lists every one under its field of action;
+# beyond, each field's top measures (their figures cover their sub-measures), at most
+# FIELD_ROWS of them (the most delayed), and a link to all of the field's measures: the page
+# keeps its size however large the plan grows.
+OVERVIEW_ALL_MEASURES_UP_TO = 40
+FIELD_ROWS = 10
 
 
 def _programme(slug):
@@ -66,6 +72,18 @@ def _tree(measures):
 
     walk(None, 0)
     return ordered
+
+
+def _most_delayed(measures: list, count: int) -> list:
+    """The ``count`` measures with the largest delay (the first of equals), in their order."""
+    if len(measures) <= count:
+        return measures
+
+    def delay(m):
+        return m.forecast.slip_days if m.forecast.slip_days is not None else -(10**9)
+
+    largest = {id(m) for m in sorted(measures, key=delay, reverse=True)[:count]}
+    return [m for m in measures if id(m) in largest]
 
 
 def _with_urls(slug, measures):
@@ -180,8 +198,14 @@ def overview(request, slug):
     measures = list(_public_measures(programme))
     fields = list(plan.FieldOfAction.objects.filter(programme=programme).order_by("code"))
     tree = _with_urls(slug, _tree(measures))
+    compact = len(tree) > OVERVIEW_ALL_MEASURES_UP_TO
     for field in fields:
         field.tree = [m for m in tree if m.field_of_action_id == field.pk]
+        field.count = len(field.tree)
+        if compact:  # a measure whose parent belongs to another field is a top one here
+            inside = {m.pk for m in field.tree}
+            tops = [m for m in field.tree if m.parent_id not in inside]
+            field.tree = _most_delayed(tops, FIELD_ROWS)
     fields = [f for f in fields if f.tree]
     current, original = _versions(programme)
     plan_decisions = decisions.about_plan_versions(programme, [current, original])
@@ -193,13 +217,7 @@ def overview(request, slug):
         lanes = [m for m in tree if m.depth == 0]
     lanes = timeline.measure_rows(lanes)
     lanes_total = len(lanes)
-    if lanes_total > TIMELINE_ALL_MEASURES_UP_TO:
-        # A compact picture: the measures with the largest delay, in the order of the plan.
-        def delay(m):
-            return m.forecast.slip_days if m.forecast.slip_days is not None else -(10**9)
-
-        largest = sorted(lanes, key=delay, reverse=True)[:TIMELINE_ALL_MEASURES_UP_TO]
-        lanes = [m for m in lanes if m in largest]
+    lanes = _most_delayed(lanes, TIMELINE_ALL_MEASURES_UP_TO)  # a compact picture
     from plansicht.staffing.models import Position
 
     vacant_posts = Position.objects.filter(
@@ -219,6 +237,8 @@ def overview(request, slug):
         {
             "programme": programme,
             "fields": fields,
+            "compact": compact,
+            "field_rows": FIELD_ROWS,
             "measure_health": counts.get("measures", {}),
             "milestone_health": counts.get("milestones", {}),
             "vacant_posts": vacant_posts,
