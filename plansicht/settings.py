@@ -576,13 +576,20 @@ except ValueError:
     ) from None
 
 # The cache: Redis when REDIS_URL is set (shared by every web node and worker), else each
-# process's own memory. /healthz checks that it answers.
+# process's own memory. /healthz checks that it answers. With Redis, each process keeps the
+# public pages it served last in its own memory too ("near", plansicht/portal/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+if REDIS_URL:
+    CACHES["near"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "near",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
 
 # /healthz reports the task worker "stale" when its last heartbeat is older than this.
 try:

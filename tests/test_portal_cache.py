@@ -14,7 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.test import override_settings
 from django.urls import reverse
 
 from plansicht.plan.models import Milestone
@@ -46,6 +47,37 @@ def test_the_second_visitor_gets_the_page_from_the_cache(client, django_assert_n
     with django_assert_num_queries(1):  # the programme's public version, nothing else
         second = client.get(overview())
     assert second.content == first.content and second["ETag"] == first["ETag"]
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+        },
+        "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
+)
+def test_with_redis_each_process_keeps_its_own_copy_and_a_change_still_shows(
+    client, django_assert_num_queries
+):
+    caches["default"].clear()
+    try:
+        load(document())
+        first = client.get(overview())
+        caches["default"].clear()  # Redis forgets: the process's own copy answers
+        with django_assert_num_queries(1):
+            assert client.get(overview()).content == first.content
+        milestone = Milestone.objects.get(code="B")
+        longer = milestone.duration_days + 60
+        plan_service.reschedule(milestone, actor=SYSTEM, reason="Verzug", duration_days=longer)
+        changed = client.get(overview())
+        assert changed.content != first.content  # a new key: the old copy is never shown
+        caches["near"].clear()  # another process, without a copy, finds the page in Redis
+        with django_assert_num_queries(1):
+            assert client.get(overview()).content == changed.content
+    finally:
+        caches["default"].clear()
 
 
 def test_a_browser_that_has_the_page_gets_304(client):

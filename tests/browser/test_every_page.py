@@ -56,6 +56,43 @@ NOT_PAGES = re.compile(r"^/(en/)?(admin|api|oparl|healthz|robots\.txt|static|med
 LOGOUT = re.compile(r"logout|abmelden", re.IGNORECASE)
 
 LINKS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"
+
+# Marks every control a keyboard user must be able to reach (shown, not disabled) with its
+# number in document order, and returns how many there are; a group of radio buttons counts
+# once (Tab enters a group, the arrow keys choose within it).
+MARK_CONTROLS = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary,'
+    + ' [tabindex]';
+  const groups = new Map();  // a form (or the page) -> radio name -> its number
+  let n = 0;
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled || el.tabIndex < 0 || el.getClientRects().length === 0
+        || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.type === 'radio') {
+      const owner = el.form || document;
+      if (!groups.has(owner)) groups.set(owner, new Map());
+      const names = groups.get(owner);
+      if (!names.has(el.name)) names.set(el.name, n++);
+      el.dataset.control = String(names.get(el.name));
+      continue;
+    }
+    el.dataset.control = String(n++);
+  }
+  return n;
+}"""
+# The element that has the focus now: its number (null if not a marked control), what it is,
+# and whether an outline of at least 2 px shows the focus (WCAG 2.4.7); null while the focus
+# is outside the page.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    control: el.dataset.control === undefined ? null : Number(el.dataset.control),
+    what: `${el.outerHTML.slice(0, 120)} (outline ${style.outlineStyle} ${style.outlineWidth})`,
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
 HREF = re.compile(r"<a\b[^>]*\bhref=\"([^\"]*)\"")
 
 
@@ -79,6 +116,7 @@ def crawl(page, start, origin, wanted, limit, per_kind=None):
     found = []
     axed = {}
     visited = {}
+    keyed = set()
     while queue and len(found) < limit:
         address = queue.popleft()
         parts = urlsplit(address)
@@ -114,6 +152,9 @@ def crawl(page, start, origin, wanted, limit, per_kind=None):
             if axed.get(kind, 0) < AXE_PER_KIND:
                 axed[kind] = axed.get(kind, 0) + 1
                 assert_accessible(page, address)
+            if kind[0] not in keyed:  # the keyboard: once per URL pattern
+                keyed.add(kind[0])
+                assert_keyboard_reaches_every_control(page, address)
         except AssertionError as error:
             problem = str(error)
         found.append((address, kind, problem))
@@ -136,6 +177,30 @@ def follow(hrefs, origin, wanted):
         if params.get("page", "1").isdigit() and int(params.get("page", "1")) > 2:
             continue
         yield link._replace(fragment="").geturl()
+
+
+def assert_keyboard_reaches_every_control(page, address):
+    """Tab from the top of the page to its end: every control is reached, in document order,
+    and shows that it has the focus."""
+    count = page.evaluate(MARK_CONTROLS)
+    reached = []
+    for _ in range(2 * count + 10):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            if reached:
+                break  # past the last control
+            continue
+        assert focused["outline"], f"no visible focus on {focused['what']} at {address}"
+        if reached and focused["control"] == reached[-1]:
+            continue  # the next stop within one control: a date field's day, month, year
+        if focused["control"] in reached:
+            break  # round again from the top
+        if focused["control"] is not None:  # not a scrolling box the browser lets one focus
+            reached.append(focused["control"])
+    missed = sorted(set(range(count)) - set(reached))
+    assert not missed, f"{address}: Tab never reaches controls {missed} of {count}"
+    assert reached == sorted(reached), f"{address}: the focus jumps about: {reached}"
 
 
 def one_of_each_pattern(found):
