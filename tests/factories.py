@@ -137,6 +137,42 @@ def load(doc=None, *, replace=False, reason=""):
     return load_programme(parsed, actor=SYSTEM, replace=replace, reason=reason)
 
 
+def late_measures_document(expected_finishes: list[str]) -> dict:
+    """The small document with its plan replaced: one top-level measure per expected finish
+    (N01, N02 … "Maßnahme k", field F1), each with one milestone Zk planned from 01.07.2025
+    to 31.07.2025 (so approved in plan version 1) and expected to finish on that date."""
+    doc = document()
+    numbers = range(1, len(expected_finishes) + 1)
+    doc["measures"] = [
+        {"code": f"N{k:02d}", "title": f"Maßnahme {k}", "field_of_action": "F1"} for k in numbers
+    ]
+    doc["milestones"] = [
+        {
+            "code": f"Z{k:02d}",
+            "measure": f"N{k:02d}",
+            "title": f"Meilenstein {k}",
+            "planned_start": "2025-07-01",
+            "duration_days": 30,
+            "expected_finish": finish,
+        }
+        for k, finish in zip(numbers, expected_finishes, strict=True)
+    ]
+    doc["dependencies"] = []
+    doc["plan_versions"] = [
+        {
+            "number": 1,
+            "label": "Umsetzungsplan",
+            "approved_on": "2025-01-15",
+            "decision_ref": "Ratsbeschluss 1/2025",
+            "milestones": [
+                {"code": f"Z{k:02d}", "start": "2025-07-01", "finish": "2025-07-31"}
+                for k in numbers
+            ],
+        }
+    ]
+    return doc
+
+
 def funded_document(slug="testprogramm") -> dict:
     """The small document with a grant whose eligibility ends while D is still running."""
     doc = document(slug)

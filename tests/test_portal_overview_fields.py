@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from .factories import document, load
+from .factories import document, late_measures_document, load
 
 pytestmark = pytest.mark.django_db
 
@@ -80,35 +80,9 @@ def test_the_overview_of_a_large_plan_keeps_its_size_as_sub_measures_are_added(c
 
 def test_a_field_of_many_top_measures_shows_the_ten_most_delayed(client, today):
     # 45 top-level measures in F1, measure Nk with one milestone expected to finish k days late.
-    doc = document()
-    doc["measures"] = [
-        {"code": f"N{k:02d}", "title": f"Maßnahme {k}", "field_of_action": "F1"}
-        for k in range(1, 46)
-    ]
-    doc["milestones"] = [
-        {
-            "code": f"Z{k:02d}",
-            "measure": f"N{k:02d}",
-            "title": f"Meilenstein {k}",
-            "planned_start": "2025-07-01",
-            "duration_days": 30,
-            "expected_finish": (date(2025, 7, 31) + timedelta(days=k)).isoformat(),
-        }
-        for k in range(1, 46)
-    ]
-    doc["dependencies"] = []
-    doc["plan_versions"] = [
-        {
-            "number": 1,
-            "label": "Umsetzungsplan",
-            "approved_on": "2025-01-15",
-            "decision_ref": "Ratsbeschluss 1/2025",
-            "milestones": [
-                {"code": f"Z{k:02d}", "start": "2025-07-01", "finish": "2025-07-31"}
-                for k in range(1, 46)
-            ],
-        }
-    ]
+    doc = late_measures_document(
+        [(date(2025, 7, 31) + timedelta(days=k)).isoformat() for k in range(1, 46)]
+    )
     load(doc)
     section, tables = field_tables(overview(client))
     # N36 … N45 are 36 … 45 days late: the ten most delayed, in plan order.

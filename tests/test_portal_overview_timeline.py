@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .factories import document, load
+from .factories import document, late_measures_document, load
 
 pytestmark = pytest.mark.django_db
 
@@ -58,36 +58,10 @@ def test_with_many_measures_the_overview_draws_only_the_top_ones(client, today):
 
 
 def test_a_programme_of_many_measures_shows_the_twelve_most_delayed(client, today):
-    # Twenty top-level measures, measure Nk with one milestone expected to finish k weeks late.
-    doc = document()
-    doc["measures"] = [
-        {"code": f"N{k:02d}", "title": f"Maßnahme {k}", "field_of_action": "F1"}
-        for k in range(1, 21)
-    ]
-    doc["milestones"] = [
-        {
-            "code": f"Z{k:02d}",
-            "measure": f"N{k:02d}",
-            "title": f"Meilenstein {k}",
-            "planned_start": "2025-07-01",
-            "duration_days": 30,
-            "expected_finish": f"2025-{8 + k // 5:02d}-{1 + (k % 5) * 5:02d}",
-        }
-        for k in range(1, 21)
-    ]
-    doc["dependencies"] = []
-    doc["plan_versions"] = [
-        {
-            "number": 1,
-            "label": "Umsetzungsplan",
-            "approved_on": "2025-01-15",
-            "decision_ref": "Ratsbeschluss 1/2025",
-            "milestones": [
-                {"code": f"Z{k:02d}", "start": "2025-07-01", "finish": "2025-07-31"}
-                for k in range(1, 21)
-            ],
-        }
-    ]
+    # Twenty top-level measures, measure Nk with one milestone expected to finish later with k.
+    doc = late_measures_document(
+        [f"2025-{8 + k // 5:02d}-{1 + (k % 5) * 5:02d}" for k in range(1, 21)]
+    )
     load(doc)
     html, rows = timeline_rows(client)
     # The expected finishes grow with k: N09 … N20 are the twelve most delayed, in plan order.
