@@ -21,7 +21,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
 from operator import attrgetter, itemgetter
 
 from . import hiring
@@ -91,8 +90,8 @@ class MilestoneResult:
 
 class MilestoneResults(Mapping):
     """The result of every milestone, by key. Kept as columns (dates as ordinals) and turned
-    into a :class:`MilestoneResult` on access: building 10,000 objects nobody reads would cost
-    more than the whole forward pass."""
+    into a :class:`MilestoneResult` on access, slip and health included: building 10,000
+    objects nobody reads would cost more than the whole forward pass."""
 
     __slots__ = (
         "_keys",
@@ -103,8 +102,8 @@ class MilestoneResults(Mapping):
         "_fixed_finish",
         "_base",
         "_orig",
-        "_slips",
-        "_healths",
+        "_thresholds",
+        "_red",
         "_cause",
         "_duration",
     )
@@ -119,8 +118,7 @@ class MilestoneResults(Mapping):
         fixed_finish,
         base,
         orig,
-        slips,
-        healths,
+        thresholds,
         cause,
         duration,
     ):
@@ -128,7 +126,7 @@ class MilestoneResults(Mapping):
         self._start, self._finish = start, finish
         self._fixed_start, self._fixed_finish = fixed_start, fixed_finish
         self._base, self._orig = base, orig
-        self._slips, self._healths = slips, healths
+        self._thresholds, self._red = thresholds, set()
         self._cause, self._duration = cause, duration
 
     def _driver(self, i) -> tuple:
@@ -148,6 +146,7 @@ class MilestoneResults(Mapping):
         i = self._index[key]
         base, orig, finish = self._base[i], self._orig[i], self._finish[i]
         driver, post = self._driver(i)
+        slip = finish - base if base is not None else None
         return MilestoneResult(
             key,
             date.fromordinal(self._start[i]),
@@ -156,9 +155,9 @@ class MilestoneResults(Mapping):
             self._fixed_finish[i] is not None,
             date.fromordinal(base) if base is not None else None,
             date.fromordinal(orig) if orig is not None else None,
-            self._slips[i],
+            slip,
             finish - orig if orig is not None else None,
-            self._healths[i],
+            with_money(health(slip, self._thresholds), i in self._red),
             driver,
             post,
         )
@@ -168,9 +167,7 @@ class MilestoneResults(Mapping):
 
     def mark_red(self, keys) -> None:
         """Money at risk makes a milestone red whatever its slip (``health.with_money``)."""
-        for key in keys:
-            i = self._index[key]
-            self._healths[i] = with_money(self._healths[i], True)
+        self._red.update(map(self._index.__getitem__, keys))
 
     def __len__(self):
         return len(self._keys)
@@ -291,6 +288,7 @@ def forecast(
     start = [0] * n
     finish = [0] * n
     order = [i for i in range(n) if not waiting[i]]
+    ready = order.append
     for u in order:  # the list grows while we walk it: Kahn's algorithm
         st = fixed_start[u]
         if st is None:
@@ -307,19 +305,18 @@ def forecast(
             if candidate > bound[v]:
                 bound[v] = candidate
                 cause[v] = u
-            waiting[v] -= 1
-            if not waiting[v]:
-                order.append(v)
+            left = waiting[v] - 1
+            waiting[v] = left
+            if not left:
+                ready(v)
     if len(order) < n:
         raise CycleError([keys[i] for i in _nodes_on_cycles(successors, waiting)])
 
     current, original = select_versions(plan_versions, as_of)
     base = _ordinals(keys, current.finishes if current else {})
     orig = base if original is current else _ordinals(keys, original.finishes)
-    slips = [fi - b if b is not None else None for fi, b in zip(finish, base, strict=True)]
-    healths = list(map(health, slips, repeat(thresholds)))
     results = MilestoneResults(
-        keys, index, start, finish, fixed_start, fixed_finish, base, orig, slips, healths, cause,
+        keys, index, start, finish, fixed_start, fixed_finish, base, orig, thresholds, cause,
         duration,
     )  # fmt: skip
 
@@ -340,7 +337,9 @@ def forecast(
         key: _summary(key, totals, thresholds)
         for key, totals in _roll_up(list(measures), own).items()
     }
-    total = _Totals.over(range(n), finish, base, orig, weighted, weights)
+    total = _Totals()  # the programme: every milestone, with or without a measure
+    for totals in own.values():
+        total.add(totals)
     return Forecast(
         as_of=as_of,
         current_version=current.number if current else None,
@@ -397,11 +396,13 @@ class _Totals:
         if len(idx) == 1:
             (i,) = idx
             return cls(finish[i], base[i], orig[i], weighted[i], weights[i], 1)
-        pick = itemgetter(*idx) if type(idx) is list else lambda column: column
-        return cls(  # filter(None, …) drops the missing finishes (an ordinal is at least 1)
+        pick = itemgetter(*idx)
+        # filter(None, …) drops the missing finishes (an ordinal is at least 1)
+        baseline = max(filter(None, pick(base)), default=None)
+        return cls(
             max(pick(finish)),
-            max(filter(None, pick(base)), default=None),
-            max(filter(None, pick(orig)), default=None),
+            baseline,
+            baseline if orig is base else max(filter(None, pick(orig)), default=None),
             sum(pick(weighted)),
             sum(pick(weights)),
             len(idx),
