@@ -390,10 +390,8 @@ class _Totals:
 
     @classmethod
     def over(cls, idx, finish, base, orig, weighted, weights) -> "_Totals":
-        """The totals of the milestones at positions ``idx`` of the columns."""
-        if not idx:
-            return cls()
-        if len(idx) == 1:
+        """The totals of the milestones at positions ``idx`` (a non-empty list) of the columns."""
+        if len(idx) == 1:  # itemgetter of one position gives the value, not a tuple
             (i,) = idx
             return cls(finish[i], base[i], orig[i], weighted[i], weights[i], 1)
         pick = itemgetter(*idx)
