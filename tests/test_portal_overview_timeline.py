@@ -46,6 +46,23 @@ def test_the_overview_draws_each_published_measure_from_its_first_to_its_last_da
     assert 'class="tl-measures-today"' in html and 'class="tl-measures-phone-today"' in html
 
 
+def test_the_approved_plan_column_reads_the_current_plan_version_only(client, today):
+    doc = document()
+    # The first version planned A two months earlier; the current (second) one does not.
+    doc["plan_versions"][0]["milestones"][0]["start"] = "2024-11-01"
+    load(doc)
+    _html, rows = timeline_rows(client)
+    assert rows["M1 Datenplattform"][1].startswith("01.01.2025 – ")
+    assert rows["M2 Radverkehr"][1] == "01.07.2025 – 29.09.2025"
+
+
+def test_without_an_approved_plan_the_overview_says_so(client, today):
+    load(document(slug="ohneplan", plan_versions=[]))
+    _html, rows = timeline_rows(client, "ohneplan")
+    assert rows["M1 Datenplattform"][0].startswith("05.01.2025 – ")
+    assert rows["M1 Datenplattform"][1] == "nicht im genehmigten Plan"
+
+
 def test_with_many_measures_the_overview_draws_only_the_top_ones(client, today):
     doc = document()
     doc["measures"] += [

@@ -9,7 +9,7 @@ from itertools import groupby
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
-from django.db.models import Min, Prefetch, Q
+from django.db.models import FilteredRelation, Min, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -114,23 +114,23 @@ def _versions(programme):
     return versions.get(forecast.current_version), versions.get(forecast.original_version)
 
 
-def _set_starts(programme, tree):
+def _set_starts(programme, tree, version):
     """Set ``first_forecast_start`` (earliest forecast start) and ``first_plan_start``
-    (earliest start in the approved plan) on each measure of ``tree``, over the published
-    milestones of its subtree.
+    (earliest start in ``version``, the current approved plan version, or None) on each
+    measure of ``tree``, over the published milestones of its subtree.
 
-    One aggregate query, whatever the number of measures: stored forecasts only.
+    One aggregate query, whatever the number of measures and plan versions: stored forecasts
+    only, and each milestone's entry of the one version joined (not every version's entries,
+    filtered afterwards), which lets the database read that version's entries by its index.
     """
-    forecast = getattr(programme, "forecast", None)
-    number = forecast.current_version if forecast is not None else None
-    in_plan = Q(plan_entries__version__programme=programme, plan_entries__version__number=number)
     own = {
         row["measure_id"]: (row["start"], row["planned"])
         for row in plan.Milestone.objects.filter(programme=programme)
         .public()
+        .alias(entry=FilteredRelation("plan_entries", condition=Q(plan_entries__version=version)))
         .order_by()
         .values("measure_id")
-        .annotate(start=Min("forecast__start"), planned=Min("plan_entries__start", filter=in_plan))
+        .annotate(start=Min("forecast__start"), planned=Min("entry__start"))
     }
 
     def earliest(*dates):
@@ -211,7 +211,7 @@ def overview(request, slug):
     plan_decisions = decisions.about_plan_versions(programme, [current, original])
     forecast = getattr(programme, "forecast", None)
     counts = forecast.health_counts if forecast is not None else {}
-    _set_starts(programme, tree)
+    _set_starts(programme, tree, current)
     lanes = tree
     if len(tree) > TIMELINE_ALL_MEASURES_UP_TO:
         lanes = [m for m in tree if m.depth == 0]
